@@ -1,0 +1,246 @@
+//! The command line: arguments, colour and verbosity, and how results become output and exit
+//! codes (0 ok, 1 content errors, 2 usage or I/O errors).
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::config::{CONFIG_FILE, find_root};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::error::Error;
+
+#[derive(Debug, Parser)]
+#[command(name = "boardpack", version, about = "Board reports from Markdown to an accessible static site")]
+pub struct Cli {
+    /// The site root (default: the nearest directory at or above the current one holding
+    /// boardpack.toml).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub root: Option<PathBuf>,
+    /// Print less: only errors. Repeat to print nothing but errors' count.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count, conflicts_with = "verbose")]
+    pub quiet: u8,
+    /// Print more: timings and every file read.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    /// When to colour output.
+    #[arg(long, global = true, value_enum, default_value_t = ColorWhen::Auto)]
+    pub color: ColorWhen,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ColorWhen {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check every document and write the site.
+    Build {
+        /// Where to write the site (default: output/ under the root).
+        #[arg(long, short, value_name = "DIR")]
+        output: Option<PathBuf>,
+        /// Fail on warnings as well as errors.
+        #[arg(long)]
+        deny_warnings: bool,
+    },
+    /// Check every document and report every problem, without writing anything.
+    Check {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// Fail on warnings as well as errors.
+        #[arg(long)]
+        deny_warnings: bool,
+    },
+    /// Create a new site with an example of each kind of report.
+    Init {
+        /// The directory to create the site in.
+        dir: PathBuf,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+}
+
+/// Output settings shared by every command.
+pub struct Out {
+    pub color: bool,
+    pub quiet: u8,
+    pub verbose: u8,
+}
+
+impl Out {
+    fn from_cli(cli: &Cli) -> Self {
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        let color = match cli.color {
+            ColorWhen::Always => true,
+            ColorWhen::Never => false,
+            ColorWhen::Auto => !no_color && std::io::stderr().is_terminal(),
+        };
+        Self {
+            color,
+            quiet: cli.quiet,
+            verbose: cli.verbose,
+        }
+    }
+
+    /// Print diagnostics to stderr, warnings hidden under `-q`.
+    pub fn diagnostics(&self, diags: &[Diagnostic]) {
+        let mut err = std::io::stderr().lock();
+        for d in diags {
+            if self.quiet > 0 && d.severity() == Severity::Warning {
+                continue;
+            }
+            let _ = writeln!(err, "{}", d.render(self.color));
+        }
+    }
+
+    /// A status line on stderr, hidden under `-q`.
+    pub fn status(&self, line: &str) {
+        if self.quiet == 0 {
+            eprintln!("{line}");
+        }
+    }
+}
+
+/// Run the command line and return the process exit code.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    let out = Out::from_cli(&cli);
+    match run(&cli, &out) {
+        Ok(code) => code,
+        Err(e) => {
+            out.diagnostics(e.diagnostics());
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn resolve_root(cli: &Cli) -> Result<PathBuf, Error> {
+    match &cli.root {
+        Some(r) => {
+            if r.join(CONFIG_FILE).is_file() {
+                Ok(r.clone())
+            } else {
+                Err(Error::NoRoot {
+                    start: r.clone(),
+                    file: CONFIG_FILE,
+                })
+            }
+        }
+        None => {
+            let cwd = std::env::current_dir().map_err(|source| Error::Read {
+                path: PathBuf::from("."),
+                source,
+            })?;
+            find_root(&cwd).ok_or(Error::NoRoot {
+                start: cwd,
+                file: CONFIG_FILE,
+            })
+        }
+    }
+}
+
+fn counts(diags: &[Diagnostic]) -> (usize, usize) {
+    let errors = diags.iter().filter(|d| d.is_error()).count();
+    (errors, diags.len() - errors)
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") }
+}
+
+fn run(cli: &Cli, out: &Out) -> Result<ExitCode, Error> {
+    match &cli.command {
+        Command::Init { dir } => {
+            let written = crate::init::init(dir)?;
+            out.status(&format!(
+                "created a boardpack site in {} ({} files); try: boardpack --root {} build",
+                dir.display(),
+                written.len(),
+                dir.display()
+            ));
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Check { format, deny_warnings } => {
+            let root = resolve_root(cli)?;
+            let started = std::time::Instant::now();
+            let loaded = crate::site::load(&root)?;
+            let diags = loaded.all_diagnostics();
+            let (errors, warnings) = counts(&diags);
+            match format {
+                Format::Json => {
+                    let json: Vec<_> = diags.iter().map(Diagnostic::to_json).collect();
+                    let text = serde_json::to_string_pretty(&json).unwrap_or_else(|_| "[]".into());
+                    println!("{text}");
+                }
+                Format::Human => {
+                    out.diagnostics(&diags);
+                    out.status(&format!(
+                        "checked {} in {:.0?}: {}, {}",
+                        plural(loaded.content.documents.len(), "document"),
+                        started.elapsed(),
+                        plural(errors, "error"),
+                        plural(warnings, "warning"),
+                    ));
+                }
+            }
+            Ok(exit_for(errors, warnings, *deny_warnings))
+        }
+        Command::Build { output, deny_warnings } => {
+            let root = resolve_root(cli)?;
+            let out_dir = output.clone().unwrap_or_else(|| root.join("output"));
+            let started = std::time::Instant::now();
+            let loaded = crate::site::load(&root)?;
+            let diags = loaded.all_diagnostics();
+            let (errors, warnings) = counts(&diags);
+            out.diagnostics(&diags);
+            if errors > 0 || (*deny_warnings && warnings > 0) {
+                out.status(&format!(
+                    "build failed: {}, {}; {} left untouched",
+                    plural(errors, "error"),
+                    plural(warnings, "warning"),
+                    display(&out_dir)
+                ));
+                return Ok(exit_for(errors, warnings, *deny_warnings));
+            }
+            let report = crate::site::build(&loaded, &out_dir)?;
+            out.status(&format!(
+                "built {} into {} in {:.0?}, {}",
+                plural(report.pages, "page"),
+                display(&out_dir),
+                started.elapsed(),
+                plural(warnings, "warning"),
+            ));
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn display(p: &Path) -> String {
+    p.display().to_string()
+}
+
+fn exit_for(errors: usize, warnings: usize, deny_warnings: bool) -> ExitCode {
+    if errors > 0 || (deny_warnings && warnings > 0) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}

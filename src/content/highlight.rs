@@ -1,0 +1,262 @@
+//! The programme highlight report: objectives, activities, narrative, risks and issues.
+
+use std::ops::Range;
+
+use jiff::civil::Date;
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::content::period::Period;
+use crate::content::reader::{Cx, Located, Table};
+use crate::content::words::{ActivityKind, ActivityStatus, BudgetStatus};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Highlight {
+    pub programme: String,
+    #[serde(skip)]
+    pub programme_span: Range<usize>,
+    pub title: String,
+    pub period: Period,
+    pub lead: String,
+    pub lead_role: Option<String>,
+    pub prepared: Option<Date>,
+    pub stated_progress: Option<Decimal>,
+    pub summary: Option<String>,
+    pub objectives: Vec<Objective>,
+    pub risks: Vec<RegisterEntry>,
+    pub issues: Vec<RegisterEntry>,
+    pub additional_deliverables: Vec<AdditionalDeliverable>,
+    pub footnotes: Vec<Footnote>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Objective {
+    pub id: String,
+    #[serde(skip)]
+    pub span: Range<usize>,
+    pub title: String,
+    pub stated_progress: Option<Decimal>,
+    pub priority_deliverables: Vec<String>,
+    pub follow_ups: Option<String>,
+    pub budget_status: Option<BudgetStatus>,
+    pub budget_reason: Option<String>,
+    pub risk_update: Option<String>,
+    pub issues_update: Option<String>,
+    pub completed: Option<String>,
+    pub outstanding: Option<String>,
+    pub comment: Option<String>,
+    pub footnote: Option<String>,
+    pub activities: Vec<Activity>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Activity {
+    pub id: Option<String>,
+    #[serde(skip)]
+    pub span: Range<usize>,
+    pub title: String,
+    pub kind: ActivityKind,
+    pub due: Date,
+    pub status: ActivityStatus,
+    pub progress: Decimal,
+    pub weight: Option<Decimal>,
+    pub footnote: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RegisterEntry {
+    pub id: String,
+    #[serde(skip)]
+    pub span: Range<usize>,
+    pub title: String,
+    pub description: Option<String>,
+    pub mitigation: Option<String>,
+    pub status: Option<String>,
+    pub objective: Option<String>,
+    #[serde(skip)]
+    pub objective_span: Range<usize>,
+    pub deliverables: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AdditionalDeliverable {
+    pub title: String,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Footnote {
+    pub id: String,
+    pub text: String,
+}
+
+impl Highlight {
+    pub fn read(t: &mut Table<'_, '_>, cx: &mut Cx<'_>) -> Option<Self> {
+        let programme = t.req_id(cx, "programme");
+        let title = t.req_text(cx, "title");
+        let period = t.req_period(cx, "period");
+        let lead = t.req_text(cx, "lead");
+        let lead_role = t.text(cx, "lead_role");
+        let prepared = t.date(cx, "prepared");
+        let stated_progress = t.percent(cx, "stated_progress");
+        let summary = t.text(cx, "summary");
+        let objectives = t
+            .tables(cx, "objectives")
+            .into_iter()
+            .filter_map(|o| Objective::read(o, cx))
+            .collect();
+        let risks = read_register(t, cx, "risks");
+        let issues = read_register(t, cx, "issues");
+        let additional_deliverables = t
+            .tables(cx, "additional_deliverables")
+            .into_iter()
+            .filter_map(|mut d| {
+                let title = d.req_text(cx, "title");
+                let description = d.text(cx, "description");
+                d.finish(cx);
+                Some(AdditionalDeliverable {
+                    title: title?,
+                    description,
+                })
+            })
+            .collect();
+        let footnotes = t
+            .tables(cx, "footnotes")
+            .into_iter()
+            .filter_map(|mut f| {
+                let id = f.req_id(cx, "id");
+                let text = f.req_text(cx, "text");
+                f.finish(cx);
+                Some(Footnote {
+                    id: id?.value,
+                    text: text?,
+                })
+            })
+            .collect();
+        let programme = programme?;
+        Some(Highlight {
+            programme: programme.value,
+            programme_span: programme.span,
+            title: title?,
+            period: period?,
+            lead: lead?,
+            lead_role,
+            prepared,
+            stated_progress,
+            summary,
+            objectives,
+            risks,
+            issues,
+            additional_deliverables,
+            footnotes,
+        })
+    }
+}
+
+impl Objective {
+    fn read(mut t: Table<'_, '_>, cx: &mut Cx<'_>) -> Option<Self> {
+        let id = t.req_id(cx, "id");
+        let title = t.req_text(cx, "title");
+        let stated_progress = t.percent(cx, "stated_progress");
+        let priority_deliverables = t.texts(cx, "priority_deliverables");
+        let follow_ups = t.text(cx, "follow_ups");
+        let budget_status = t.word(cx, "budget_status");
+        let budget_reason = t.text(cx, "budget_reason");
+        let risk_update = t.text(cx, "risk_update");
+        let issues_update = t.text(cx, "issues_update");
+        let completed = t.text(cx, "completed");
+        let outstanding = t.text(cx, "outstanding");
+        let comment = t.text(cx, "comment");
+        let footnote = t.text(cx, "footnote");
+        let activities = t
+            .tables(cx, "activities")
+            .into_iter()
+            .filter_map(|a| Activity::read(a, cx))
+            .collect();
+        t.finish(cx);
+        let id = id?;
+        Some(Objective {
+            id: id.value,
+            span: id.span,
+            title: title?,
+            stated_progress,
+            priority_deliverables,
+            follow_ups,
+            budget_status,
+            budget_reason,
+            risk_update,
+            issues_update,
+            completed,
+            outstanding,
+            comment,
+            footnote,
+            activities,
+        })
+    }
+}
+
+impl Activity {
+    fn read(mut t: Table<'_, '_>, cx: &mut Cx<'_>) -> Option<Self> {
+        let id = t.id(cx, "id");
+        let title = t.req_text(cx, "title");
+        let kind = t.req_word(cx, "kind");
+        let due = t.req_date(cx, "due");
+        let status = t.req_word(cx, "status");
+        let progress = t.req_percent(cx, "progress");
+        let weight = t.decimal(cx, "weight");
+        let footnote = t.text(cx, "footnote");
+        let span = id.as_ref().map_or_else(|| cx.abs(t.span.clone()), |i| i.span.clone());
+        t.finish(cx);
+        Some(Activity {
+            id: id.map(|i: Located<String>| i.value),
+            span,
+            title: title?,
+            kind: kind?,
+            due: due?,
+            status: status?,
+            progress: progress?,
+            weight,
+            footnote,
+        })
+    }
+
+    /// The key used to match this activity across periods: its id, else its normalised title.
+    pub fn match_key(&self) -> String {
+        match &self.id {
+            Some(id) => format!("id:{id}"),
+            None => format!("title:{}", crate::content::words::normalise(&self.title)),
+        }
+    }
+}
+
+fn read_register(t: &mut Table<'_, '_>, cx: &mut Cx<'_>, key: &'static str) -> Vec<RegisterEntry> {
+    t.tables(cx, key)
+        .into_iter()
+        .filter_map(|mut r| {
+            let id = r.req_id(cx, "id");
+            let title = r.req_text(cx, "title");
+            let description = r.text(cx, "description");
+            let mitigation = r.text(cx, "mitigation");
+            let status = r.text(cx, "status");
+            let objective = r.id(cx, "objective");
+            let deliverables = r.texts(cx, "deliverables");
+            r.finish(cx);
+            let id = id?;
+            let (objective, objective_span) = match objective {
+                Some(o) => (Some(o.value), o.span),
+                None => (None, 0..0),
+            };
+            Some(RegisterEntry {
+                id: id.value,
+                span: id.span,
+                title: title?,
+                description,
+                mitigation,
+                status,
+                objective,
+                objective_span,
+                deliverables,
+            })
+        })
+        .collect()
+}

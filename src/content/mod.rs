@@ -1,0 +1,274 @@
+//! Content: find every document under `content/`, split and parse it in parallel into the typed
+//! model, and check what can only be checked across documents.
+
+pub mod actions;
+pub mod budget;
+pub mod front_matter;
+pub mod highlight;
+pub mod indicators;
+pub mod money;
+pub mod page;
+pub mod period;
+pub mod reader;
+pub mod validate;
+pub mod words;
+
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use serde::Serialize;
+use toml::de::DeTable;
+
+use crate::config::Config;
+use crate::diagnostic::{Diagnostic, Problem};
+use crate::source::SourceFile;
+
+pub use actions::ActionPlan;
+pub use budget::Budget;
+pub use highlight::Highlight;
+pub use indicators::IndicatorSet;
+pub use page::Page;
+use reader::{Cx, Table};
+use words::DocKind;
+
+/// Files larger than this are refused rather than read: no board report is 16 MiB of text,
+/// and reading one would stall a build.
+pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// One parsed document.
+#[derive(Debug, Clone, Serialize)]
+pub struct Document {
+    #[serde(skip)]
+    pub file: Arc<SourceFile>,
+    /// Path relative to `content/`, with `/` separators.
+    pub rel_path: String,
+    /// The file stem: the default slug for pages.
+    pub stem: String,
+    /// The Markdown body.
+    pub body: String,
+    #[serde(skip)]
+    pub body_span: Range<usize>,
+    pub data: Data,
+}
+
+/// What a document holds, by kind.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum Data {
+    Highlight(Highlight),
+    Budget(Budget),
+    Indicators(IndicatorSet),
+    Actions(ActionPlan),
+    Page(Page),
+}
+
+/// Everything loaded from a site's `content/`, with every diagnostic found on the way.
+#[derive(Debug, Default)]
+pub struct Content {
+    pub documents: Vec<Document>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Whether a path under `content/` is a document. Hidden files, drafts (`_x.md`) and editor
+/// backups are skipped.
+fn is_ignored(name: &str) -> bool {
+    name.starts_with('.') || name.starts_with('_') || name.ends_with('~')
+}
+
+/// Find the documents under `dir`, sorted by path so that every run sees them in one order.
+/// Walk errors (unreadable directories, symlink loops) become diagnostics.
+pub fn discover(dir: &Path, root: &Path) -> (Vec<PathBuf>, Vec<Diagnostic>) {
+    let mut files = Vec::new();
+    let mut diags = Vec::new();
+    let walker = walkdir::WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()));
+    for entry in walker {
+        match entry {
+            Ok(e) if e.file_type().is_file() => {
+                if e.path().extension().is_some_and(|x| x == "md") {
+                    files.push(e.into_path());
+                }
+            }
+            Ok(_) => {}
+            Err(err) => {
+                let path = err.path().map(Path::to_path_buf).unwrap_or_else(|| dir.to_path_buf());
+                let reason = if err.loop_ancestor().is_some() {
+                    "a symbolic link loops back to a directory above it".to_string()
+                } else {
+                    err.io_error()
+                        .map_or_else(|| err.to_string(), ToString::to_string)
+                };
+                let f = SourceFile::new(&path, display_path(&path, root), String::new());
+                diags.push(Diagnostic::new(Problem::Unreadable { reason }, &f, 0..0));
+            }
+        }
+    }
+    (files, diags)
+}
+
+/// A path as shown to users: relative to the site root, with `/` separators.
+pub fn display_path(path: &Path, root: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Load every document under `root/content` in parallel.
+pub fn load(root: &Path, config: &Config) -> Content {
+    let dir = root.join("content");
+    let (files, mut diagnostics) = discover(&dir, root);
+    let results: Vec<(Option<Document>, Vec<Diagnostic>)> = files
+        .par_iter()
+        .map(|path| load_file(path, root, &dir))
+        .collect();
+    let mut documents = Vec::with_capacity(results.len());
+    for (doc, diags) in results {
+        documents.extend(doc);
+        diagnostics.extend(diags);
+    }
+    diagnostics.extend(validate::check(&documents, config));
+    crate::diagnostic::sort(&mut diagnostics);
+    Content {
+        documents,
+        diagnostics,
+    }
+}
+
+/// Read one file from disk and parse it.
+pub fn load_file(path: &Path, root: &Path, content_dir: &Path) -> (Option<Document>, Vec<Diagnostic>) {
+    let display = display_path(path, root);
+    let fail = |problem| {
+        let f = SourceFile::new(path, display.clone(), String::new());
+        (None, vec![Diagnostic::new(problem, &f, 0..0)])
+    };
+    if path.to_str().is_none() {
+        return fail(Problem::Unreadable {
+            reason: "the file name is not valid UTF-8; rename it".into(),
+        });
+    }
+    match std::fs::metadata(path) {
+        Ok(m) if m.len() > MAX_FILE_BYTES => {
+            return fail(Problem::Unreadable {
+                reason: format!(
+                    "it is {} bytes, more than the {MAX_FILE_BYTES}-byte limit for a document",
+                    m.len()
+                ),
+            });
+        }
+        Ok(_) => {}
+        Err(e) => return fail(Problem::Unreadable { reason: e.to_string() }),
+    }
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => return fail(Problem::Unreadable { reason: e.to_string() }),
+    };
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            return fail(Problem::InvalidUtf8 {
+                offset: e.utf8_error().valid_up_to(),
+            });
+        }
+    };
+    let rel = path.strip_prefix(content_dir).unwrap_or(path);
+    let file = SourceFile::new(path, display, text);
+    parse_document(file, &display_path(rel, Path::new("")))
+}
+
+/// Parse a document already in memory. This is the whole per-file pipeline, used by the loader,
+/// the watcher's incremental rebuild and the fuzzers.
+pub fn parse_document(file: Arc<SourceFile>, rel_path: &str) -> (Option<Document>, Vec<Diagnostic>) {
+    let split = match front_matter::split(&file.text) {
+        Ok(s) => s,
+        Err((problem, span)) => {
+            let d = Diagnostic::new(problem, &file, span);
+            return (None, vec![d]);
+        }
+    };
+    let toml_text = &file.text[split.front.clone()];
+    let (doc, errors) = DeTable::parse_recoverable(toml_text);
+    if !errors.is_empty() {
+        let base = split.front.start;
+        let diags = errors
+            .into_iter()
+            .map(|e| {
+                let span = e.span().unwrap_or(0..0);
+                Diagnostic::new(
+                    Problem::Toml {
+                        message: e.message().to_string(),
+                    },
+                    &file,
+                    span.start + base..span.end + base,
+                )
+            })
+            .collect();
+        return (None, diags);
+    }
+    let mut cx = Cx::new(&file, split.front.start);
+    let mut t = Table::new(doc.get_ref(), doc.span(), String::new());
+    let kind = t.req_word::<DocKind>(&mut cx, "kind");
+    let data = kind.and_then(|k| match k {
+        DocKind::Highlight => Highlight::read(&mut t, &mut cx).map(Data::Highlight),
+        DocKind::Budget => Budget::read(&mut t, &mut cx).map(Data::Budget),
+        DocKind::Indicators => IndicatorSet::read(&mut t, &mut cx).map(Data::Indicators),
+        DocKind::Actions => ActionPlan::read(&mut t, &mut cx).map(Data::Actions),
+        DocKind::Page => Page::read(&mut t, &mut cx).map(Data::Page),
+    });
+    // Unknown keys are only meaningful once we know which kind's keys are allowed.
+    if kind.is_some() {
+        t.finish(&mut cx);
+    }
+    let diags = cx.diags;
+    let stem = Path::new(rel_path)
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let doc = data.map(|data| Document {
+        body: file.text[split.body.clone()].to_string(),
+        body_span: split.body.clone(),
+        file: file.clone(),
+        rel_path: rel_path.to_string(),
+        stem,
+        data,
+    });
+    (doc, diags)
+}
+
+impl Document {
+    pub fn kind(&self) -> DocKind {
+        match self.data {
+            Data::Highlight(_) => DocKind::Highlight,
+            Data::Budget(_) => DocKind::Budget,
+            Data::Indicators(_) => DocKind::Indicators,
+            Data::Actions(_) => DocKind::Actions,
+            Data::Page(_) => DocKind::Page,
+        }
+    }
+
+    pub fn period(&self) -> Option<period::Period> {
+        match &self.data {
+            Data::Highlight(h) => Some(h.period),
+            Data::Budget(b) => Some(b.period),
+            Data::Indicators(i) => Some(i.period),
+            Data::Actions(a) => Some(a.period),
+            Data::Page(_) => None,
+        }
+    }
+
+    pub fn title(&self) -> &str {
+        match &self.data {
+            Data::Highlight(h) => &h.title,
+            Data::Budget(b) => &b.title,
+            Data::Indicators(i) => &i.title,
+            Data::Actions(a) => &a.title,
+            Data::Page(p) => &p.title,
+        }
+    }
+}

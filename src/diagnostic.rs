@@ -1,0 +1,411 @@
+//! Diagnostics: every problem boardpack finds, typed, located in its file, and rendered one way
+//! for the terminal, the JSON output and the browser overlay.
+
+use std::fmt::{self, Write as _};
+use std::ops::Range;
+use std::sync::Arc;
+
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceSpan};
+use serde::Serialize;
+
+use crate::source::SourceFile;
+
+/// How serious a diagnostic is. Errors fail `check` and `build`; warnings fail only under
+/// `--deny-warnings`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// What went wrong. Each variant has a stable code, used in JSON output and documentation.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum Problem {
+    #[error("the file is not valid UTF-8 (first bad byte at offset {offset})")]
+    InvalidUtf8 { offset: usize },
+    #[error("the file could not be read: {reason}")]
+    Unreadable { reason: String },
+    #[error("the file is empty")]
+    EmptyFile,
+    #[error("the file does not start with front matter")]
+    NoFrontMatter,
+    #[error("the front matter is never closed")]
+    UnclosedFrontMatter,
+    #[error("invalid TOML: {message}")]
+    Toml { message: String },
+    #[error("`{key}` should be {expected}, found {found}")]
+    WrongType {
+        key: String,
+        expected: &'static str,
+        found: &'static str,
+    },
+    #[error("unknown key `{key}`")]
+    UnknownKey {
+        key: String,
+        suggestion: Option<String>,
+        allowed: Vec<&'static str>,
+    },
+    #[error("missing required key `{key}`")]
+    MissingKey { key: String },
+    #[error("unknown {what} `{word}`")]
+    UnknownWord {
+        what: &'static str,
+        word: String,
+        suggestion: Option<&'static str>,
+        allowed: Vec<&'static str>,
+    },
+    #[error("invalid date: {reason}")]
+    InvalidDate { reason: String },
+    #[error("money `{text}` cannot be read: {reason}")]
+    InvalidMoney { text: String, reason: String },
+    #[error("`{key}` must be a percentage from 0 to 100, found {value}")]
+    PercentOutOfRange { key: String, value: String },
+    #[error("invalid number `{text}`: {reason}")]
+    InvalidNumber { text: String, reason: String },
+    #[error("invalid period `{text}`")]
+    InvalidPeriod { text: String },
+    #[error("invalid id `{id}`")]
+    InvalidId { id: String },
+    #[error("duplicate {what} id `{id}`")]
+    DuplicateId {
+        what: &'static str,
+        id: String,
+        first: String,
+    },
+    #[error("two highlight reports for programme `{programme}` in {period}")]
+    DuplicateReport {
+        programme: String,
+        period: String,
+        first: String,
+    },
+    #[error("unknown {what} `{id}`")]
+    UnknownReference {
+        what: &'static str,
+        id: String,
+        suggestion: Option<String>,
+    },
+    #[error("a {what} cannot contain itself: `{id}`")]
+    Cycle { what: &'static str, id: String },
+    #[error("due date {due} is outside the plan year {year}")]
+    DueOutsideYear { due: String, year: String },
+    #[error("{what} id `{id}` breaks the pattern {pattern}")]
+    IdPattern {
+        what: &'static str,
+        id: String,
+        pattern: &'static str,
+    },
+    #[error("the same {section} text is repeated in {count} objectives")]
+    RepeatedPlaceholder { section: String, count: usize },
+    #[error("{message}")]
+    Finding { code: &'static str, message: String },
+}
+
+impl Problem {
+    /// A stable, kebab-case code for the problem.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Problem::InvalidUtf8 { .. } => "invalid-utf8",
+            Problem::Unreadable { .. } => "unreadable",
+            Problem::EmptyFile => "empty-file",
+            Problem::NoFrontMatter => "no-front-matter",
+            Problem::UnclosedFrontMatter => "unclosed-front-matter",
+            Problem::Toml { .. } => "toml",
+            Problem::WrongType { .. } => "wrong-type",
+            Problem::UnknownKey { .. } => "unknown-key",
+            Problem::MissingKey { .. } => "missing-key",
+            Problem::UnknownWord { .. } => "unknown-word",
+            Problem::InvalidDate { .. } => "invalid-date",
+            Problem::InvalidMoney { .. } => "invalid-money",
+            Problem::PercentOutOfRange { .. } => "percent-out-of-range",
+            Problem::InvalidNumber { .. } => "invalid-number",
+            Problem::InvalidPeriod { .. } => "invalid-period",
+            Problem::InvalidId { .. } => "invalid-id",
+            Problem::DuplicateId { .. } => "duplicate-id",
+            Problem::DuplicateReport { .. } => "duplicate-report",
+            Problem::UnknownReference { .. } => "unknown-reference",
+            Problem::Cycle { .. } => "cycle",
+            Problem::DueOutsideYear { .. } => "due-outside-year",
+            Problem::IdPattern { .. } => "id-pattern",
+            Problem::RepeatedPlaceholder { .. } => "repeated-placeholder",
+            Problem::Finding { code, .. } => code,
+        }
+    }
+
+    /// Data-quality findings are warnings; everything else is an error.
+    pub fn severity(&self) -> Severity {
+        match self {
+            Problem::DueOutsideYear { .. }
+            | Problem::IdPattern { .. }
+            | Problem::RepeatedPlaceholder { .. }
+            | Problem::Finding { .. } => Severity::Warning,
+            _ => Severity::Error,
+        }
+    }
+
+    /// What the reader should do or expect: the "did you mean" and the allowed values.
+    pub fn help(&self) -> Option<String> {
+        match self {
+            Problem::NoFrontMatter => {
+                Some("start the file with a line `+++`, then TOML, then another `+++`".into())
+            }
+            Problem::UnclosedFrontMatter => {
+                Some("close the front matter with a line holding only `+++`".into())
+            }
+            Problem::UnknownKey {
+                suggestion,
+                allowed,
+                ..
+            } => Some(match suggestion {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => format!("expected one of: {}", allowed.join(", ")),
+            }),
+            Problem::UnknownWord {
+                suggestion,
+                allowed,
+                ..
+            } => {
+                let list = allowed
+                    .iter()
+                    .map(|w| format!("`{w}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                Some(match suggestion {
+                    Some(s) => format!("did you mean `{s}`? allowed: {list}"),
+                    None => format!("allowed: {list}"),
+                })
+            }
+            Problem::InvalidMoney { .. } => Some(
+                "write money as 382319, 382319.45, \"£382,319.45\" or \"(1,700,000)\" for a negative"
+                    .into(),
+            ),
+            Problem::InvalidPeriod { .. } => {
+                Some("write a period as \"2009/10 Q2\" (a quarter) or \"2009/10\" (a year)".into())
+            }
+            Problem::InvalidId { .. } => {
+                Some("ids use letters, digits, `-`, `_` and `.`, and start with a letter or digit".into())
+            }
+            Problem::DuplicateId { first, .. } | Problem::DuplicateReport { first, .. } => {
+                Some(format!("first defined at {first}"))
+            }
+            Problem::UnknownReference { suggestion, .. } => {
+                suggestion.as_ref().map(|s| format!("did you mean `{s}`?"))
+            }
+            Problem::WrongType { expected, .. } => Some(format!("expected {expected}")),
+            _ => None,
+        }
+    }
+}
+
+/// A problem at a place in a file.
+#[derive(Debug, Clone)]
+pub struct Diagnostic {
+    pub problem: Problem,
+    pub file: Option<Arc<SourceFile>>,
+    pub span: Range<usize>,
+    /// A short label drawn under the snippet, e.g. "expected a date".
+    pub label: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn new(problem: Problem, file: &Arc<SourceFile>, span: Range<usize>) -> Self {
+        let span = file.clamp(span);
+        Self {
+            problem,
+            file: Some(file.clone()),
+            span,
+            label: None,
+        }
+    }
+
+    /// A diagnostic about something that has no file, such as a missing directory.
+    pub fn global(problem: Problem) -> Self {
+        Self {
+            problem,
+            file: None,
+            span: 0..0,
+            label: None,
+        }
+    }
+
+    pub fn with_label(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
+        self
+    }
+
+    pub fn severity(&self) -> Severity {
+        self.problem.severity()
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity() == Severity::Error
+    }
+
+    /// One-based line and column of the start of the span.
+    pub fn line_col(&self) -> Option<(usize, usize)> {
+        self.file.as_ref().map(|f| f.line_col(self.span.start))
+    }
+
+    /// `path:line:column`, or the bare path.
+    pub fn location(&self) -> String {
+        match (&self.file, self.line_col()) {
+            (Some(f), Some((l, c))) => format!("{}:{l}:{c}", f.display),
+            _ => String::new(),
+        }
+    }
+
+    /// The machine-readable form used by `check --format json`.
+    pub fn to_json(&self) -> JsonDiagnostic {
+        let (line, column) = self.line_col().unwrap_or((0, 0));
+        JsonDiagnostic {
+            file: self.file.as_ref().map(|f| f.display.clone()),
+            line,
+            column,
+            severity: self.severity(),
+            code: self.problem.code(),
+            message: self.problem.to_string(),
+            help: self.problem.help(),
+        }
+    }
+
+    /// Render with a source snippet and caret. `color` selects ANSI colour; the browser overlay
+    /// and non-terminals use plain text from the same renderer.
+    pub fn render(&self, color: bool) -> String {
+        let theme = if color {
+            GraphicalTheme::unicode()
+        } else {
+            GraphicalTheme::unicode_nocolor()
+        };
+        let handler = GraphicalReportHandler::new_themed(theme)
+            .with_width(100)
+            .with_links(false)
+            .with_context_lines(1);
+        let mut out = String::new();
+        let report = Report(self);
+        if handler.render_report(&mut out, &report).is_err() {
+            // Rendering into a String cannot fail in practice; fall back to the plain form.
+            out.clear();
+            let _ = write!(out, "{}: {}", self.location(), self.problem);
+        }
+        out
+    }
+}
+
+/// The fields of a diagnostic in `--format json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct JsonDiagnostic {
+    pub file: Option<String>,
+    pub line: usize,
+    pub column: usize,
+    pub severity: Severity,
+    pub code: &'static str,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+/// Adapter that shows a [`Diagnostic`] to miette.
+struct Report<'a>(&'a Diagnostic);
+
+impl fmt::Debug for Report<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.0.problem, f)
+    }
+}
+
+impl fmt::Display for Report<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let d = self.0;
+        match d.file.as_ref() {
+            Some(_) => write!(f, "{}: {}", d.location(), d.problem),
+            None => write!(f, "{}", d.problem),
+        }
+    }
+}
+
+impl std::error::Error for Report<'_> {}
+
+impl miette::Diagnostic for Report<'_> {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new(self.0.problem.code()))
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.0.severity() {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+        })
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.0
+            .problem
+            .help()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        self.0.file.as_ref().map(|f| &f.text as &dyn miette::SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        self.0.file.as_ref()?;
+        let span = SourceSpan::from(self.0.span.start..self.0.span.end);
+        Some(Box::new(std::iter::once(LabeledSpan::new_primary_with_span(
+            self.0.label.clone(),
+            span,
+        ))))
+    }
+}
+
+/// Sort diagnostics by file, then position, then code, so output is stable run to run.
+pub fn sort(diags: &mut [Diagnostic]) {
+    diags.sort_by(|a, b| {
+        let fa = a.file.as_ref().map(|f| f.display.as_str()).unwrap_or("");
+        let fb = b.file.as_ref().map(|f| f.display.as_str()).unwrap_or("");
+        fa.cmp(fb)
+            .then(a.span.start.cmp(&b.span.start))
+            .then(a.problem.code().cmp(b.problem.code()))
+            .then_with(|| a.problem.to_string().cmp(&b.problem.to_string()))
+    });
+}
+
+/// The closest candidate to `word`, if any is close enough to be a plausible misspelling.
+pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let word = word.to_lowercase();
+    candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(&word, &c.to_lowercase()), c))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_near_keys_only() {
+        let keys = ["title", "period", "programme"];
+        assert_eq!(suggest("titel", keys), Some("title"));
+        assert_eq!(suggest("programe", keys), Some("programme"));
+        assert_eq!(suggest("zzz", keys), None);
+    }
+
+    #[test]
+    fn render_names_file_line_and_column() {
+        let f = SourceFile::new("x.md", "content/x.md", "+++\ntitel = 1\n+++\n".into());
+        let d = Diagnostic::new(
+            Problem::UnknownKey {
+                key: "titel".into(),
+                suggestion: Some("title".into()),
+                allowed: vec!["title"],
+            },
+            &f,
+            4..9,
+        );
+        let out = d.render(false);
+        assert!(out.contains("content/x.md:2:1"), "{out}");
+        assert!(out.contains("did you mean `title`?"), "{out}");
+    }
+}
