@@ -178,7 +178,11 @@ impl Config {
                 c.title = ti;
                 Ok(c)
             }
-            _ => Err(cx.diags),
+            _ => {
+                let mut diags = cx.diags;
+                crate::diagnostic::sort(&mut diags);
+                Err(diags)
+            }
         }
     }
 }
