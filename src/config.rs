@@ -10,6 +10,7 @@ use toml::de::DeTable;
 use crate::content::period::YearStart;
 use crate::content::reader::{Cx, Table};
 use crate::content::words::RollupRule;
+pub use crate::content::words::VarianceSign;
 use crate::diagnostic::{Diagnostic, Problem};
 use crate::source::SourceFile;
 
@@ -28,6 +29,7 @@ pub struct Config {
     pub programmes: Vec<ProgrammeConfig>,
     pub rollup: RollupRule,
     pub tolerances: Tolerances,
+    pub variance_sign: VarianceSign,
     pub trust_html: bool,
     pub css_targets: String,
 }
@@ -74,6 +76,7 @@ impl Config {
             programmes: Vec::new(),
             rollup: RollupRule::FloorMean,
             tolerances: Tolerances::default(),
+            variance_sign: VarianceSign::ActualMinusPlanned,
             trust_html: false,
             css_targets: "defaults".into(),
         }
@@ -158,6 +161,12 @@ impl Config {
                 c.tolerances.progress = v;
             }
             r.finish(&mut cx);
+        }
+        if let Some(mut b) = t.table(&mut cx, "budget") {
+            if let Some(v) = b.word(&mut cx, "variance_sign") {
+                c.variance_sign = v;
+            }
+            b.finish(&mut cx);
         }
         if let Some(mut m) = t.table(&mut cx, "markdown") {
             if let Some(v) = m.boolean(&mut cx, "trust_html") {

@@ -28,6 +28,41 @@ pub enum Error {
         file: String,
         diagnostics: Vec<Diagnostic>,
     },
+    #[error("theme `{name}` not found: there is no folder {}", path.display())]
+    ThemeNotFound { name: String, path: PathBuf },
+    #[error("template error in {}{}: {message}", path.display(), location(*line, *column))]
+    Template {
+        /// The template file: under the site's `templates/`, the theme's, or the built-in theme.
+        path: PathBuf,
+        /// One-based line and column, where Tera reports one.
+        line: Option<usize>,
+        column: Option<usize>,
+        message: String,
+    },
+    #[error("stylesheet error in {}{}: {message}", path.display(), location(*line, *column))]
+    Css {
+        path: PathBuf,
+        line: Option<usize>,
+        column: Option<usize>,
+        message: String,
+    },
+    #[error("two outputs would be written to `{path}`: {first} and {second}")]
+    OutputCollision {
+        path: String,
+        first: String,
+        second: String,
+    },
+    #[error("refusing to write the site to {}: {reason}", path.display())]
+    UnsafeOutput { path: PathBuf, reason: &'static str },
+}
+
+/// `:line:column` for messages, or nothing when the location is unknown.
+fn location(line: Option<usize>, column: Option<usize>) -> String {
+    match (line, column) {
+        (Some(l), Some(c)) => format!(":{l}:{c}"),
+        (Some(l), None) => format!(":{l}"),
+        _ => String::new(),
+    }
 }
 
 impl Error {

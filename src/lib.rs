@@ -8,9 +8,11 @@
 pub mod cli;
 pub mod config;
 pub mod content;
+pub mod aggregate;
 pub mod diagnostic;
 pub mod error;
 pub mod init;
+pub mod render;
 pub mod site;
 pub mod source;
 

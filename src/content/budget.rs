@@ -37,6 +37,9 @@ pub struct Figures {
     pub actual: Option<Money>,
     pub variance: Option<Money>,
     pub projected: Option<Money>,
+    /// Where the printed row is recorded, for findings about it.
+    #[serde(skip)]
+    pub span: Range<usize>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -180,6 +183,7 @@ impl Figures {
             actual: t.money(cx, "actual"),
             variance: t.money(cx, "variance"),
             projected: t.money(cx, "projected"),
+            span: cx.abs(t.span.clone()),
         };
         t.finish(cx);
         f

@@ -35,6 +35,7 @@ pub struct Indicator {
     pub actual_caveat: Option<String>,
     pub comment: Option<String>,
     pub stated_status: Option<IndicatorStatus>,
+    pub improvement_plan: bool,
     #[serde(skip)]
     pub stated_status_span: Range<usize>,
 }
@@ -115,6 +116,7 @@ impl Indicator {
         let comment = t.text(cx, "comment");
         let stated_status_span = t.get("stated_status").map(|v| cx.abs(v.span())).unwrap_or(0..0);
         let stated_status = t.word(cx, "stated_status");
+        let improvement_plan = t.boolean(cx, "improvement_plan").unwrap_or(false);
         t.finish(cx);
         let id = id?;
         Some(Indicator {
@@ -134,6 +136,7 @@ impl Indicator {
             actual_caveat,
             comment,
             stated_status,
+            improvement_plan,
             stated_status_span,
         })
     }

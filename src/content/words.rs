@@ -189,6 +189,14 @@ words!(
     }
 );
 
+words!(
+    /// Which way round budget variance is taken.
+    VarianceSign, "variance sign" {
+        ActualMinusPlanned => "actual minus planned",
+        PlannedMinusActual => "planned minus actual",
+    }
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,24 +2,29 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::aggregate::{Aggregates, aggregate};
 use crate::config::{CONFIG_FILE, Config};
 use crate::content::{self, Content};
 use crate::diagnostic::Diagnostic;
 use crate::error::Error;
 use crate::source::SourceFile;
 
-/// A site's configuration and content, loaded and checked.
+/// A site's configuration and content, loaded, checked and aggregated.
 #[derive(Debug)]
 pub struct Loaded {
     pub root: PathBuf,
     pub config: Config,
     pub content: Content,
+    pub aggregates: Aggregates,
 }
 
 impl Loaded {
     /// Every diagnostic: content problems and data-quality findings, sorted by file and line.
     pub fn all_diagnostics(&self) -> Vec<Diagnostic> {
-        self.content.diagnostics.clone()
+        let mut all = self.content.diagnostics.clone();
+        all.extend(self.aggregates.findings.iter().cloned());
+        crate::diagnostic::sort(&mut all);
+        all
     }
 }
 
@@ -36,10 +41,12 @@ pub fn load(root: &Path) -> Result<Loaded, Error> {
         diagnostics,
     })?;
     let content = content::load(root, &config);
+    let aggregates = aggregate(&config, &content.documents);
     Ok(Loaded {
         root: root.to_path_buf(),
         config,
         content,
+        aggregates,
     })
 }
 

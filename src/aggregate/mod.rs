@@ -1,0 +1,389 @@
+//! Aggregation: pure functions from the loaded model to the summaries a board reads. No I/O.
+//!
+//! Every figure is computed from its parts. A figure the author states is kept beside the
+//! computed one and, where they differ, reported as a finding: a warning diagnostic located at
+//! the stated figure, shown by `check` and on the site.
+
+pub mod actions;
+pub mod budget;
+pub mod format;
+pub mod indicators;
+pub mod programme;
+pub mod rollup;
+
+use std::ops::Range;
+
+use jiff::civil::Date;
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::config::Config;
+use crate::content::period::Period;
+use crate::content::words::{ActivityStatus, BudgetStatus, IndicatorStatus};
+use crate::content::{Data, Document};
+use crate::diagnostic::{Diagnostic, Problem};
+
+pub use actions::{ActionPlanSummary, Share};
+pub use budget::BudgetSummary;
+pub use indicators::IndicatorSetSummary;
+pub use programme::ProgrammeSummary;
+
+/// How many items have a status: one row of a counts table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Count {
+    pub key: String,
+    pub label: String,
+    pub count: usize,
+}
+
+/// Direction of a figure against an earlier one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Trend {
+    Up,
+    Down,
+    Same,
+    /// Nothing to compare with.
+    None,
+}
+
+impl Trend {
+    pub fn between(before: Option<Decimal>, now: Option<Decimal>) -> Trend {
+        match (before, now) {
+            (Some(b), Some(n)) if n > b => Trend::Up,
+            (Some(b), Some(n)) if n < b => Trend::Down,
+            (Some(_), Some(_)) => Trend::Same,
+            _ => Trend::None,
+        }
+    }
+
+    pub fn reversed(self) -> Trend {
+        match self {
+            Trend::Up => Trend::Down,
+            Trend::Down => Trend::Up,
+            t => t,
+        }
+    }
+}
+
+/// A data-quality finding located in a document.
+pub fn finding(doc: &Document, span: Range<usize>, code: &'static str, message: String) -> Diagnostic {
+    Diagnostic::new(Problem::Finding { code, message }, &doc.file, span)
+}
+
+/// One item on the exceptions list.
+#[derive(Debug, Clone, Serialize)]
+pub struct Exception {
+    /// `budget-red`, `budget-amber`, `delayed`, `overdue`, `slipped`, `unexplained`,
+    /// `line-red`, `line-amber` or `indicator-off-target`.
+    pub kind: &'static str,
+    pub label: &'static str,
+    pub programme: Option<String>,
+    pub objective: Option<String>,
+    pub title: String,
+    pub detail: String,
+}
+
+/// A programme's place in the period's ranking.
+#[derive(Debug, Clone, Serialize)]
+pub struct Ranked {
+    pub programme: String,
+    pub title: String,
+    pub progress: Option<Decimal>,
+    pub stated: Option<Decimal>,
+}
+
+/// Activity judgements across all of a period's highlight reports, in the form of the Wigan
+/// seed's summary tables.
+#[derive(Debug, Clone, Serialize)]
+pub struct ActivityTotals {
+    pub total: usize,
+    pub completed: Share,
+    pub on_track: Share,
+    pub behind: Share,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PeriodSummary {
+    pub period: Period,
+    pub slug: String,
+    pub start: Date,
+    pub end: Date,
+    /// Indices into [`Aggregates::programmes`], in agenda order.
+    pub programmes: Vec<usize>,
+    pub budgets: Vec<usize>,
+    pub indicators: Vec<usize>,
+    pub actions: Vec<usize>,
+    pub ranking: Vec<Ranked>,
+    pub activities: ActivityTotals,
+    pub exceptions: Vec<Exception>,
+}
+
+/// Everything computed from the content.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Aggregates {
+    pub programmes: Vec<ProgrammeSummary>,
+    pub budgets: Vec<BudgetSummary>,
+    pub indicators: Vec<IndicatorSetSummary>,
+    pub actions: Vec<ActionPlanSummary>,
+    /// Every period that has a report, oldest first.
+    pub periods: Vec<PeriodSummary>,
+    #[serde(skip)]
+    pub findings: Vec<Diagnostic>,
+}
+
+impl Aggregates {
+    /// The summary for a highlight report, by document index.
+    pub fn programme_for(&self, doc: usize) -> Option<&ProgrammeSummary> {
+        self.programmes.iter().find(|p| p.doc == doc)
+    }
+
+    pub fn budget_for(&self, doc: usize) -> Option<&BudgetSummary> {
+        self.budgets.iter().find(|b| b.doc == doc)
+    }
+
+    pub fn indicators_for(&self, doc: usize) -> Option<&IndicatorSetSummary> {
+        self.indicators.iter().find(|b| b.doc == doc)
+    }
+
+    pub fn actions_for(&self, doc: usize) -> Option<&ActionPlanSummary> {
+        self.actions.iter().find(|b| b.doc == doc)
+    }
+
+    /// The latest period with a report.
+    pub fn latest_period(&self) -> Option<&PeriodSummary> {
+        self.periods.last()
+    }
+}
+
+/// Position of a programme in the agenda: configured order first, then by id.
+pub fn agenda_key(config: &Config, programme: &str) -> (usize, String) {
+    let pos = config
+        .programmes
+        .iter()
+        .position(|p| p.id == programme)
+        .unwrap_or(usize::MAX);
+    (pos, programme.to_string())
+}
+
+/// Compute every summary from the loaded documents.
+pub fn aggregate(config: &Config, docs: &[Document]) -> Aggregates {
+    let mut findings = Vec::new();
+    let mut agg = Aggregates::default();
+    for (i, doc) in docs.iter().enumerate() {
+        match &doc.data {
+            Data::Highlight(h) => agg
+                .programmes
+                .push(programme::summarise(config, i, doc, h, &mut findings)),
+            Data::Budget(b) => agg
+                .budgets
+                .push(budget::summarise(config, i, doc, b, &mut findings)),
+            Data::Indicators(s) => agg
+                .indicators
+                .push(indicators::summarise(i, doc, s, &mut findings)),
+            Data::Actions(a) => agg
+                .actions
+                .push(actions::summarise(i, doc, a, &mut findings)),
+            Data::Page(_) => {}
+        }
+    }
+    agg.programmes
+        .sort_by(|a, b| (a.period, agenda_key(config, &a.programme)).cmp(&(b.period, agenda_key(config, &b.programme))));
+    programme::compare(&mut agg.programmes, docs, &mut findings);
+    agg.periods = periods(config, docs, &agg);
+    crate::diagnostic::sort(&mut findings);
+    agg.findings = findings;
+    agg
+}
+
+fn periods(config: &Config, docs: &[Document], agg: &Aggregates) -> Vec<PeriodSummary> {
+    let mut all: Vec<Period> = docs.iter().filter_map(Document::period).collect();
+    all.sort();
+    all.dedup();
+    all.into_iter()
+        .map(|period| {
+            let programmes: Vec<usize> = (0..agg.programmes.len())
+                .filter(|i| agg.programmes[*i].period == period)
+                .collect();
+            let budgets: Vec<usize> = (0..agg.budgets.len())
+                .filter(|i| agg.budgets[*i].period == period)
+                .collect();
+            let indicators: Vec<usize> = (0..agg.indicators.len())
+                .filter(|i| docs[agg.indicators[*i].doc].period() == Some(period))
+                .collect();
+            let actions: Vec<usize> = (0..agg.actions.len())
+                .filter(|i| docs[agg.actions[*i].doc].period() == Some(period))
+                .collect();
+            let mut ranking: Vec<Ranked> = programmes
+                .iter()
+                .map(|i| {
+                    let p = &agg.programmes[*i];
+                    Ranked {
+                        programme: p.programme.clone(),
+                        title: p.title.clone(),
+                        progress: p.computed,
+                        stated: p.stated,
+                    }
+                })
+                .collect();
+            // Highest progress first; a stable sort keeps agenda order among equals.
+            ranking.sort_by(|a, b| b.progress.cmp(&a.progress));
+            let activities = activity_totals(docs, agg, &programmes);
+            let exceptions = exceptions(docs, agg, &programmes, &budgets, &indicators);
+            PeriodSummary {
+                slug: period.slug(),
+                start: period.start(config.year_start),
+                end: period.end(config.year_start),
+                period,
+                programmes,
+                budgets,
+                indicators,
+                actions,
+                ranking,
+                activities,
+                exceptions,
+            }
+        })
+        .collect()
+}
+
+fn activity_totals(docs: &[Document], agg: &Aggregates, programmes: &[usize]) -> ActivityTotals {
+    let statuses: Vec<ActivityStatus> = programmes
+        .iter()
+        .filter_map(|i| match &docs[agg.programmes[*i].doc].data {
+            Data::Highlight(h) => Some(h),
+            _ => None,
+        })
+        .flat_map(|h| h.objectives.iter().flat_map(|o| o.activities.iter().map(|a| a.status)))
+        .filter(|s| *s != ActivityStatus::Cancelled)
+        .collect();
+    let total = statuses.len();
+    let n = |f: fn(&ActivityStatus) -> bool| statuses.iter().filter(|s| f(s)).count();
+    let share = |c: usize| {
+        let percent = if total == 0 {
+            Decimal::ZERO
+        } else {
+            format::round_half_up(Decimal::from(c) * Decimal::ONE_HUNDRED / Decimal::from(total))
+        };
+        Share { count: c, percent }
+    };
+    ActivityTotals {
+        total,
+        completed: share(n(|s| *s == ActivityStatus::Complete)),
+        on_track: share(n(|s| matches!(s, ActivityStatus::InProgress | ActivityStatus::NotStarted))),
+        behind: share(n(|s| matches!(s, ActivityStatus::Delayed | ActivityStatus::OnHold))),
+    }
+}
+
+fn exceptions(
+    docs: &[Document],
+    agg: &Aggregates,
+    programmes: &[usize],
+    budgets: &[usize],
+    indicators: &[usize],
+) -> Vec<Exception> {
+    let mut out = Vec::new();
+    for i in programmes {
+        let p = &agg.programmes[*i];
+        let Data::Highlight(h) = &docs[p.doc].data else { continue };
+        for o in &h.objectives {
+            let (kind, label) = match o.budget_status {
+                Some(BudgetStatus::Red) => ("budget-red", "Budget red"),
+                Some(BudgetStatus::Amber) => ("budget-amber", "Budget amber"),
+                _ => continue,
+            };
+            out.push(Exception {
+                kind,
+                label,
+                programme: Some(p.programme.clone()),
+                objective: Some(o.id.clone()),
+                title: o.title.clone(),
+                detail: o.budget_reason.clone().unwrap_or_default(),
+            });
+        }
+        for a in &p.delayed {
+            out.push(Exception {
+                kind: "delayed",
+                label: "Delayed",
+                programme: Some(p.programme.clone()),
+                objective: Some(a.objective.clone()),
+                title: a.title.clone(),
+                detail: format!("{}% complete, due {}", a.progress, a.due),
+            });
+        }
+        for a in &p.overdue {
+            out.push(Exception {
+                kind: "overdue",
+                label: "Overdue",
+                programme: Some(p.programme.clone()),
+                objective: Some(a.objective.clone()),
+                title: a.title.clone(),
+                detail: format!("due {}, {}, {}% complete", a.due, a.status.label().to_lowercase(), a.progress),
+            });
+        }
+        for s in p.changes.iter().flat_map(|c| &c.slipped) {
+            out.push(Exception {
+                kind: "slipped",
+                label: "Slipped",
+                programme: Some(p.programme.clone()),
+                objective: Some(s.objective.clone()),
+                title: s.title.clone(),
+                detail: format!("due date moved from {} to {} ({} days)", s.from, s.to, s.days),
+            });
+        }
+        for u in &p.unexplained {
+            out.push(Exception {
+                kind: "unexplained",
+                label: "Unexplained",
+                programme: Some(p.programme.clone()),
+                objective: Some(u.objective.clone()),
+                title: u.title.clone(),
+                detail: format!("{} with no explanation", u.what),
+            });
+        }
+    }
+    for b in budgets {
+        for g in &agg.budgets[*b].groups {
+            for l in &g.lines {
+                let (kind, label) = match l.totals.rag {
+                    Some(budget::Rag::Red) => ("line-red", "Spend red"),
+                    Some(budget::Rag::Amber) => ("line-amber", "Spend amber"),
+                    _ => continue,
+                };
+                out.push(Exception {
+                    kind,
+                    label,
+                    programme: l.programme.clone(),
+                    objective: None,
+                    title: l.title.clone(),
+                    detail: format!(
+                        "variance {} ({})",
+                        l.totals.variance.map(format::money).unwrap_or_default(),
+                        l.totals.variance_pct_display.clone().unwrap_or_default()
+                    ),
+                });
+            }
+        }
+    }
+    for s in indicators {
+        let set = &agg.indicators[*s];
+        let Data::Indicators(src) = &docs[set.doc].data else { continue };
+        for (i, sum) in src.indicators.iter().zip(&set.indicators) {
+            if matches!(sum.status, IndicatorStatus::OffTarget | IndicatorStatus::OffTargetImproving) {
+                out.push(Exception {
+                    kind: "indicator-off-target",
+                    label: "Off target",
+                    programme: None,
+                    objective: None,
+                    title: i.code.as_deref().map_or_else(|| i.title.clone(), |c| format!("{c} {}", i.title)),
+                    detail: format!(
+                        "actual {} against target {}",
+                        i.actual.map(|a| a.to_string()).unwrap_or_default(),
+                        sum.target.map(|t| t.to_string()).unwrap_or_default()
+                    ),
+                });
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,403 @@
+//! Programme summaries: progress roll-ups checked against stated figures, counts, delayed,
+//! overdue and unexplained items, and what changed since the programme's previous report.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use jiff::civil::Date;
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::aggregate::rollup::roll_up;
+use crate::aggregate::{Count, Trend, finding};
+use crate::config::Config;
+use crate::content::highlight::{Activity, Highlight, Objective};
+use crate::content::period::Period;
+use crate::content::words::{ActivityKind, ActivityStatus, BudgetStatus, RollupRule};
+use crate::content::{Data, Document};
+use crate::diagnostic::Diagnostic;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ProgrammeSummary {
+    /// Index of the highlight report in the loaded documents.
+    pub doc: usize,
+    pub programme: String,
+    pub title: String,
+    pub period: Period,
+    /// The overall progress the report states, if it states one.
+    pub stated: Option<Decimal>,
+    /// The overall progress boardpack computes from the objectives.
+    pub computed: Option<Decimal>,
+    /// The exact mean behind `computed`.
+    pub mean: Option<Decimal>,
+    /// Whether stated and computed differ by more than the tolerance.
+    pub differs: bool,
+    pub objectives: Vec<ObjectiveSummary>,
+    pub activity_count: usize,
+    pub by_status: Vec<Count>,
+    pub by_kind: Vec<Count>,
+    pub by_budget: Vec<Count>,
+    pub delayed: Vec<ActivityRef>,
+    pub overdue: Vec<ActivityRef>,
+    pub due_next: Vec<ActivityRef>,
+    pub unexplained: Vec<Unexplained>,
+    pub changes: Option<Changes>,
+    pub trend_previous: Trend,
+    pub trend_year: Trend,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ObjectiveSummary {
+    pub id: String,
+    pub title: String,
+    pub stated: Option<Decimal>,
+    pub computed: Option<Decimal>,
+    pub mean: Option<Decimal>,
+    /// What the programme roll-up uses: the stated figure where there is one, else the computed.
+    pub effective: Option<Decimal>,
+    pub differs: bool,
+    pub activity_count: usize,
+    pub budget_status: Option<BudgetStatus>,
+}
+
+/// An activity named in a list, with enough to find and show it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ActivityRef {
+    pub programme: String,
+    pub objective: String,
+    pub id: Option<String>,
+    pub title: String,
+    pub kind: ActivityKind,
+    pub due: Date,
+    pub status: ActivityStatus,
+    pub progress: Decimal,
+}
+
+/// An amber, red or delayed item that nothing explains.
+#[derive(Debug, Clone, Serialize)]
+pub struct Unexplained {
+    pub programme: String,
+    pub objective: String,
+    pub what: String,
+    pub title: String,
+}
+
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct Changes {
+    pub previous_period: Option<Period>,
+    pub progress_delta: Option<Decimal>,
+    pub status_changes: Vec<StatusChange>,
+    pub slipped: Vec<Slip>,
+    pub new_risks: Vec<String>,
+    pub closed_risks: Vec<String>,
+    pub new_issues: Vec<String>,
+    pub closed_issues: Vec<String>,
+    pub objectives_added: Vec<String>,
+    pub objectives_removed: Vec<String>,
+}
+
+impl Changes {
+    pub fn is_empty(&self) -> bool {
+        self.progress_delta.is_none_or(|d| d.is_zero())
+            && self.status_changes.is_empty()
+            && self.slipped.is_empty()
+            && self.new_risks.is_empty()
+            && self.closed_risks.is_empty()
+            && self.new_issues.is_empty()
+            && self.closed_issues.is_empty()
+            && self.objectives_added.is_empty()
+            && self.objectives_removed.is_empty()
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StatusChange {
+    pub objective: String,
+    pub title: String,
+    pub from: ActivityStatus,
+    pub to: ActivityStatus,
+}
+
+/// The same activity due later than it was in the previous report.
+#[derive(Debug, Clone, Serialize)]
+pub struct Slip {
+    pub programme: String,
+    pub objective: String,
+    pub title: String,
+    pub from: Date,
+    pub to: Date,
+    pub days: i32,
+}
+
+fn activity_ref(programme: &str, o: &Objective, a: &Activity) -> ActivityRef {
+    ActivityRef {
+        programme: programme.to_string(),
+        objective: o.id.clone(),
+        id: a.id.clone(),
+        title: a.title.clone(),
+        kind: a.kind,
+        due: a.due,
+        status: a.status,
+        progress: a.progress,
+    }
+}
+
+fn is_done(s: ActivityStatus) -> bool {
+    matches!(s, ActivityStatus::Complete | ActivityStatus::Cancelled)
+}
+
+fn objective_summary(rule: RollupRule, tolerance: Decimal, o: &Objective) -> ObjectiveSummary {
+    let parts: Vec<(Decimal, Decimal)> = o
+        .activities
+        .iter()
+        .map(|a| (a.progress, a.weight.unwrap_or(Decimal::ONE)))
+        .collect();
+    let rolled = roll_up(rule, &parts);
+    let computed = rolled.map(|r| r.1);
+    let differs = matches!((o.stated_progress, computed), (Some(s), Some(c)) if (s - c).abs() > tolerance);
+    ObjectiveSummary {
+        id: o.id.clone(),
+        title: o.title.clone(),
+        stated: o.stated_progress,
+        computed,
+        mean: rolled.map(|r| r.0),
+        effective: o.stated_progress.or(computed),
+        differs,
+        activity_count: o.activities.len(),
+        budget_status: o.budget_status,
+    }
+}
+
+fn counts<T: Copy + Eq>(all: &[T], items: impl Iterator<Item = T>, key: fn(T) -> (String, String)) -> Vec<Count> {
+    let items: Vec<T> = items.collect();
+    all.iter()
+        .map(|w| {
+            let (key, label) = key(*w);
+            Count {
+                key,
+                label,
+                count: items.iter().filter(|i| *i == w).count(),
+            }
+        })
+        .collect()
+}
+
+/// Summarise one highlight report. Findings go to `findings`.
+pub fn summarise(config: &Config, doc_index: usize, doc: &Document, h: &Highlight, findings: &mut Vec<Diagnostic>) -> ProgrammeSummary {
+    let rule = config.rollup;
+    let tolerance = config.tolerances.progress;
+    let objectives: Vec<ObjectiveSummary> = h
+        .objectives
+        .iter()
+        .map(|o| objective_summary(rule, tolerance, o))
+        .collect();
+    for (o, s) in h.objectives.iter().zip(&objectives) {
+        if let (true, Some(stated), Some(computed), Some(mean)) = (s.differs, s.stated, s.computed, s.mean) {
+            findings.push(finding(
+                doc,
+                o.span.clone(),
+                "progress-mismatch",
+                format!(
+                    "objective {} states {stated}% progress; its {} activities average {mean}, which gives {computed}% ({})",
+                    o.id,
+                    s.activity_count,
+                    rule.name()
+                ),
+            ));
+        }
+    }
+    // Each level is checked against the level below as the report presents it: the programme
+    // against its objectives' figures (stated where given), the objectives against activities.
+    let parts: Vec<(Decimal, Decimal)> = h
+        .objectives
+        .iter()
+        .zip(&objectives)
+        .filter_map(|(o, s)| {
+            let w: Decimal = o.activities.iter().map(|a| a.weight.unwrap_or(Decimal::ONE)).sum();
+            let w = if w.is_zero() { Decimal::ONE } else { w };
+            s.effective.map(|e| (e, w))
+        })
+        .collect();
+    let rolled = roll_up(rule, &parts);
+    let computed = rolled.map(|r| r.1);
+    let differs = matches!((h.stated_progress, computed), (Some(s), Some(c)) if (s - c).abs() > tolerance);
+    if let (true, Some(stated), Some(computed), Some((mean, _))) = (differs, h.stated_progress, computed, rolled) {
+        findings.push(finding(
+            doc,
+            h.programme_span.clone(),
+            "progress-mismatch",
+            format!(
+                "{} states {stated}% overall progress; its {} objectives average {mean}, which gives {computed}% ({})",
+                h.title,
+                parts.len(),
+                rule.name()
+            ),
+        ));
+    }
+
+    let period_end = h.period.end(config.year_start);
+    let next = h.period.next();
+    let mut delayed = Vec::new();
+    let mut overdue = Vec::new();
+    let mut due_next = Vec::new();
+    let mut unexplained = Vec::new();
+    for o in &h.objectives {
+        for a in &o.activities {
+            let r = activity_ref(&h.programme, o, a);
+            if a.status == ActivityStatus::Delayed {
+                delayed.push(r.clone());
+                if a.footnote.is_none() && o.footnote.is_none() {
+                    findings.push(finding(
+                        doc,
+                        a.span.clone(),
+                        "unexplained",
+                        format!("delayed activity in objective {} has no footnote explaining why", o.id),
+                    ));
+                    unexplained.push(Unexplained {
+                        programme: h.programme.clone(),
+                        objective: o.id.clone(),
+                        what: "delayed activity".into(),
+                        title: a.title.clone(),
+                    });
+                }
+            }
+            if a.due <= period_end && !is_done(a.status) {
+                overdue.push(r.clone());
+            }
+            if next.contains(config.year_start, a.due) && !is_done(a.status) {
+                due_next.push(r);
+            }
+        }
+        if matches!(o.budget_status, Some(BudgetStatus::Amber | BudgetStatus::Red))
+            && o.budget_reason.as_deref().is_none_or(|r| r.trim().is_empty())
+        {
+            let status = o.budget_status.map(|s| s.label()).unwrap_or_default();
+            findings.push(finding(
+                doc,
+                o.span.clone(),
+                "unexplained",
+                format!("objective {} has budget status {status} and no reason", o.id),
+            ));
+            unexplained.push(Unexplained {
+                programme: h.programme.clone(),
+                objective: o.id.clone(),
+                what: format!("budget status {status}"),
+                title: o.title.clone(),
+            });
+        }
+    }
+    let activities = || h.objectives.iter().flat_map(|o| o.activities.iter());
+    ProgrammeSummary {
+        doc: doc_index,
+        programme: h.programme.clone(),
+        title: h.title.clone(),
+        period: h.period,
+        stated: h.stated_progress,
+        computed,
+        mean: rolled.map(|r| r.0),
+        differs,
+        activity_count: activities().count(),
+        by_status: counts(ActivityStatus::ALL, activities().map(|a| a.status), |w| (w.key(), w.label())),
+        by_kind: counts(ActivityKind::ALL, activities().map(|a| a.kind), |w| (w.key(), w.label())),
+        by_budget: counts(
+            BudgetStatus::ALL,
+            h.objectives.iter().filter_map(|o| o.budget_status),
+            |w| (w.key(), w.label()),
+        ),
+        objectives,
+        delayed,
+        overdue,
+        due_next,
+        unexplained,
+        changes: None,
+        trend_previous: Trend::None,
+        trend_year: Trend::None,
+    }
+}
+
+/// Fill in changes and trends, comparing each report with the programme's latest earlier one
+/// and with the same period a year before.
+pub fn compare(summaries: &mut [ProgrammeSummary], docs: &[Document], findings: &mut Vec<Diagnostic>) {
+    let index: BTreeMap<(String, Period), usize> = summaries
+        .iter()
+        .enumerate()
+        .map(|(i, s)| ((s.programme.clone(), s.period), i))
+        .collect();
+    for i in 0..summaries.len() {
+        let (programme, period) = (summaries[i].programme.clone(), summaries[i].period);
+        let previous = index
+            .range((programme.clone(), Period { year: i16::MIN, quarter: None })..(programme.clone(), period))
+            .next_back()
+            .map(|(_, j)| *j);
+        let year_before = index.get(&(programme.clone(), period.year_earlier())).copied();
+        summaries[i].trend_year = year_before.map_or(Trend::None, |j| Trend::between(summaries[j].computed, summaries[i].computed));
+        let Some(j) = previous else { continue };
+        summaries[i].trend_previous = Trend::between(summaries[j].computed, summaries[i].computed);
+        let (Data::Highlight(now), Data::Highlight(before)) = (&docs[summaries[i].doc].data, &docs[summaries[j].doc].data) else {
+            continue;
+        };
+        let mut c = diff(before, now);
+        c.previous_period = Some(summaries[j].period);
+        c.progress_delta = match (summaries[j].computed, summaries[i].computed) {
+            (Some(a), Some(b)) => Some(b - a),
+            _ => None,
+        };
+        for s in &c.slipped {
+            findings.push(finding(
+                &docs[summaries[i].doc],
+                now.programme_span.clone(),
+                "slipped",
+                format!(
+                    "\u{201c}{}\u{201d} (objective {}) is now due {}, {} days later than the {} due date {}",
+                    s.title, s.objective, s.to, s.days, summaries[j].period, s.from
+                ),
+            ));
+        }
+        summaries[i].changes = Some(c);
+    }
+}
+
+/// What changed between two reports of one programme.
+pub fn diff(before: &Highlight, now: &Highlight) -> Changes {
+    let mut c = Changes::default();
+    let ids = |h: &Highlight| h.objectives.iter().map(|o| o.id.clone()).collect::<BTreeSet<_>>();
+    let (old, new) = (ids(before), ids(now));
+    c.objectives_added = new.difference(&old).cloned().collect();
+    c.objectives_removed = old.difference(&new).cloned().collect();
+    let old_acts: BTreeMap<(String, String), &Activity> = before
+        .objectives
+        .iter()
+        .flat_map(|o| o.activities.iter().map(move |a| ((o.id.clone(), a.match_key()), a)))
+        .collect();
+    for o in &now.objectives {
+        for a in &o.activities {
+            let Some(prev) = old_acts.get(&(o.id.clone(), a.match_key())) else { continue };
+            if prev.status != a.status {
+                c.status_changes.push(StatusChange {
+                    objective: o.id.clone(),
+                    title: a.title.clone(),
+                    from: prev.status,
+                    to: a.status,
+                });
+            }
+            if a.due > prev.due {
+                let days = (a.due - prev.due).get_days();
+                c.slipped.push(Slip {
+                    programme: now.programme.clone(),
+                    objective: o.id.clone(),
+                    title: a.title.clone(),
+                    from: prev.due,
+                    to: a.due,
+                    days,
+                });
+            }
+        }
+    }
+    let reg = |v: &[crate::content::highlight::RegisterEntry]| v.iter().map(|r| r.id.clone()).collect::<BTreeSet<_>>();
+    let (r0, r1) = (reg(&before.risks), reg(&now.risks));
+    c.new_risks = r1.difference(&r0).cloned().collect();
+    c.closed_risks = r0.difference(&r1).cloned().collect();
+    let (i0, i1) = (reg(&before.issues), reg(&now.issues));
+    c.new_issues = i1.difference(&i0).cloned().collect();
+    c.closed_issues = i0.difference(&i1).cloned().collect();
+    c
+}

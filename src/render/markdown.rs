@@ -1,0 +1,382 @@
+//! Markdown to HTML: pulldown-cmark with tables, footnotes and strikethrough, then sanitised with
+//! ammonia unless the site sets `markdown.trust_html = true`.
+//!
+//! Three things are rewritten on the way, so that Markdown written by report authors still meets
+//! the theme's accessibility rules:
+//!
+//! - headings are moved so that the highest one in the text sits at the level the template asks
+//!   for (a page has one `<h1>`: the template's);
+//! - table header cells get `scope="col"`, and alignment becomes a class rather than a `style`;
+//! - footnotes are numbered in order of first reference and gathered at the end of the text, with
+//!   ids that carry a prefix, so that several texts on one page do not share ids.
+
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashSet};
+use std::fmt::Write as _;
+
+use pulldown_cmark::{Alignment, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
+
+/// How one piece of Markdown is rendered.
+#[derive(Debug, Clone, Copy)]
+pub struct RenderOptions<'a> {
+    /// The level the highest heading in the text is moved to, 1–6. Lower headings keep their
+    /// distance from it, and none goes below `<h6>`.
+    pub top_heading: u8,
+    /// Distinguishes this text's footnote ids from any other text's on the same page. Where it
+    /// is `None`, a hash of the text is used.
+    pub id_prefix: Option<&'a str>,
+}
+
+impl Default for RenderOptions<'_> {
+    fn default() -> Self {
+        Self {
+            top_heading: 2,
+            id_prefix: None,
+        }
+    }
+}
+
+/// Renders Markdown; built once per build and shared by every thread.
+pub struct Markdown {
+    trust_html: bool,
+    cleaner: ammonia::Builder<'static>,
+}
+
+impl std::fmt::Debug for Markdown {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Markdown").field("trust_html", &self.trust_html).finish_non_exhaustive()
+    }
+}
+
+/// Classes the renderer itself emits, and so the only ones the sanitiser lets through.
+const TABLE_CLASSES: &[&str] = &["bp-table"];
+const CELL_CLASSES: &[&str] = &["bp-align-left", "bp-align-center", "bp-align-right"];
+/// Ids the renderer emits start with this; any other id is removed by the sanitiser.
+const ID_PREFIX: &str = "bp-fn";
+
+impl Markdown {
+    pub fn new(trust_html: bool) -> Self {
+        let mut cleaner = ammonia::Builder::default();
+        cleaner
+            .add_tag_attributes("th", ["scope"])
+            .add_tag_attributes("li", ["id"])
+            .add_tag_attributes("a", ["id"])
+            .add_allowed_classes("table", TABLE_CLASSES)
+            .add_allowed_classes("th", CELL_CLASSES)
+            .add_allowed_classes("td", CELL_CLASSES)
+            .add_allowed_classes("ol", ["bp-footnotes"])
+            .add_allowed_classes("sup", ["bp-footnote-ref"])
+            .add_allowed_classes("a", ["bp-footnote-back"])
+            .attribute_filter(|_element, attribute, value| {
+                if attribute == "id" && !value.starts_with(ID_PREFIX) {
+                    None
+                } else {
+                    Some(Cow::Borrowed(value))
+                }
+            });
+        Self { trust_html, cleaner }
+    }
+
+    pub fn trusts_html(&self) -> bool {
+        self.trust_html
+    }
+
+    /// Render Markdown to HTML, sanitised unless the site trusts raw HTML.
+    pub fn render(&self, source: &str, options: RenderOptions<'_>) -> String {
+        let html = to_html(source, options);
+        if self.trust_html {
+            html
+        } else {
+            self.cleaner.clean(&html).to_string()
+        }
+    }
+}
+
+/// Render with default options: the convenience used by tests and by callers outside templates.
+pub fn render(source: &str, trust_html: bool) -> String {
+    Markdown::new(trust_html).render(source, RenderOptions::default())
+}
+
+fn parser_options() -> Options {
+    Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH
+}
+
+/// A short, stable id fragment derived from the text itself.
+fn text_hash(source: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(source.as_bytes());
+    digest[..4].iter().fold(String::new(), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    })
+}
+
+/// Keep an id fragment to characters that need no escaping anywhere.
+fn id_safe(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '-' })
+        .collect()
+}
+
+fn level_number(level: HeadingLevel) -> u8 {
+    level as u8
+}
+
+fn level_from(n: u8) -> HeadingLevel {
+    HeadingLevel::try_from(usize::from(n.clamp(1, 6))).unwrap_or(HeadingLevel::H6)
+}
+
+/// Markdown to unsanitised HTML, with the rewrites described in the module documentation.
+fn to_html(source: &str, options: RenderOptions<'_>) -> String {
+    let events: Vec<Event<'_>> = Parser::new_ext(source, parser_options()).collect();
+    let prefix = id_safe(&options.id_prefix.map_or_else(|| text_hash(source), str::to_string));
+    let top = options.top_heading.clamp(1, 6);
+    let shift = events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Start(Tag::Heading { level, .. }) => Some(level_number(*level)),
+            _ => None,
+        })
+        .min()
+        .map_or(0, |highest| i16::from(top) - i16::from(highest));
+    let moved = |level: HeadingLevel| {
+        let n = (i16::from(level_number(level)) + shift).clamp(i16::from(top), 6);
+        level_from(u8::try_from(n).unwrap_or(6))
+    };
+
+    // Footnotes are numbered by first reference; definitions are collected and printed last.
+    let mut numbers: BTreeMap<String, usize> = BTreeMap::new();
+    let mut referenced: HashSet<String> = HashSet::new();
+    let mut definitions: Vec<(String, Vec<Event<'_>>)> = Vec::new();
+    let mut in_definition: Option<(String, Vec<Event<'_>>)> = None;
+
+    let mut body: Vec<Event<'_>> = Vec::with_capacity(events.len());
+    let mut alignments: Vec<Alignment> = Vec::new();
+    let mut in_head = false;
+    let mut cell = 0usize;
+
+    for event in events {
+        let out = match &mut in_definition {
+            Some((_, evs)) if !matches!(event, Event::End(TagEnd::FootnoteDefinition)) => evs,
+            _ => &mut body,
+        };
+        match event {
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            }) => out.push(Event::Start(Tag::Heading {
+                level: moved(level),
+                id,
+                classes,
+                attrs,
+            })),
+            Event::End(TagEnd::Heading(level)) => out.push(Event::End(TagEnd::Heading(moved(level)))),
+            Event::Start(Tag::Table(aligns)) => {
+                alignments = aligns;
+                out.push(Event::Html(CowStr::Borrowed("<table class=\"bp-table\">")));
+            }
+            Event::End(TagEnd::Table) => out.push(Event::Html(CowStr::Borrowed("</tbody></table>\n"))),
+            Event::Start(Tag::TableHead) => {
+                in_head = true;
+                cell = 0;
+                out.push(Event::Html(CowStr::Borrowed("<thead><tr>")));
+            }
+            Event::End(TagEnd::TableHead) => {
+                in_head = false;
+                out.push(Event::Html(CowStr::Borrowed("</tr></thead><tbody>")));
+            }
+            Event::Start(Tag::TableRow) => {
+                cell = 0;
+                out.push(Event::Html(CowStr::Borrowed("<tr>")));
+            }
+            Event::End(TagEnd::TableRow) => out.push(Event::Html(CowStr::Borrowed("</tr>"))),
+            Event::Start(Tag::TableCell) => {
+                let class = match alignments.get(cell) {
+                    Some(Alignment::Left) => " class=\"bp-align-left\"",
+                    Some(Alignment::Center) => " class=\"bp-align-center\"",
+                    Some(Alignment::Right) => " class=\"bp-align-right\"",
+                    _ => "",
+                };
+                let tag = if in_head {
+                    format!("<th scope=\"col\"{class}>")
+                } else {
+                    format!("<td{class}>")
+                };
+                out.push(Event::Html(tag.into()));
+            }
+            Event::End(TagEnd::TableCell) => {
+                cell += 1;
+                out.push(Event::Html(CowStr::Borrowed(if in_head { "</th>" } else { "</td>" })));
+            }
+            Event::FootnoteReference(name) => {
+                let next = numbers.len() + 1;
+                let n = *numbers.entry(name.to_string()).or_insert(next);
+                // Only the first reference carries the id the back link points to.
+                let id = if referenced.insert(name.to_string()) {
+                    format!(" id=\"{ID_PREFIX}ref-{prefix}-{n}\"")
+                } else {
+                    String::new()
+                };
+                out.push(Event::Html(
+                    format!(
+                        "<sup class=\"bp-footnote-ref\"><a href=\"#{ID_PREFIX}-{prefix}-{n}\"{id}>[{n}]</a></sup>"
+                    )
+                    .into(),
+                ));
+            }
+            Event::Start(Tag::FootnoteDefinition(name)) => {
+                in_definition = Some((name.to_string(), Vec::new()));
+            }
+            Event::End(TagEnd::FootnoteDefinition) => {
+                if let Some(def) = in_definition.take() {
+                    definitions.push(def);
+                }
+            }
+            other => out.push(other),
+        }
+    }
+
+    let mut html_out = String::with_capacity(source.len() * 3 / 2);
+    html::push_html(&mut html_out, body.into_iter());
+
+    if !definitions.is_empty() {
+        // Referenced definitions in reference order, then any never referenced, in text order.
+        let mut ordered: Vec<(usize, String, Vec<Event<'_>>)> = Vec::with_capacity(definitions.len());
+        let mut extra = numbers.len();
+        for (name, evs) in definitions {
+            let n = match numbers.get(&name) {
+                Some(n) => *n,
+                None => {
+                    extra += 1;
+                    extra
+                }
+            };
+            ordered.push((n, name, evs));
+        }
+        ordered.sort_by_key(|(n, _, _)| *n);
+        ordered.dedup_by_key(|(n, _, _)| *n);
+        html_out.push_str("<ol class=\"bp-footnotes\">\n");
+        for (n, name, evs) in ordered {
+            let _ = write!(html_out, "<li id=\"{ID_PREFIX}-{prefix}-{n}\">");
+            html::push_html(&mut html_out, evs.into_iter());
+            if referenced.contains(&name) {
+                let _ = write!(
+                    html_out,
+                    "<p><a class=\"bp-footnote-back\" href=\"#{ID_PREFIX}ref-{prefix}-{n}\">Back to reference {n}</a></p>",
+                );
+            }
+            html_out.push_str("</li>\n");
+        }
+        html_out.push_str("</ol>\n");
+    }
+    html_out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn clean(md: &str) -> String {
+        render(md, false)
+    }
+
+    #[test]
+    fn script_is_removed() {
+        let html = clean("Hello <script>alert('x')</script> world\n\n<script>\nalert(1)\n</script>\n");
+        assert!(!html.contains("<script"), "{html}");
+        assert!(!html.contains("alert"), "{html}");
+        assert!(html.contains("Hello"), "{html}");
+    }
+
+    #[test]
+    fn javascript_links_are_removed() {
+        let html = clean("[click](javascript:alert(1)) and <a href=\"javascript:alert(2)\">raw</a>");
+        assert!(!html.to_lowercase().contains("javascript:"), "{html}");
+        assert!(html.contains("click"), "{html}");
+        let html = clean("[ok](https://example.org/) [rel](../budget/)");
+        assert!(html.contains("href=\"https://example.org/\""), "{html}");
+        assert!(html.contains("href=\"../budget/\""), "{html}");
+    }
+
+    #[test]
+    fn event_handlers_and_styles_are_removed() {
+        let html = clean("<p onclick=\"x()\" style=\"color:red\" id=\"main-content\">t</p>");
+        assert!(!html.contains("onclick"), "{html}");
+        assert!(!html.contains("style"), "{html}");
+        assert!(!html.contains("id="), "{html}");
+    }
+
+    #[test]
+    fn tables_render_with_header_scope() {
+        let html = clean("| Item | Amount |\n| --- | ---: |\n| Staff | £1,000 |\n");
+        assert!(html.contains("<table class=\"bp-table\">"), "{html}");
+        assert!(html.contains("<th scope=\"col\">Item</th>"), "{html}");
+        assert!(html.contains("<th scope=\"col\" class=\"bp-align-right\">Amount</th>"), "{html}");
+        assert!(html.contains("<td class=\"bp-align-right\">£1,000</td>"), "{html}");
+        assert!(html.contains("<tbody><tr><td>Staff</td>"), "{html}");
+    }
+
+    #[test]
+    fn strikethrough_renders() {
+        assert!(clean("~~old~~ new").contains("<del>old</del>"));
+    }
+
+    #[test]
+    fn trusted_html_is_kept() {
+        let html = render("<div class=\"x\">raw</div>", true);
+        assert!(html.contains("<div class=\"x\">raw</div>"), "{html}");
+    }
+
+    #[test]
+    fn headings_move_to_the_requested_level() {
+        let md = Markdown::new(false);
+        let opts = |top| RenderOptions {
+            top_heading: top,
+            id_prefix: Some("t"),
+        };
+        let html = md.render("# One\n\n## Two\n\n#### Four", opts(3));
+        assert!(html.contains("<h3>One</h3>"), "{html}");
+        assert!(html.contains("<h4>Two</h4>"), "{html}");
+        assert!(html.contains("<h6>Four</h6>"), "{html}");
+        let html = md.render("### Deep", opts(2));
+        assert!(html.contains("<h2>Deep</h2>"), "{html}");
+        let html = md.render("# A\n\n###### F", opts(4));
+        assert!(html.contains("<h6>F</h6>"), "{html}");
+    }
+
+    #[test]
+    fn footnotes_are_numbered_gathered_and_prefixed() {
+        let md = Markdown::new(false);
+        let source = "Second[^b] then first[^a] and again[^b].\n\n[^a]: Note A.\n\n[^b]: Note B.\n\nAfter.";
+        let html = md.render(
+            source,
+            RenderOptions {
+                top_heading: 2,
+                id_prefix: Some("r1"),
+            },
+        );
+        assert!(html.contains("<a href=\"#bp-fn-r1-1\" id=\"bp-fnref-r1-1\">[1]</a>"), "{html}");
+        assert!(html.contains("<a href=\"#bp-fn-r1-2\" id=\"bp-fnref-r1-2\">[2]</a>"), "{html}");
+        // The second reference to the same note has no id, so ids stay unique.
+        assert_eq!(html.matches("id=\"bp-fnref-r1-1\"").count(), 1, "{html}");
+        let list = html.find("<ol class=\"bp-footnotes\">").expect("footnote list");
+        assert!(html.find("After.").unwrap() < list, "{html}");
+        assert!(html.find("<li id=\"bp-fn-r1-1\"><p>Note B.").is_some(), "{html}");
+        assert!(html.find("<li id=\"bp-fn-r1-2\"><p>Note A.").is_some(), "{html}");
+    }
+
+    #[test]
+    fn ids_from_raw_html_are_dropped_but_ours_are_kept() {
+        let html = clean("<a id=\"main-content\" href=\"#x\">x</a> text[^1]\n\n[^1]: n");
+        assert!(!html.contains("id=\"main-content\""), "{html}");
+        assert!(html.contains("id=\"bp-fnref-"), "{html}");
+    }
+
+    #[test]
+    fn default_prefix_is_stable() {
+        assert_eq!(clean("a[^1]\n\n[^1]: b"), clean("a[^1]\n\n[^1]: b"));
+        assert_ne!(clean("a[^1]\n\n[^1]: b"), clean("c[^1]\n\n[^1]: b"));
+    }
+}

@@ -1,0 +1,7 @@
+//! Rendering: Markdown, templates and stylesheets, from the loaded model to bytes in memory.
+//! Nothing here writes to disk; [`crate::site`] plans the pages and writes the output.
+
+pub mod context;
+pub mod css;
+pub mod markdown;
+pub mod templates;

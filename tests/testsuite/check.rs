@@ -1,0 +1,605 @@
+//! `boardpack check`: one fixture site per kind of problem, each asserted exactly (file, line,
+//! column, code, message and help) through `--format json`, with the human-readable form
+//! snapshotted for a few; then the valid sites, root discovery, `-q` and colour.
+
+use std::collections::BTreeSet;
+
+use crate::common::{
+    Diag, boardpack, check_human, check_json, error, fixture, invalid, repo_root, run, warning,
+};
+
+/// The highlight report that most fixtures break.
+const HL: &str = "content/2009-10-q2/improving-capacity.md";
+/// The budget that the money and reference fixtures break.
+const BUDGET: &str = "content/2009-10-q2/budget.md";
+
+/// Every case under `tests/fixtures/invalid/`; `every_invalid_fixture_has_a_test` keeps this
+/// list and the directory in step.
+const CASES: &[&str] = &[
+    "budget-cycle",
+    "config-unknown-key",
+    "due-outside-year",
+    "duplicate-id",
+    "duplicate-report",
+    "empty-file",
+    "id-pattern",
+    "invalid-date",
+    "invalid-date-time",
+    "invalid-id",
+    "invalid-money",
+    "invalid-number",
+    "invalid-period",
+    "many-problems",
+    "missing-key",
+    "no-front-matter",
+    "percent-out-of-range",
+    "repeated-placeholder",
+    "toml-syntax",
+    "unclosed-front-matter",
+    "unknown-document-kind",
+    "unknown-group",
+    "unknown-key",
+    "unknown-programme",
+    "unknown-status",
+    "wrong-type",
+];
+
+/// Check a case that must fail with exactly `expected`, in that order.
+fn assert_errors(case: &str, expected: &[Diag]) {
+    let (code, diags) = check_json(&invalid(case), &[]);
+    assert_eq!(diags, expected, "diagnostics for {case}");
+    assert_eq!(code, 1, "exit code for {case}");
+}
+
+/// Check a case that must pass with exactly the warnings `expected`, and fail under
+/// `--deny-warnings` with the same diagnostics.
+fn assert_warnings(case: &str, expected: &[Diag]) {
+    let (code, diags) = check_json(&invalid(case), &[]);
+    assert_eq!(diags, expected, "diagnostics for {case}");
+    assert_eq!(code, 0, "exit code for {case}: warnings alone do not fail check");
+    let (code, diags) = check_json(&invalid(case), &["--deny-warnings"]);
+    assert_eq!(diags, expected, "diagnostics for {case} under --deny-warnings");
+    assert_eq!(code, 1, "exit code for {case} under --deny-warnings");
+}
+
+/// The human-readable output of a case, for snapshots, after checking its exit code.
+fn human(case: &str, expected_code: i32) -> String {
+    let (code, out) = check_human(&invalid(case), &[]);
+    assert_eq!(code, expected_code, "exit code for {case}:\n{out}");
+    assert!(!out.contains('\u{1b}'), "no ANSI escapes under --color never:\n{out}");
+    out
+}
+
+#[test]
+fn every_invalid_fixture_has_a_test() {
+    let on_disk: BTreeSet<String> = std::fs::read_dir(fixture("invalid"))
+        .expect("tests/fixtures/invalid exists")
+        .map(|e| e.expect("readable entry"))
+        .filter(|e| e.path().is_dir())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    let listed: BTreeSet<String> = CASES.iter().map(|c| c.to_string()).collect();
+    assert_eq!(on_disk, listed);
+}
+
+// ------------------------------------------------------------------------------------------
+// Errors: exit 1, one deliberate problem a fixture.
+
+#[test]
+fn unparseable_toml() {
+    // `lead "A. Lead"`: the `=` is missing.
+    assert_errors(
+        "toml-syntax",
+        &[error(HL, 6, 6, "toml", "invalid TOML: key with no value, expected `=`")],
+    );
+}
+
+#[test]
+fn front_matter_never_closed() {
+    // Points at the opening fence.
+    assert_errors(
+        "unclosed-front-matter",
+        &[error(HL, 1, 1, "unclosed-front-matter", "the front matter is never closed")
+            .with_help("close the front matter with a line holding only `+++`")],
+    );
+}
+
+#[test]
+fn no_front_matter() {
+    assert_errors(
+        "no-front-matter",
+        &[error(HL, 1, 1, "no-front-matter", "the file does not start with front matter")
+            .with_help("start the file with a line `+++`, then TOML, then another `+++`")],
+    );
+}
+
+#[test]
+fn empty_file() {
+    assert_errors("empty-file", &[error(HL, 1, 1, "empty-file", "the file is empty")]);
+}
+
+#[test]
+fn wrong_type() {
+    // `prepared = "2009-10-15"`: a quoted date is a string.
+    assert_errors(
+        "wrong-type",
+        &[error(HL, 7, 12, "wrong-type", "`prepared` should be a date, found a string")
+            .with_help("expected a date")],
+    );
+}
+
+#[test]
+fn a_word_where_a_percentage_belongs() {
+    // `progress = "lots"`. Numeric strings are accepted for percentages, so this is an invalid
+    // number rather than a wrong type; the reason is rust_decimal's own wording.
+    assert_errors(
+        "invalid-number",
+        &[error(
+            HL,
+            18,
+            12,
+            "invalid-number",
+            "invalid number `lots`: Invalid decimal: unknown character",
+        )],
+    );
+}
+
+#[test]
+fn misspelt_key_suggests_the_right_one() {
+    // `titel` for an objective's `title`: the misspelling is unknown and the real key is missing,
+    // which is reported at the `[[objectives]]` header where it belongs.
+    assert_errors(
+        "unknown-key",
+        &[
+            error(HL, 8, 1, "missing-key", "missing required key `objectives[0].title`"),
+            error(HL, 10, 1, "unknown-key", "unknown key `objectives[0].titel`")
+                .with_help("did you mean `title`?"),
+        ],
+    );
+}
+
+#[test]
+fn missing_required_key() {
+    // No `lead`: reported at the start of the front matter.
+    assert_errors(
+        "missing-key",
+        &[error(HL, 2, 1, "missing-key", "missing required key `lead`")],
+    );
+}
+
+#[test]
+fn unknown_status_lists_the_allowed_words() {
+    assert_errors(
+        "unknown-status",
+        &[error(HL, 17, 10, "unknown-word", "unknown activity status `finished`").with_help(
+            "allowed: `not started`, `in progress`, `delayed`, `on hold`, `complete`, `cancelled`",
+        )],
+    );
+}
+
+#[test]
+fn unknown_document_kind_suggests_the_nearest() {
+    assert_errors(
+        "unknown-document-kind",
+        &[error(HL, 2, 8, "unknown-word", "unknown document kind `hilight`").with_help(
+            "did you mean `highlight`? allowed: `highlight`, `budget`, `indicators`, `actions`, `page`",
+        )],
+    );
+}
+
+#[test]
+fn date_that_does_not_exist() {
+    // `due = 2009-02-30`. The TOML parser itself refuses the day, so this is a TOML error, not
+    // boardpack's own `invalid-date`.
+    assert_errors(
+        "invalid-date",
+        &[error(HL, 16, 7, "toml", "invalid TOML: invalid date, expected day between 01 and 28")],
+    );
+}
+
+#[test]
+fn date_with_a_time() {
+    // `due = 2010-03-31T17:00:00` is valid TOML but not a date.
+    assert_errors(
+        "invalid-date-time",
+        &[error(
+            HL,
+            16,
+            7,
+            "invalid-date",
+            "invalid date: `objectives[0].activities[0].due` should be a date without a time, such as 2009-09-30",
+        )],
+    );
+}
+
+#[test]
+fn money_that_cannot_be_read() {
+    assert_errors(
+        "invalid-money",
+        &[error(
+            BUDGET,
+            20,
+            12,
+            "invalid-money",
+            "money `12,34` cannot be read: thousands separators must group digits in threes",
+        )
+        .with_help(
+            "write money as 382319, 382319.45, \"£382,319.45\" or \"(1,700,000)\" for a negative",
+        )],
+    );
+}
+
+#[test]
+fn percentage_above_100() {
+    assert_errors(
+        "percent-out-of-range",
+        &[error(
+            HL,
+            18,
+            12,
+            "percent-out-of-range",
+            "`objectives[0].activities[0].progress` must be a percentage from 0 to 100, found 120",
+        )],
+    );
+}
+
+#[test]
+fn invalid_period() {
+    // "2009/11": the second year is not the year after the first.
+    assert_errors(
+        "invalid-period",
+        &[error(HL, 5, 10, "invalid-period", "invalid period `2009/11 Q2`")
+            .with_help("write a period as \"2009/10 Q2\" (a quarter) or \"2009/10\" (a year)")],
+    );
+}
+
+#[test]
+fn invalid_id() {
+    assert_errors(
+        "invalid-id",
+        &[error(HL, 13, 6, "invalid-id", "invalid id `o1 pd1`").with_help(
+            "ids use letters, digits, `-`, `_` and `.`, and start with a letter or digit",
+        )],
+    );
+}
+
+#[test]
+fn duplicate_objective_id_names_the_first() {
+    assert_errors(
+        "duplicate-id",
+        &[error(HL, 21, 6, "duplicate-id", "duplicate objective id `o1`")
+            .with_help(&format!("first defined at {HL}:9:6"))],
+    );
+}
+
+#[test]
+fn two_highlight_reports_for_one_programme_and_period() {
+    // Files are read in path order, so `improving-capacity.md` is first and the report in
+    // `revised-improving-capacity.md` is the duplicate.
+    assert_errors(
+        "duplicate-report",
+        &[error(
+            "content/2009-10-q2/revised-improving-capacity.md",
+            3,
+            13,
+            "duplicate-report",
+            "two highlight reports for programme `improving-capacity` in 2009/10 Q2",
+        )
+        .with_help(&format!("first defined at {HL}:3:13"))],
+    );
+}
+
+#[test]
+fn budget_line_for_an_unknown_programme() {
+    // The programme is declared in boardpack.toml; the line misspells it.
+    assert_errors(
+        "unknown-programme",
+        &[error(BUDGET, 20, 13, "unknown-reference", "unknown programme `improving-capacty`")
+            .with_help("did you mean `improving-capacity`?")],
+    );
+}
+
+#[test]
+fn budget_line_in_an_unknown_group() {
+    assert_errors(
+        "unknown-group",
+        &[error(BUDGET, 19, 9, "unknown-reference", "unknown budget group `staf`")
+            .with_help("did you mean `staff`?")],
+    );
+}
+
+#[test]
+fn budget_groups_that_contain_each_other() {
+    // expenditure → staff → expenditure: both groups are in the cycle.
+    assert_errors(
+        "budget-cycle",
+        &[
+            error(BUDGET, 10, 10, "cycle", "a budget group cannot contain itself: `expenditure`"),
+            error(BUDGET, 15, 10, "cycle", "a budget group cannot contain itself: `staff`"),
+        ],
+    );
+}
+
+#[test]
+fn unknown_key_in_config_is_fatal() {
+    // Configuration problems stop the command before any content is read: exit 2, with the
+    // diagnostics rendered on stderr (located like content problems) and no JSON on stdout.
+    let r = run(boardpack()
+        .arg("--root")
+        .arg(invalid("config-unknown-key"))
+        .args(["check", "--format", "json"]));
+    assert_eq!(r.code, 2, "stderr:\n{}", r.stderr);
+    assert_eq!(r.stdout, "");
+    assert!(
+        r.stderr.contains("boardpack.toml:3:1: unknown key `currancy`"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("help: did you mean `currency`?"), "{}", r.stderr);
+    assert!(
+        r.stderr.trim_end().ends_with("error: boardpack.toml has 1 problem(s)"),
+        "{}",
+        r.stderr
+    );
+
+    let (code, out) = check_human(&invalid("config-unknown-key"), &[]);
+    assert_eq!(code, 2);
+    insta::assert_snapshot!("config_unknown_key", out);
+}
+
+#[test]
+fn every_problem_in_every_file_in_one_run() {
+    let mp = |f: &str| format!("content/{f}");
+    let budget = mp("2009-10-q2/budget.md");
+    let capacity = mp("2009-10-q2/improving-capacity.md");
+    let outcomes = mp("2009-10-q2/improving-outcomes.md");
+    let indicators = mp("2009-10-q2/indicators.md");
+    let about = mp("pages/about.md");
+    let expected = [
+        error(
+            &budget,
+            20,
+            12,
+            "invalid-money",
+            "money `12,34` cannot be read: thousands separators must group digits in threes",
+        )
+        .with_help(
+            "write money as 382319, 382319.45, \"£382,319.45\" or \"(1,700,000)\" for a negative",
+        ),
+        error(&budget, 25, 9, "unknown-reference", "unknown budget group `finance`"),
+        error(&capacity, 17, 10, "unknown-word", "unknown activity status `finished`").with_help(
+            "allowed: `not started`, `in progress`, `delayed`, `on hold`, `complete`, `cancelled`",
+        ),
+        warning(
+            &capacity,
+            21,
+            6,
+            "due-outside-year",
+            "due date 2011-03-31 is outside the plan year 2009/10",
+        ),
+        error(
+            &capacity,
+            34,
+            12,
+            "percent-out-of-range",
+            "`objectives[0].activities[2].progress` must be a percentage from 0 to 100, found 150",
+        ),
+        error(&outcomes, 7, 1, "unknown-key", "unknown key `sumary`")
+            .with_help("did you mean `summary`?"),
+        error(&indicators, 4, 10, "invalid-period", "invalid period `2009/10 Q5`")
+            .with_help("write a period as \"2009/10 Q2\" (a quarter) or \"2009/10\" (a year)"),
+        error(&about, 1, 1, "no-front-matter", "the file does not start with front matter")
+            .with_help("start the file with a line `+++`, then TOML, then another `+++`"),
+    ];
+    assert_errors("many-problems", &expected);
+
+    // Sorted by file, then line, then column. `_draft.md` and `notes.txt` are not documents.
+    let (_, diags) = check_json(&invalid("many-problems"), &[]);
+    let keys: Vec<_> = diags.iter().map(|d| (d.file.clone(), d.line, d.column)).collect();
+    let mut sorted = keys.clone();
+    sorted.sort();
+    assert_eq!(keys, sorted);
+
+    let out = human("many-problems", 1);
+    assert!(out.ends_with("7 errors, 1 warning"), "{out}");
+    insta::assert_snapshot!("many_problems", out);
+}
+
+// ------------------------------------------------------------------------------------------
+// Warnings: exit 0, or 1 under --deny-warnings.
+
+#[test]
+fn due_date_outside_the_plan_year() {
+    // Reported at the activity's id (the activity has no span of its own for `due`).
+    assert_warnings(
+        "due-outside-year",
+        &[warning(
+            HL,
+            13,
+            6,
+            "due-outside-year",
+            "due date 2011-03-31 is outside the plan year 2009/10",
+        )],
+    );
+}
+
+#[test]
+fn issue_id_that_breaks_its_pattern() {
+    assert_warnings(
+        "id-pattern",
+        &[warning(HL, 21, 6, "id-pattern", "issue id `1004` breaks the pattern I + digits (I001)")],
+    );
+}
+
+#[test]
+fn placeholder_text_repeated_across_objectives() {
+    // Reported at the first objective that repeats it; the short "None" in o3 is not a
+    // placeholder.
+    assert_warnings(
+        "repeated-placeholder",
+        &[warning(
+            HL,
+            9,
+            6,
+            "repeated-placeholder",
+            "the same risk update text is repeated in 2 objectives",
+        )],
+    );
+}
+
+// ------------------------------------------------------------------------------------------
+// Human-readable output: file:line:column, a snippet with a caret, and the help.
+
+#[test]
+fn human_misspelt_key() {
+    insta::assert_snapshot!("unknown_key", human("unknown-key", 1));
+}
+
+#[test]
+fn human_unknown_status() {
+    insta::assert_snapshot!("unknown_status", human("unknown-status", 1));
+}
+
+#[test]
+fn human_duplicate_id() {
+    insta::assert_snapshot!("duplicate_id", human("duplicate-id", 1));
+}
+
+#[test]
+fn human_invalid_money() {
+    insta::assert_snapshot!("invalid_money", human("invalid-money", 1));
+}
+
+#[test]
+fn human_due_outside_year() {
+    insta::assert_snapshot!("due_outside_year", human("due-outside-year", 0));
+}
+
+// ------------------------------------------------------------------------------------------
+// Valid sites.
+
+#[test]
+fn example_board_passes_with_the_seeds_own_warnings() {
+    let (code, diags) = check_json(&repo_root(), &[]);
+    assert_eq!(code, 0, "{diags:#?}");
+    let errors: Vec<_> = diags.iter().filter(|d| d.severity != "warning").collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+
+    // The paper prints issue "1004" for I004.
+    assert!(
+        diags.iter().any(|d| d.code == "id-pattern"
+            && d.file.as_deref() == Some("content/2009-10-q2/improving-delivery.md")
+            && d.message == "issue id `1004` breaks the pattern I + digits (I001)"),
+        "{diags:#?}"
+    );
+    // "PLEASE NOTE, THE IS ARE CURRENTLY DEVELOPING A NEW STRATEGY TO RISK MANAGEMENT…" stands
+    // in for the risk update of several objectives.
+    assert!(
+        diags.iter().any(|d| d.code == "repeated-placeholder"
+            && d.file.as_deref() == Some("content/2009-10-q2/improving-practice.md")
+            && d.message.starts_with("the same risk update text is repeated in ")),
+        "{diags:#?}"
+    );
+
+    let (code, _) = check_json(&repo_root(), &["--deny-warnings"]);
+    assert_eq!(code, 1, "the seed's warnings fail --deny-warnings");
+}
+
+#[test]
+fn wigan_passes() {
+    let (code, diags) = check_json(&fixture("wigan"), &[]);
+    assert!(diags.iter().all(|d| d.severity == "warning"), "{diags:#?}");
+    assert_eq!(code, 0, "{diags:#?}");
+}
+
+#[test]
+fn west_dunbartonshire_passes() {
+    let (code, diags) = check_json(&fixture("west-dunbartonshire"), &[]);
+    assert!(diags.iter().all(|d| d.severity == "warning"), "{diags:#?}");
+    assert_eq!(code, 0, "{diags:#?}");
+}
+
+// ------------------------------------------------------------------------------------------
+// Finding the site.
+
+#[test]
+fn root_without_config_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = run(boardpack().arg("--root").arg(dir.path()).arg("check"));
+    assert_eq!(r.code, 2, "{r:?}");
+    assert_eq!(r.stdout, "");
+    assert!(
+        r.stderr.contains(&format!("error: no boardpack.toml found in {}", dir.path().display())),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn root_is_taken_as_given_not_searched_upwards() {
+    // content/ lies inside a site, but --root names the site root exactly.
+    let r = run(boardpack()
+        .arg("--root")
+        .arg(fixture("wigan").join("content"))
+        .arg("check"));
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(r.stderr.contains("no boardpack.toml found in"), "{}", r.stderr);
+}
+
+#[test]
+fn without_root_the_site_is_found_from_a_subdirectory() {
+    let site = invalid("id-pattern");
+    let r = run(boardpack()
+        .current_dir(site.join("content").join("2009-10-q2"))
+        .args(["check", "--format", "json"]));
+    assert_eq!(r.code, 0, "{r:?}");
+    let diags = crate::common::parse_diags(&r.stdout).unwrap();
+    // Paths are still shown relative to the site root, not to the working directory.
+    assert_eq!(
+        diags,
+        [warning(HL, 21, 6, "id-pattern", "issue id `1004` breaks the pattern I + digits (I001)")]
+    );
+}
+
+#[test]
+fn without_root_outside_any_site_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = run(boardpack().current_dir(dir.path()).arg("check"));
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(r.stderr.contains("no boardpack.toml found in"), "{}", r.stderr);
+}
+
+// ------------------------------------------------------------------------------------------
+// Verbosity and colour.
+
+#[test]
+fn quiet_hides_warnings_but_not_errors() {
+    let (code, out) = check_human(&invalid("id-pattern"), &["-q"]);
+    assert_eq!(code, 0);
+    assert_eq!(out, "", "warnings and the status line are hidden");
+
+    let (code, out) = check_human(&invalid("many-problems"), &["-q"]);
+    assert_eq!(code, 1);
+    assert!(out.contains("invalid period `2009/10 Q5`"), "{out}");
+    assert!(!out.contains("due-outside-year"), "{out}");
+    assert!(!out.contains("checked "), "{out}");
+
+    // Without -q the warning is shown.
+    let (_, out) = check_human(&invalid("many-problems"), &[]);
+    assert!(out.contains("due date 2011-03-31 is outside the plan year"), "{out}");
+}
+
+#[test]
+fn no_color_output_has_no_escape_bytes() {
+    let site = invalid("many-problems");
+    // NO_COLOR=1 (set by `boardpack()`) with the default --color auto.
+    let r = run(boardpack().arg("--root").arg(&site).arg("check"));
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("unknown-word"), "{}", r.stderr);
+    assert!(!r.stderr.contains('\u{1b}'), "{}", r.stderr);
+    assert!(!r.stdout.contains('\u{1b}'));
+
+    // The control: asked for explicitly, colour is there, so the assertion above can fail.
+    let r = run(boardpack().arg("--root").arg(&site).args(["--color", "always", "check"]));
+    assert!(r.stderr.contains('\u{1b}'), "{}", r.stderr);
+}

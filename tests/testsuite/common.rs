@@ -1,0 +1,145 @@
+//! Helpers shared by the integration tests: where the fixtures are, how to run the binary, and
+//! the JSON form of a diagnostic.
+
+// Each test module uses its own subset of these helpers.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use serde::Deserialize;
+
+/// The repository root, which is also the example board.
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A fixture site under `tests/fixtures/`, e.g. `fixture("wigan")`.
+pub fn fixture(name: &str) -> PathBuf {
+    repo_root().join("tests").join("fixtures").join(name)
+}
+
+/// A fixture site under `tests/fixtures/invalid/`.
+pub fn invalid(case: &str) -> PathBuf {
+    let dir = fixture("invalid").join(case);
+    assert!(dir.join("boardpack.toml").is_file(), "no fixture site at {}", dir.display());
+    dir
+}
+
+/// The `boardpack` binary, with a clean colour environment: `NO_COLOR` set, and none of the
+/// variables that force colour on.
+pub fn boardpack() -> Command {
+    let mut cmd = Command::cargo_bin("boardpack").expect("the boardpack binary is built");
+    cmd.env("NO_COLOR", "1")
+        .env_remove("CLICOLOR_FORCE")
+        .env_remove("FORCE_COLOR");
+    cmd
+}
+
+/// What one run printed and how it exited.
+#[derive(Debug)]
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// Run the binary with `args` and capture everything.
+pub fn run(cmd: &mut Command) -> Run {
+    let out = cmd.output().expect("boardpack runs");
+    Run {
+        code: out.status.code().expect("boardpack exited with a code, not a signal"),
+        stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
+        stderr: String::from_utf8(out.stderr).expect("stderr is UTF-8"),
+    }
+}
+
+/// One diagnostic as `check --format json` prints it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Diag {
+    pub file: Option<String>,
+    pub line: usize,
+    pub column: usize,
+    pub severity: String,
+    pub code: String,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+impl Diag {
+    fn new(severity: &str, file: &str, line: usize, column: usize, code: &str, message: &str) -> Self {
+        Self {
+            file: Some(file.to_string()),
+            line,
+            column,
+            severity: severity.to_string(),
+            code: code.to_string(),
+            message: message.to_string(),
+            help: None,
+        }
+    }
+
+    pub fn with_help(mut self, help: &str) -> Self {
+        self.help = Some(help.to_string());
+        self
+    }
+}
+
+/// An expected error at `file:line:column`, with no help.
+pub fn error(file: &str, line: usize, column: usize, code: &str, message: &str) -> Diag {
+    Diag::new("error", file, line, column, code, message)
+}
+
+/// An expected warning at `file:line:column`, with no help.
+pub fn warning(file: &str, line: usize, column: usize, code: &str, message: &str) -> Diag {
+    Diag::new("warning", file, line, column, code, message)
+}
+
+/// `boardpack --root <root> check --format json <extra>`: the exit code and the diagnostics.
+/// Panics if stdout is not a JSON array of diagnostics.
+pub fn check_json(root: &Path, extra: &[&str]) -> (i32, Vec<Diag>) {
+    let r = run(boardpack()
+        .arg("--root")
+        .arg(root)
+        .args(["check", "--format", "json"])
+        .args(extra));
+    let diags = parse_diags(&r.stdout)
+        .unwrap_or_else(|e| panic!("stdout is not JSON diagnostics ({e}):\n{}\nstderr:\n{}", r.stdout, r.stderr));
+    (r.code, diags)
+}
+
+/// Parse the output of `check --format json`.
+pub fn parse_diags(stdout: &str) -> Result<Vec<Diag>, serde_json::Error> {
+    serde_json::from_str(stdout)
+}
+
+/// `boardpack --root <root> --color never check <extra>` with `NO_COLOR=1`: the exit code and
+/// stderr, where the human-readable diagnostics go, with the elapsed time redacted.
+pub fn check_human(root: &Path, extra: &[&str]) -> (i32, String) {
+    let r = run(boardpack()
+        .arg("--root")
+        .arg(root)
+        .args(["--color", "never", "check"])
+        .args(extra));
+    assert_eq!(r.stdout, "", "human-readable check prints nothing on stdout");
+    (r.code, redact_elapsed(&r.stderr))
+}
+
+/// Replace the elapsed time in the `checked N documents in 4ms: ...` status line, which changes
+/// from run to run, with `[elapsed]`.
+pub fn redact_elapsed(text: &str) -> String {
+    text.lines()
+        .map(|line| {
+            if line.starts_with("checked ")
+                && let Some(at) = line.find(" in ")
+                && let Some(colon) = line[at..].find(':')
+            {
+                format!("{} in [elapsed]{}", &line[..at], &line[at + colon..])
+            } else {
+                line.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}

@@ -1,0 +1,5 @@
+//! Integration tests for the `boardpack` binary: one test binary, one module per command.
+//! Add a command's tests as a module here; shared helpers live in `common`.
+
+mod check;
+mod common;
