@@ -12,13 +12,17 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::error::Error;
 
 #[derive(Debug, Parser)]
-#[command(name = "boardpack", version, about = "Board reports from Markdown to an accessible static site")]
+#[command(
+    name = "boardpack",
+    version,
+    about = "Board reports from Markdown to an accessible static site"
+)]
 pub struct Cli {
     /// The site root (default: the nearest directory at or above the current one holding
     /// boardpack.toml).
     #[arg(long, global = true, value_name = "DIR")]
     pub root: Option<PathBuf>,
-    /// Print less: only errors. Repeat to print nothing but errors' count.
+    /// Print less: -q shows only errors, -qq prints nothing (the exit code says how it went).
     #[arg(short, long, global = true, action = clap::ArgAction::Count, conflicts_with = "verbose")]
     pub quiet: u8,
     /// Print more: timings and every file read.
@@ -95,12 +99,53 @@ impl Out {
 
     /// Print diagnostics to stderr, warnings hidden under `-q`.
     pub fn diagnostics(&self, diags: &[Diagnostic]) {
+        if self.quiet > 1 {
+            return;
+        }
         let mut err = std::io::stderr().lock();
         for d in diags {
             if self.quiet > 0 && d.severity() == Severity::Warning {
                 continue;
             }
             let _ = writeln!(err, "{}", d.render(self.color));
+        }
+    }
+
+    /// Print diagnostics grouped by file under a heading, so each report's problems and
+    /// findings read together.
+    pub fn grouped(&self, diags: &[Diagnostic]) {
+        if self.quiet > 1 {
+            return;
+        }
+        let shown: Vec<&Diagnostic> = diags
+            .iter()
+            .filter(|d| self.quiet == 0 || d.severity() == Severity::Error)
+            .collect();
+        let mut err = std::io::stderr().lock();
+        let mut i = 0;
+        while i < shown.len() {
+            let file = shown[i].file.as_ref().map(|f| f.display.clone());
+            let n = shown[i..]
+                .iter()
+                .take_while(|d| d.file.as_ref().map(|f| &f.display) == file.as_ref())
+                .count();
+            let group = &shown[i..i + n];
+            let (errors, warnings) = counts_of(group.iter().copied());
+            let name = file.as_deref().unwrap_or("(site)");
+            let heading = format!(
+                "── {name}: {}, {}",
+                plural(errors, "error"),
+                plural(warnings, "warning")
+            );
+            let _ = if self.color {
+                writeln!(err, "\x1b[1m{heading}\x1b[0m\n")
+            } else {
+                writeln!(err, "{heading}\n")
+            };
+            for d in group {
+                let _ = writeln!(err, "{}", d.render(self.color));
+            }
+            i += n;
         }
     }
 
@@ -138,8 +183,8 @@ fn resolve_root(cli: &Cli) -> Result<PathBuf, Error> {
             if r.join(CONFIG_FILE).is_file() {
                 Ok(r.clone())
             } else {
-                Err(Error::NoRoot {
-                    start: r.clone(),
+                Err(Error::NotASite {
+                    path: r.clone(),
                     file: CONFIG_FILE,
                 })
             }
@@ -158,12 +203,22 @@ fn resolve_root(cli: &Cli) -> Result<PathBuf, Error> {
 }
 
 fn counts(diags: &[Diagnostic]) -> (usize, usize) {
-    let errors = diags.iter().filter(|d| d.is_error()).count();
-    (errors, diags.len() - errors)
+    counts_of(diags.iter())
+}
+
+fn counts_of<'a>(diags: impl Iterator<Item = &'a Diagnostic>) -> (usize, usize) {
+    diags.fold(
+        (0, 0),
+        |(e, w), d| if d.is_error() { (e + 1, w) } else { (e, w + 1) },
+    )
 }
 
 fn plural(n: usize, word: &str) -> String {
-    if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") }
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
 }
 
 fn run(cli: &Cli, out: &Out) -> Result<ExitCode, Error> {
@@ -178,23 +233,29 @@ fn run(cli: &Cli, out: &Out) -> Result<ExitCode, Error> {
             ));
             Ok(ExitCode::SUCCESS)
         }
-        Command::Check { format, deny_warnings } => {
+        Command::Check {
+            format,
+            deny_warnings,
+        } => {
             let root = resolve_root(cli)?;
             let started = std::time::Instant::now();
-            let loaded = crate::site::load(&root)?;
+            let loaded = match crate::site::load(&root) {
+                Err(e @ Error::Config { .. }) if *format == Format::Json => {
+                    // Tools reading JSON must see configuration problems too.
+                    print_json(e.diagnostics());
+                    return Ok(ExitCode::from(2));
+                }
+                other => other?,
+            };
             let diags = loaded.all_diagnostics();
             let (errors, warnings) = counts(&diags);
             match format {
-                Format::Json => {
-                    let json: Vec<_> = diags.iter().map(Diagnostic::to_json).collect();
-                    let text = serde_json::to_string_pretty(&json).unwrap_or_else(|_| "[]".into());
-                    println!("{text}");
-                }
+                Format::Json => print_json(&diags),
                 Format::Human => {
-                    out.diagnostics(&diags);
+                    out.grouped(&diags);
                     out.status(&format!(
                         "checked {} in {:.0?}: {}, {}",
-                        plural(loaded.content.documents.len(), "document"),
+                        plural(loaded.content.files, "document"),
                         started.elapsed(),
                         plural(errors, "error"),
                         plural(warnings, "warning"),
@@ -203,7 +264,10 @@ fn run(cli: &Cli, out: &Out) -> Result<ExitCode, Error> {
             }
             Ok(exit_for(errors, warnings, *deny_warnings))
         }
-        Command::Build { output, deny_warnings } => {
+        Command::Build {
+            output,
+            deny_warnings,
+        } => {
             let root = resolve_root(cli)?;
             let out_dir = output.clone().unwrap_or_else(|| root.join("output"));
             let started = std::time::Instant::now();
@@ -231,6 +295,12 @@ fn run(cli: &Cli, out: &Out) -> Result<ExitCode, Error> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+fn print_json(diags: &[Diagnostic]) {
+    let json: Vec<_> = diags.iter().map(Diagnostic::to_json).collect();
+    let text = serde_json::to_string_pretty(&json).unwrap_or_else(|_| "[]".into());
+    println!("{text}");
 }
 
 fn display(p: &Path) -> String {

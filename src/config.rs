@@ -209,7 +209,11 @@ mod tests {
     use super::*;
 
     fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
-        Config::parse(&SourceFile::new("boardpack.toml", "boardpack.toml", text.into()))
+        Config::parse(&SourceFile::new(
+            "boardpack.toml",
+            "boardpack.toml",
+            text.into(),
+        ))
     }
 
     #[test]
@@ -222,9 +226,14 @@ mod tests {
 
     #[test]
     fn unknown_keys_suggest_the_nearest() {
-        let errs = parse("organisation = \"O\"\ntitle = \"T\"\ncurrancy = \"GBP\"\n[tolerances]\namberr = 3\n")
-            .unwrap_err();
-        let msgs: Vec<_> = errs.iter().map(|d| (d.problem.to_string(), d.problem.help())).collect();
+        let errs = parse(
+            "organisation = \"O\"\ntitle = \"T\"\ncurrancy = \"GBP\"\n[tolerances]\namberr = 3\n",
+        )
+        .unwrap_err();
+        let msgs: Vec<_> = errs
+            .iter()
+            .map(|d| (d.problem.to_string(), d.problem.help()))
+            .collect();
         assert_eq!(msgs.len(), 2, "{msgs:?}");
         assert_eq!(msgs[0].1.as_deref(), Some("did you mean `currency`?"));
         assert_eq!(msgs[1].0, "unknown key `tolerances.amberr`");

@@ -26,6 +26,8 @@ pub enum Problem {
     InvalidUtf8 { offset: usize },
     #[error("the file could not be read: {reason}")]
     Unreadable { reason: String },
+    #[error("the site has no content/ directory")]
+    NoContent,
     #[error("the file is empty")]
     EmptyFile,
     #[error("the file does not start with front matter")]
@@ -107,6 +109,7 @@ impl Problem {
         match self {
             Problem::InvalidUtf8 { .. } => "invalid-utf8",
             Problem::Unreadable { .. } => "unreadable",
+            Problem::NoContent => "no-content",
             Problem::EmptyFile => "empty-file",
             Problem::NoFrontMatter => "no-front-matter",
             Problem::UnclosedFrontMatter => "unclosed-front-matter",
@@ -141,6 +144,25 @@ impl Problem {
             | Problem::Finding { .. } => Severity::Warning,
             _ => Severity::Error,
         }
+    }
+
+    /// The short label drawn under the snippet when the raiser gave none.
+    pub fn label(&self) -> Option<String> {
+        Some(match self {
+            Problem::DuplicateId { .. } | Problem::DuplicateReport { .. } => {
+                "defined again here".into()
+            }
+            Problem::UnknownReference { what, .. } => format!("no such {what}"),
+            Problem::InvalidPeriod { .. } => "not a period".into(),
+            Problem::InvalidId { .. } => "not a valid id".into(),
+            Problem::IdPattern { pattern, .. } => format!("expected {pattern}"),
+            Problem::Cycle { .. } => "this parent leads back here".into(),
+            Problem::NoFrontMatter => "expected `+++` here".into(),
+            Problem::UnclosedFrontMatter => "opened here".into(),
+            Problem::InvalidDate { .. } => "not a real date".into(),
+            Problem::Toml { .. } => "here".into(),
+            _ => return None,
+        })
     }
 
     /// What the reader should do or expect: the "did you mean" and the allowed values.
@@ -344,16 +366,21 @@ impl miette::Diagnostic for Report<'_> {
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        self.0.file.as_ref().map(|f| &f.text as &dyn miette::SourceCode)
+        self.0
+            .file
+            .as_ref()
+            .map(|f| &f.text as &dyn miette::SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         self.0.file.as_ref()?;
         let span = SourceSpan::from(self.0.span.start..self.0.span.end);
-        Some(Box::new(std::iter::once(LabeledSpan::new_primary_with_span(
-            self.0.label.clone(),
-            span,
-        ))))
+        Some(Box::new(std::iter::once(
+            LabeledSpan::new_primary_with_span(
+                self.0.label.clone().or_else(|| self.0.problem.label()),
+                span,
+            ),
+        )))
     }
 }
 

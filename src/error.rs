@@ -9,6 +9,8 @@ use crate::diagnostic::Diagnostic;
 pub enum Error {
     #[error("no {file} found in {} or any directory above it", start.display())]
     NoRoot { start: PathBuf, file: &'static str },
+    #[error("{} has no {file}: --root must name a site's top directory", path.display())]
+    NotASite { path: PathBuf, file: &'static str },
     #[error("cannot read {}: {source}", path.display())]
     Read {
         path: PathBuf,

@@ -6,9 +6,9 @@ use serde::Serialize;
 
 use crate::aggregate::finding;
 use crate::aggregate::format::round_half_up;
+use crate::content::Document;
 use crate::content::actions::ActionPlan;
 use crate::content::words::{Judgement, normalise};
-use crate::content::Document;
 use crate::diagnostic::Diagnostic;
 
 /// A count with its share of the total, rounded half-up to a whole per cent.
@@ -52,7 +52,12 @@ pub struct ActionPlanSummary {
 
 const ALL_ACTIONS: &str = "All actions";
 
-pub fn summarise(doc_index: usize, doc: &Document, plan: &ActionPlan, findings: &mut Vec<Diagnostic>) -> ActionPlanSummary {
+pub fn summarise(
+    doc_index: usize,
+    doc: &Document,
+    plan: &ActionPlan,
+    findings: &mut Vec<Diagnostic>,
+) -> ActionPlanSummary {
     let mut names: Vec<String> = Vec::new();
     for (o, _) in plan.actions() {
         let s = o.section.clone().unwrap_or_else(|| ALL_ACTIONS.to_string());
@@ -85,7 +90,8 @@ pub fn summarise(doc_index: usize, doc: &Document, plan: &ActionPlan, findings: 
             matches_stated: None,
         };
         if let Some(st) = stated {
-            let computed = [total, s.completed.count, s.on_track.count, s.behind.count].map(|v| v as i64);
+            let computed =
+                [total, s.completed.count, s.on_track.count, s.behind.count].map(|v| v as i64);
             let typed = [st.total, st.completed, st.on_track, st.behind];
             let ok = computed == typed;
             if !ok {
@@ -114,7 +120,10 @@ pub fn summarise(doc_index: usize, doc: &Document, plan: &ActionPlan, findings: 
         sections.push(s);
     }
     for st in &plan.stated_summary {
-        if !sections.iter().any(|s| normalise(&s.section) == normalise(&st.section)) {
+        if !sections
+            .iter()
+            .any(|s| normalise(&s.section) == normalise(&st.section))
+        {
             findings.push(finding(
                 doc,
                 st.span.clone(),

@@ -7,9 +7,9 @@ use serde::Serialize;
 use crate::aggregate::finding;
 use crate::aggregate::format::{money, round_half_up};
 use crate::config::{Config, VarianceSign};
+use crate::content::Document;
 use crate::content::budget::{Budget, Figures, Group, Line};
 use crate::content::words::GroupKind;
-use crate::content::Document;
 use crate::diagnostic::Diagnostic;
 
 /// Budget RAG from the tolerances in `boardpack.toml`.
@@ -204,12 +204,20 @@ fn differences(stated: &Figures, computed: &Totals) -> Vec<Difference> {
 /// explain it: each of `lines` whole-pound figures may hide up to 50p either way.
 fn describe(difference: Decimal, lines: usize) -> String {
     let size = money(difference.abs());
-    let side = if difference.is_sign_negative() { "less" } else { "more" };
+    let side = if difference.is_sign_negative() {
+        "less"
+    } else {
+        "more"
+    };
     let bound = Decimal::from(lines) / Decimal::TWO;
     if difference.abs() <= bound {
-        format!("the printed figure is {size} {side}, within what hidden pence in {lines} lines could explain")
+        format!(
+            "the printed figure is {size} {side}, within what hidden pence in {lines} lines could explain"
+        )
     } else {
-        format!("the printed figure is {size} {side}, more than rounding of {lines} lines could explain")
+        format!(
+            "the printed figure is {size} {side}, more than rounding of {lines} lines could explain"
+        )
     }
 }
 
@@ -256,7 +264,10 @@ fn group_kind(b: &Budget, g: &Group) -> Option<GroupKind> {
         if steps > b.groups.len() {
             return None;
         }
-        cur = x.parent.as_ref().and_then(|p| b.groups.iter().find(|y| &y.id == p));
+        cur = x
+            .parent
+            .as_ref()
+            .and_then(|p| b.groups.iter().find(|y| &y.id == p));
     }
     None
 }
@@ -273,7 +284,11 @@ fn within(b: &Budget, g: &str, ancestor: &str) -> bool {
         if steps > b.groups.len() {
             return false;
         }
-        cur = b.groups.iter().find(|x| x.id == id).and_then(|x| x.parent.clone());
+        cur = b
+            .groups
+            .iter()
+            .find(|x| x.id == id)
+            .and_then(|x| x.parent.clone());
     }
     false
 }
@@ -286,7 +301,11 @@ fn depth(b: &Budget, g: &Group) -> usize {
         if d > b.groups.len() {
             break;
         }
-        cur = b.groups.iter().find(|x| x.id == p).and_then(|x| x.parent.clone());
+        cur = b
+            .groups
+            .iter()
+            .find(|x| x.id == p)
+            .and_then(|x| x.parent.clone());
     }
     d
 }
@@ -295,12 +314,26 @@ fn sum_lines<'a>(lines: impl Iterator<Item = &'a Line>) -> Totals {
     lines.fold(Totals::default(), |t, l| t.plus(&Totals::of_line(l)))
 }
 
-pub fn summarise(config: &Config, doc_index: usize, doc: &Document, b: &Budget, findings: &mut Vec<Diagnostic>) -> BudgetSummary {
+pub fn summarise(
+    config: &Config,
+    doc_index: usize,
+    doc: &Document,
+    b: &Budget,
+    findings: &mut Vec<Diagnostic>,
+) -> BudgetSummary {
     let mut groups = Vec::with_capacity(b.groups.len());
     for g in &b.groups {
-        let members: Vec<&Line> = b.lines.iter().filter(|l| within(b, &l.group, &g.id)).collect();
+        let members: Vec<&Line> = b
+            .lines
+            .iter()
+            .filter(|l| within(b, &l.group, &g.id))
+            .collect();
         let totals = sum_lines(members.iter().copied()).derive(config);
-        let diffs = g.stated.as_ref().map(|s| differences(s, &totals)).unwrap_or_default();
+        let diffs = g
+            .stated
+            .as_ref()
+            .map(|s| differences(s, &totals))
+            .unwrap_or_default();
         for d in &diffs {
             findings.push(finding(
                 doc,
@@ -347,15 +380,33 @@ pub fn summarise(config: &Config, doc_index: usize, doc: &Document, b: &Budget, 
             differences: diffs,
         });
     }
-    let kind_of = |l: &Line| b.groups.iter().find(|g| g.id == l.group).and_then(|g| group_kind(b, g));
-    let income_lines: Vec<&Line> = b.lines.iter().filter(|l| kind_of(l) == Some(GroupKind::Income)).collect();
-    let exp_lines: Vec<&Line> = b.lines.iter().filter(|l| kind_of(l) == Some(GroupKind::Expenditure)).collect();
+    let kind_of = |l: &Line| {
+        b.groups
+            .iter()
+            .find(|g| g.id == l.group)
+            .and_then(|g| group_kind(b, g))
+    };
+    let income_lines: Vec<&Line> = b
+        .lines
+        .iter()
+        .filter(|l| kind_of(l) == Some(GroupKind::Income))
+        .collect();
+    let exp_lines: Vec<&Line> = b
+        .lines
+        .iter()
+        .filter(|l| kind_of(l) == Some(GroupKind::Expenditure))
+        .collect();
     let income = sum_lines(income_lines.iter().copied()).derive(config);
     let expenditure = sum_lines(exp_lines.iter().copied()).derive(config);
     let memo = sum_lines(exp_lines.iter().copied().filter(|l| l.memo)).derive(config);
-    let expenditure_excluding_memo = sum_lines(exp_lines.iter().copied().filter(|l| !l.memo)).derive(config);
+    let expenditure_excluding_memo =
+        sum_lines(exp_lines.iter().copied().filter(|l| !l.memo)).derive(config);
     let net = income.plus(&expenditure);
-    let total_differences = b.stated_total.as_ref().map(|s| differences(s, &expenditure)).unwrap_or_default();
+    let total_differences = b
+        .stated_total
+        .as_ref()
+        .map(|s| differences(s, &expenditure))
+        .unwrap_or_default();
     let total_span = b.stated_total.as_ref().map_or(0..3, |s| s.span.clone());
     for d in &total_differences {
         findings.push(finding(
@@ -394,7 +445,8 @@ pub fn summarise(config: &Config, doc_index: usize, doc: &Document, b: &Budget, 
         doc: doc_index,
         title: b.title.clone(),
         period: b.period,
-        rounding_note: !total_differences.is_empty() || displayed_sum_differs(&exp_lines, &expenditure),
+        rounding_note: !total_differences.is_empty()
+            || displayed_sum_differs(&exp_lines, &expenditure),
         groups,
         income,
         expenditure,
@@ -411,5 +463,139 @@ pub fn summarise(config: &Config, doc_index: usize, doc: &Document, b: &Budget, 
             actual: b.lines.iter().any(|l| l.actual.is_some()),
             projected: b.lines.iter().any(|l| l.projected.is_some()),
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::period::Period;
+    use crate::content::{Data, Document};
+    use crate::source::SourceFile;
+    use proptest::prelude::*;
+
+    fn group(id: &str, parent: Option<&str>, kind: Option<GroupKind>) -> Group {
+        Group {
+            id: id.into(),
+            span: 0..0,
+            title: id.into(),
+            parent: parent.map(Into::into),
+            parent_span: 0..0,
+            kind,
+            stated: None,
+        }
+    }
+
+    fn line(i: usize, group: &str, planned: i64, actual: i64, pence: i64) -> Line {
+        Line {
+            id: format!("l{i}"),
+            span: 0..0,
+            title: format!("Line {i}"),
+            group: group.into(),
+            group_span: 0..0,
+            approved: Decimal::new(planned * 100 + pence, 2),
+            revised: None,
+            planned: Some(Decimal::from(planned)),
+            actual: Some(Decimal::new(actual * 100 + pence, 2)),
+            projected: None,
+            notes: vec![],
+            programme: None,
+            programme_span: 0..0,
+            memo: i % 5 == 0,
+        }
+    }
+
+    fn summary(groups: Vec<Group>, lines: Vec<Line>) -> BudgetSummary {
+        let b = Budget {
+            title: "t".into(),
+            period: Period::parse("2009/10 Q2").unwrap(),
+            as_at: None,
+            groups,
+            lines,
+            notes: vec![],
+            balances: vec![],
+            external_funding: vec![],
+            stated_total: None,
+        };
+        let doc = Document {
+            file: SourceFile::new("b.md", "b.md", String::new()),
+            rel_path: "b.md".into(),
+            stem: "b".into(),
+            body: String::new(),
+            body_span: 0..0,
+            data: Data::Budget(b.clone()),
+        };
+        let config = Config::with_names("o", "t");
+        summarise(&config, 0, &doc, &b, &mut Vec::new())
+    }
+
+    fn hierarchy() -> Vec<Group> {
+        vec![
+            group("exp", None, Some(GroupKind::Expenditure)),
+            group("a", Some("exp"), None),
+            group("b", Some("exp"), None),
+            group("b1", Some("b"), None),
+        ]
+    }
+
+    const LEAVES: [&str; 4] = ["exp", "a", "b", "b1"];
+
+    proptest! {
+        #[test]
+        fn order_of_lines_does_not_change_totals(
+            figures in proptest::collection::vec((0usize..4, -1_000_000i64..1_000_000, -1_000_000i64..1_000_000, 0i64..100), 1..30),
+            seed in any::<u64>(),
+        ) {
+            let lines: Vec<Line> = figures.iter().enumerate().map(|(i, (g, p, a, pence))| line(i, LEAVES[*g], *p, *a, *pence)).collect();
+            let mut shuffled = lines.clone();
+            // A deterministic shuffle from the seed.
+            let n = shuffled.len();
+            for i in (1..n).rev() {
+                let j = (seed.wrapping_mul(6364136223846793005).wrapping_add(i as u64) % (i as u64 + 1)) as usize;
+                shuffled.swap(i, j);
+            }
+            let a = summary(hierarchy(), lines);
+            let b = summary(hierarchy(), shuffled);
+            prop_assert_eq!(&a.expenditure, &b.expenditure);
+            for (x, y) in a.groups.iter().zip(&b.groups) {
+                prop_assert_eq!(&x.totals, &y.totals);
+            }
+        }
+
+        #[test]
+        fn subtotals_add_up_to_the_total(
+            figures in proptest::collection::vec((0usize..4, -1_000_000i64..1_000_000, -1_000_000i64..1_000_000, 0i64..100), 1..30),
+        ) {
+            let lines: Vec<Line> = figures.iter().enumerate().map(|(i, (g, p, a, pence))| line(i, LEAVES[*g], *p, *a, *pence)).collect();
+            let s = summary(hierarchy(), lines.clone());
+            let g = |id: &str| s.groups.iter().find(|x| x.id == id).unwrap();
+            let direct = |id: &str| sum_lines(lines.iter().filter(|l| l.group == id));
+            // Each group's subtotal is its own lines plus its children's subtotals.
+            for (id, children) in [("exp", vec!["a", "b"]), ("b", vec!["b1"]), ("a", vec![]), ("b1", vec![])] {
+                let mut t = direct(id);
+                for c in children {
+                    t = t.plus(&g(c).totals);
+                }
+                prop_assert_eq!(t.approved, g(id).totals.approved);
+                prop_assert_eq!(t.planned, g(id).totals.planned);
+                prop_assert_eq!(t.actual, g(id).totals.actual);
+            }
+            prop_assert_eq!(g("exp").totals.actual, s.expenditure.actual);
+            // Memo and non-memo parts make up the whole.
+            prop_assert_eq!(
+                add(s.memo.approved, s.expenditure_excluding_memo.approved),
+                s.expenditure.approved
+            );
+            // Regrouping every line into one flat group gives the same grand total.
+            let flat: Vec<Line> = lines.iter().cloned().map(|mut l| { l.group = "exp".into(); l }).collect();
+            let f = summary(hierarchy(), flat);
+            prop_assert_eq!(f.expenditure, s.expenditure);
+        }
+    }
+
+    #[test]
+    fn describes_rounding_differences() {
+        assert!(describe(Decimal::from(-2), 15).contains("within what hidden pence"));
+        assert!(describe(Decimal::from(9), 6).contains("more than rounding"));
     }
 }

@@ -4,9 +4,9 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use crate::aggregate::{Count, Trend, finding};
+use crate::content::Document;
 use crate::content::indicators::{Indicator, IndicatorSet};
 use crate::content::words::{IndicatorStatus, Polarity};
-use crate::content::Document;
 use crate::diagnostic::Diagnostic;
 
 #[derive(Debug, Clone, Serialize)]
@@ -29,7 +29,10 @@ pub struct IndicatorSetSummary {
 }
 
 /// The status the data supports.
-pub fn status(i: &Indicator, period: crate::content::period::Period) -> (IndicatorStatus, Option<Decimal>, bool) {
+pub fn status(
+    i: &Indicator,
+    period: crate::content::period::Period,
+) -> (IndicatorStatus, Option<Decimal>, bool) {
     let target = i.target_for(period);
     let baseline = target.is_some_and(|t| t.baseline);
     let value = target.filter(|t| !t.baseline).and_then(|t| t.value);
@@ -62,13 +65,22 @@ pub fn direction(i: &Indicator) -> Trend {
     }
 }
 
-pub fn summarise(doc_index: usize, doc: &Document, set: &IndicatorSet, findings: &mut Vec<Diagnostic>) -> IndicatorSetSummary {
+pub fn summarise(
+    doc_index: usize,
+    doc: &Document,
+    set: &IndicatorSet,
+    findings: &mut Vec<Diagnostic>,
+) -> IndicatorSetSummary {
     let mut out = Vec::with_capacity(set.indicators.len());
     for i in &set.indicators {
         let (st, target, baseline) = status(i, set.period);
-        let contradicts = matches!(i.stated_status, Some(s) if s != st && st != IndicatorStatus::NoData);
+        let contradicts =
+            matches!(i.stated_status, Some(s) if s != st && st != IndicatorStatus::NoData);
         if contradicts {
-            let name = i.code.as_deref().map_or_else(|| i.title.clone(), |c| format!("{c} {}", i.title));
+            let name = i
+                .code
+                .as_deref()
+                .map_or_else(|| i.title.clone(), |c| format!("{c} {}", i.title));
             let actual = i.actual.map(|a| a.to_string()).unwrap_or_default();
             let target = target.map(|t| t.to_string()).unwrap_or_default();
             let better = match i.polarity {

@@ -67,7 +67,12 @@ impl Trend {
 }
 
 /// A data-quality finding located in a document.
-pub fn finding(doc: &Document, span: Range<usize>, code: &'static str, message: String) -> Diagnostic {
+pub fn finding(
+    doc: &Document,
+    span: Range<usize>,
+    code: &'static str,
+    message: String,
+) -> Diagnostic {
     Diagnostic::new(Problem::Finding { code, message }, &doc.file, span)
 }
 
@@ -172,23 +177,28 @@ pub fn aggregate(config: &Config, docs: &[Document]) -> Aggregates {
     let mut agg = Aggregates::default();
     for (i, doc) in docs.iter().enumerate() {
         match &doc.data {
-            Data::Highlight(h) => agg
-                .programmes
-                .push(programme::summarise(config, i, doc, h, &mut findings)),
-            Data::Budget(b) => agg
-                .budgets
-                .push(budget::summarise(config, i, doc, b, &mut findings)),
-            Data::Indicators(s) => agg
-                .indicators
-                .push(indicators::summarise(i, doc, s, &mut findings)),
+            Data::Highlight(h) => {
+                agg.programmes
+                    .push(programme::summarise(config, i, doc, h, &mut findings))
+            }
+            Data::Budget(b) => {
+                agg.budgets
+                    .push(budget::summarise(config, i, doc, b, &mut findings))
+            }
+            Data::Indicators(s) => {
+                agg.indicators
+                    .push(indicators::summarise(i, doc, s, &mut findings))
+            }
             Data::Actions(a) => agg
                 .actions
                 .push(actions::summarise(i, doc, a, &mut findings)),
             Data::Page(_) => {}
         }
     }
-    agg.programmes
-        .sort_by(|a, b| (a.period, agenda_key(config, &a.programme)).cmp(&(b.period, agenda_key(config, &b.programme))));
+    agg.programmes.sort_by(|a, b| {
+        (a.period, agenda_key(config, &a.programme))
+            .cmp(&(b.period, agenda_key(config, &b.programme)))
+    });
     programme::compare(&mut agg.programmes, docs, &mut findings);
     agg.periods = periods(config, docs, &agg);
     crate::diagnostic::sort(&mut findings);
@@ -254,7 +264,11 @@ fn activity_totals(docs: &[Document], agg: &Aggregates, programmes: &[usize]) ->
             Data::Highlight(h) => Some(h),
             _ => None,
         })
-        .flat_map(|h| h.objectives.iter().flat_map(|o| o.activities.iter().map(|a| a.status)))
+        .flat_map(|h| {
+            h.objectives
+                .iter()
+                .flat_map(|o| o.activities.iter().map(|a| a.status))
+        })
         .filter(|s| *s != ActivityStatus::Cancelled)
         .collect();
     let total = statuses.len();
@@ -270,8 +284,12 @@ fn activity_totals(docs: &[Document], agg: &Aggregates, programmes: &[usize]) ->
     ActivityTotals {
         total,
         completed: share(n(|s| *s == ActivityStatus::Complete)),
-        on_track: share(n(|s| matches!(s, ActivityStatus::InProgress | ActivityStatus::NotStarted))),
-        behind: share(n(|s| matches!(s, ActivityStatus::Delayed | ActivityStatus::OnHold))),
+        on_track: share(n(|s| {
+            matches!(s, ActivityStatus::InProgress | ActivityStatus::NotStarted)
+        })),
+        behind: share(n(|s| {
+            matches!(s, ActivityStatus::Delayed | ActivityStatus::OnHold)
+        })),
     }
 }
 
@@ -285,7 +303,9 @@ fn exceptions(
     let mut out = Vec::new();
     for i in programmes {
         let p = &agg.programmes[*i];
-        let Data::Highlight(h) = &docs[p.doc].data else { continue };
+        let Data::Highlight(h) = &docs[p.doc].data else {
+            continue;
+        };
         for o in &h.objectives {
             let (kind, label) = match o.budget_status {
                 Some(BudgetStatus::Red) => ("budget-red", "Budget red"),
@@ -318,7 +338,12 @@ fn exceptions(
                 programme: Some(p.programme.clone()),
                 objective: Some(a.objective.clone()),
                 title: a.title.clone(),
-                detail: format!("due {}, {}, {}% complete", a.due, a.status.label().to_lowercase(), a.progress),
+                detail: format!(
+                    "due {}, {}, {}% complete",
+                    a.due,
+                    a.status.label().to_lowercase(),
+                    a.progress
+                ),
             });
         }
         for s in p.changes.iter().flat_map(|c| &c.slipped) {
@@ -328,7 +353,10 @@ fn exceptions(
                 programme: Some(p.programme.clone()),
                 objective: Some(s.objective.clone()),
                 title: s.title.clone(),
-                detail: format!("due date moved from {} to {} ({} days)", s.from, s.to, s.days),
+                detail: format!(
+                    "due date moved from {} to {} ({} days)",
+                    s.from, s.to, s.days
+                ),
             });
         }
         for u in &p.unexplained {
@@ -367,15 +395,23 @@ fn exceptions(
     }
     for s in indicators {
         let set = &agg.indicators[*s];
-        let Data::Indicators(src) = &docs[set.doc].data else { continue };
+        let Data::Indicators(src) = &docs[set.doc].data else {
+            continue;
+        };
         for (i, sum) in src.indicators.iter().zip(&set.indicators) {
-            if matches!(sum.status, IndicatorStatus::OffTarget | IndicatorStatus::OffTargetImproving) {
+            if matches!(
+                sum.status,
+                IndicatorStatus::OffTarget | IndicatorStatus::OffTargetImproving
+            ) {
                 out.push(Exception {
                     kind: "indicator-off-target",
                     label: "Off target",
                     programme: None,
                     objective: None,
-                    title: i.code.as_deref().map_or_else(|| i.title.clone(), |c| format!("{c} {}", i.title)),
+                    title: i
+                        .code
+                        .as_deref()
+                        .map_or_else(|| i.title.clone(), |c| format!("{c} {}", i.title)),
                     detail: format!(
                         "actual {} against target {}",
                         i.actual.map(|a| a.to_string()).unwrap_or_default(),

@@ -120,6 +120,8 @@ pub struct StatusChange {
 /// The same activity due later than it was in the previous report.
 #[derive(Debug, Clone, Serialize)]
 pub struct Slip {
+    #[serde(skip)]
+    pub span: std::ops::Range<usize>,
     pub programme: String,
     pub objective: String,
     pub title: String,
@@ -153,7 +155,8 @@ fn objective_summary(rule: RollupRule, tolerance: Decimal, o: &Objective) -> Obj
         .collect();
     let rolled = roll_up(rule, &parts);
     let computed = rolled.map(|r| r.1);
-    let differs = matches!((o.stated_progress, computed), (Some(s), Some(c)) if (s - c).abs() > tolerance);
+    let differs =
+        matches!((o.stated_progress, computed), (Some(s), Some(c)) if (s - c).abs() > tolerance);
     ObjectiveSummary {
         id: o.id.clone(),
         title: o.title.clone(),
@@ -167,7 +170,11 @@ fn objective_summary(rule: RollupRule, tolerance: Decimal, o: &Objective) -> Obj
     }
 }
 
-fn counts<T: Copy + Eq>(all: &[T], items: impl Iterator<Item = T>, key: fn(T) -> (String, String)) -> Vec<Count> {
+fn counts<T: Copy + Eq>(
+    all: &[T],
+    items: impl Iterator<Item = T>,
+    key: fn(T) -> (String, String),
+) -> Vec<Count> {
     let items: Vec<T> = items.collect();
     all.iter()
         .map(|w| {
@@ -182,7 +189,13 @@ fn counts<T: Copy + Eq>(all: &[T], items: impl Iterator<Item = T>, key: fn(T) ->
 }
 
 /// Summarise one highlight report. Findings go to `findings`.
-pub fn summarise(config: &Config, doc_index: usize, doc: &Document, h: &Highlight, findings: &mut Vec<Diagnostic>) -> ProgrammeSummary {
+pub fn summarise(
+    config: &Config,
+    doc_index: usize,
+    doc: &Document,
+    h: &Highlight,
+    findings: &mut Vec<Diagnostic>,
+) -> ProgrammeSummary {
     let rule = config.rollup;
     let tolerance = config.tolerances.progress;
     let objectives: Vec<ObjectiveSummary> = h
@@ -191,7 +204,9 @@ pub fn summarise(config: &Config, doc_index: usize, doc: &Document, h: &Highligh
         .map(|o| objective_summary(rule, tolerance, o))
         .collect();
     for (o, s) in h.objectives.iter().zip(&objectives) {
-        if let (true, Some(stated), Some(computed), Some(mean)) = (s.differs, s.stated, s.computed, s.mean) {
+        if let (true, Some(stated), Some(computed), Some(mean)) =
+            (s.differs, s.stated, s.computed, s.mean)
+        {
             findings.push(finding(
                 doc,
                 o.span.clone(),
@@ -212,15 +227,22 @@ pub fn summarise(config: &Config, doc_index: usize, doc: &Document, h: &Highligh
         .iter()
         .zip(&objectives)
         .filter_map(|(o, s)| {
-            let w: Decimal = o.activities.iter().map(|a| a.weight.unwrap_or(Decimal::ONE)).sum();
+            let w: Decimal = o
+                .activities
+                .iter()
+                .map(|a| a.weight.unwrap_or(Decimal::ONE))
+                .sum();
             let w = if w.is_zero() { Decimal::ONE } else { w };
             s.effective.map(|e| (e, w))
         })
         .collect();
     let rolled = roll_up(rule, &parts);
     let computed = rolled.map(|r| r.1);
-    let differs = matches!((h.stated_progress, computed), (Some(s), Some(c)) if (s - c).abs() > tolerance);
-    if let (true, Some(stated), Some(computed), Some((mean, _))) = (differs, h.stated_progress, computed, rolled) {
+    let differs =
+        matches!((h.stated_progress, computed), (Some(s), Some(c)) if (s - c).abs() > tolerance);
+    if let (true, Some(stated), Some(computed), Some((mean, _))) =
+        (differs, h.stated_progress, computed, rolled)
+    {
         findings.push(finding(
             doc,
             h.programme_span.clone(),
@@ -250,7 +272,10 @@ pub fn summarise(config: &Config, doc_index: usize, doc: &Document, h: &Highligh
                         doc,
                         a.span.clone(),
                         "unexplained",
-                        format!("delayed activity in objective {} has no footnote explaining why", o.id),
+                        format!(
+                            "delayed activity in objective {} has no footnote explaining why",
+                            o.id
+                        ),
                     ));
                     unexplained.push(Unexplained {
                         programme: h.programme.clone(),
@@ -267,15 +292,23 @@ pub fn summarise(config: &Config, doc_index: usize, doc: &Document, h: &Highligh
                 due_next.push(r);
             }
         }
-        if matches!(o.budget_status, Some(BudgetStatus::Amber | BudgetStatus::Red))
-            && o.budget_reason.as_deref().is_none_or(|r| r.trim().is_empty())
+        if matches!(
+            o.budget_status,
+            Some(BudgetStatus::Amber | BudgetStatus::Red)
+        ) && o
+            .budget_reason
+            .as_deref()
+            .is_none_or(|r| r.trim().is_empty())
         {
             let status = o.budget_status.map(|s| s.label()).unwrap_or_default();
             findings.push(finding(
                 doc,
                 o.span.clone(),
                 "unexplained",
-                format!("objective {} has budget status {status} and no reason", o.id),
+                format!(
+                    "objective {} has budget status {status} and no reason",
+                    o.id
+                ),
             ));
             unexplained.push(Unexplained {
                 programme: h.programme.clone(),
@@ -296,8 +329,12 @@ pub fn summarise(config: &Config, doc_index: usize, doc: &Document, h: &Highligh
         mean: rolled.map(|r| r.0),
         differs,
         activity_count: activities().count(),
-        by_status: counts(ActivityStatus::ALL, activities().map(|a| a.status), |w| (w.key(), w.label())),
-        by_kind: counts(ActivityKind::ALL, activities().map(|a| a.kind), |w| (w.key(), w.label())),
+        by_status: counts(ActivityStatus::ALL, activities().map(|a| a.status), |w| {
+            (w.key(), w.label())
+        }),
+        by_kind: counts(ActivityKind::ALL, activities().map(|a| a.kind), |w| {
+            (w.key(), w.label())
+        }),
         by_budget: counts(
             BudgetStatus::ALL,
             h.objectives.iter().filter_map(|o| o.budget_status),
@@ -316,7 +353,11 @@ pub fn summarise(config: &Config, doc_index: usize, doc: &Document, h: &Highligh
 
 /// Fill in changes and trends, comparing each report with the programme's latest earlier one
 /// and with the same period a year before.
-pub fn compare(summaries: &mut [ProgrammeSummary], docs: &[Document], findings: &mut Vec<Diagnostic>) {
+pub fn compare(
+    summaries: &mut [ProgrammeSummary],
+    docs: &[Document],
+    findings: &mut Vec<Diagnostic>,
+) {
     let index: BTreeMap<(String, Period), usize> = summaries
         .iter()
         .enumerate()
@@ -325,14 +366,28 @@ pub fn compare(summaries: &mut [ProgrammeSummary], docs: &[Document], findings: 
     for i in 0..summaries.len() {
         let (programme, period) = (summaries[i].programme.clone(), summaries[i].period);
         let previous = index
-            .range((programme.clone(), Period { year: i16::MIN, quarter: None })..(programme.clone(), period))
+            .range(
+                (
+                    programme.clone(),
+                    Period {
+                        year: i16::MIN,
+                        quarter: None,
+                    },
+                )..(programme.clone(), period),
+            )
             .next_back()
             .map(|(_, j)| *j);
-        let year_before = index.get(&(programme.clone(), period.year_earlier())).copied();
-        summaries[i].trend_year = year_before.map_or(Trend::None, |j| Trend::between(summaries[j].computed, summaries[i].computed));
+        let year_before = index
+            .get(&(programme.clone(), period.year_earlier()))
+            .copied();
+        summaries[i].trend_year = year_before.map_or(Trend::None, |j| {
+            Trend::between(summaries[j].computed, summaries[i].computed)
+        });
         let Some(j) = previous else { continue };
         summaries[i].trend_previous = Trend::between(summaries[j].computed, summaries[i].computed);
-        let (Data::Highlight(now), Data::Highlight(before)) = (&docs[summaries[i].doc].data, &docs[summaries[j].doc].data) else {
+        let (Data::Highlight(now), Data::Highlight(before)) =
+            (&docs[summaries[i].doc].data, &docs[summaries[j].doc].data)
+        else {
             continue;
         };
         let mut c = diff(before, now);
@@ -344,7 +399,7 @@ pub fn compare(summaries: &mut [ProgrammeSummary], docs: &[Document], findings: 
         for s in &c.slipped {
             findings.push(finding(
                 &docs[summaries[i].doc],
-                now.programme_span.clone(),
+                s.span.clone(),
                 "slipped",
                 format!(
                     "\u{201c}{}\u{201d} (objective {}) is now due {}, {} days later than the {} due date {}",
@@ -359,18 +414,29 @@ pub fn compare(summaries: &mut [ProgrammeSummary], docs: &[Document], findings: 
 /// What changed between two reports of one programme.
 pub fn diff(before: &Highlight, now: &Highlight) -> Changes {
     let mut c = Changes::default();
-    let ids = |h: &Highlight| h.objectives.iter().map(|o| o.id.clone()).collect::<BTreeSet<_>>();
+    let ids = |h: &Highlight| {
+        h.objectives
+            .iter()
+            .map(|o| o.id.clone())
+            .collect::<BTreeSet<_>>()
+    };
     let (old, new) = (ids(before), ids(now));
     c.objectives_added = new.difference(&old).cloned().collect();
     c.objectives_removed = old.difference(&new).cloned().collect();
     let old_acts: BTreeMap<(String, String), &Activity> = before
         .objectives
         .iter()
-        .flat_map(|o| o.activities.iter().map(move |a| ((o.id.clone(), a.match_key()), a)))
+        .flat_map(|o| {
+            o.activities
+                .iter()
+                .map(move |a| ((o.id.clone(), a.match_key()), a))
+        })
         .collect();
     for o in &now.objectives {
         for a in &o.activities {
-            let Some(prev) = old_acts.get(&(o.id.clone(), a.match_key())) else { continue };
+            let Some(prev) = old_acts.get(&(o.id.clone(), a.match_key())) else {
+                continue;
+            };
             if prev.status != a.status {
                 c.status_changes.push(StatusChange {
                     objective: o.id.clone(),
@@ -382,6 +448,7 @@ pub fn diff(before: &Highlight, now: &Highlight) -> Changes {
             if a.due > prev.due {
                 let days = (a.due - prev.due).get_days();
                 c.slipped.push(Slip {
+                    span: a.span.clone(),
                     programme: now.programme.clone(),
                     objective: o.id.clone(),
                     title: a.title.clone(),
@@ -392,7 +459,9 @@ pub fn diff(before: &Highlight, now: &Highlight) -> Changes {
             }
         }
     }
-    let reg = |v: &[crate::content::highlight::RegisterEntry]| v.iter().map(|r| r.id.clone()).collect::<BTreeSet<_>>();
+    let reg = |v: &[crate::content::highlight::RegisterEntry]| {
+        v.iter().map(|r| r.id.clone()).collect::<BTreeSet<_>>()
+    };
     let (r0, r1) = (reg(&before.risks), reg(&now.risks));
     c.new_risks = r1.difference(&r0).cloned().collect();
     c.closed_risks = r0.difference(&r1).cloned().collect();

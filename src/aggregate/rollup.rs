@@ -18,7 +18,9 @@ pub fn roll_up(rule: RollupRule, parts: &[(Decimal, Decimal)]) -> Option<(Decima
     let (sum, weight) = match rule {
         RollupRule::Weighted => parts
             .iter()
-            .fold((Decimal::ZERO, Decimal::ZERO), |(s, w), (v, wt)| (s + v * wt, w + wt)),
+            .fold((Decimal::ZERO, Decimal::ZERO), |(s, w), (v, wt)| {
+                (s + v * wt, w + wt)
+            }),
         _ => (
             parts.iter().map(|(v, _)| *v).sum(),
             Decimal::from(parts.len()),

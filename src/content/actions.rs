@@ -107,7 +107,7 @@ impl ActionPlan {
             .filter_map(|mut s| {
                 let span = cx.abs(s.span.clone());
                 let section = s.req_text(cx, "section");
-                let total = s.integer(cx, "total");
+                let total = s.req_integer(cx, "total");
                 let completed = s.integer(cx, "completed");
                 let on_track = s.integer(cx, "on_track");
                 let behind = s.integer(cx, "behind");

@@ -285,7 +285,11 @@ impl ExternalFunding {
 }
 
 /// A note reference: the seeds number notes `1`, `2` and mark memo lines `*`.
-fn note_value(cx: &mut Cx<'_>, v: &serde_spanned::Spanned<DeValue<'_>>, key: &str) -> Option<String> {
+fn note_value(
+    cx: &mut Cx<'_>,
+    v: &serde_spanned::Spanned<DeValue<'_>>,
+    key: &str,
+) -> Option<String> {
     match v.get_ref() {
         DeValue::String(s) => Some(s.to_string()),
         DeValue::Integer(_) => read_integer(cx, v, key).map(|n| n.to_string()),

@@ -83,8 +83,13 @@ mod tests {
 
     #[test]
     fn reports_missing_and_unclosed_fences() {
-        assert!(matches!(split("title = 1\n"), Err((Problem::NoFrontMatter, _))));
-        assert!(matches!(split("+++\na = 1\n"), Err((Problem::UnclosedFrontMatter, r)) if r == (0..3)));
+        assert!(matches!(
+            split("title = 1\n"),
+            Err((Problem::NoFrontMatter, _))
+        ));
+        assert!(
+            matches!(split("+++\na = 1\n"), Err((Problem::UnclosedFrontMatter, r)) if r == (0..3))
+        );
         assert!(matches!(split(""), Err((Problem::EmptyFile, _))));
         assert!(matches!(split(" \n\n"), Err((Problem::EmptyFile, _))));
     }

@@ -57,6 +57,8 @@ pub struct Activity {
     pub title: String,
     pub kind: ActivityKind,
     pub due: Date,
+    #[serde(skip)]
+    pub due_span: Range<usize>,
     pub status: ActivityStatus,
     pub progress: Decimal,
     pub weight: Option<Decimal>,
@@ -200,12 +202,15 @@ impl Activity {
         let id = t.id(cx, "id");
         let title = t.req_text(cx, "title");
         let kind = t.req_word(cx, "kind");
+        let due_span = t.get("due").map(|v| cx.abs(v.span())).unwrap_or(0..0);
         let due = t.req_date(cx, "due");
         let status = t.req_word(cx, "status");
         let progress = t.req_percent(cx, "progress");
         let weight = t.decimal(cx, "weight");
         let footnote = t.text(cx, "footnote");
-        let span = id.as_ref().map_or_else(|| cx.abs(t.span.clone()), |i| i.span.clone());
+        let span = id
+            .as_ref()
+            .map_or_else(|| cx.abs(t.span.clone()), |i| i.span.clone());
         t.finish(cx);
         Some(Activity {
             id: id.map(|i: Located<String>| i.value),
@@ -213,6 +218,7 @@ impl Activity {
             title: title?,
             kind: kind?,
             due: due?,
+            due_span,
             status: status?,
             progress: progress?,
             weight,

@@ -75,13 +75,22 @@ impl IndicatorSet {
     }
 }
 
-fn observation(t: &mut Table<'_, '_>, cx: &mut Cx<'_>, key: &'static str, year_key: &'static str) -> Option<Observation> {
+fn observation(
+    t: &mut Table<'_, '_>,
+    cx: &mut Cx<'_>,
+    key: &'static str,
+    year_key: &'static str,
+) -> Option<Observation> {
     let mut o = t.table(cx, key)?;
     let year = o.period(cx, year_key);
     let value = o.decimal(cx, "value");
     let caveat = o.text(cx, "caveat");
     o.finish(cx);
-    Some(Observation { year, value, caveat })
+    Some(Observation {
+        year,
+        value,
+        caveat,
+    })
 }
 
 impl Indicator {
@@ -114,7 +123,10 @@ impl Indicator {
         let actual = t.decimal(cx, "actual");
         let actual_caveat = t.text(cx, "actual_caveat");
         let comment = t.text(cx, "comment");
-        let stated_status_span = t.get("stated_status").map(|v| cx.abs(v.span())).unwrap_or(0..0);
+        let stated_status_span = t
+            .get("stated_status")
+            .map(|v| cx.abs(v.span()))
+            .unwrap_or(0..0);
         let stated_status = t.word(cx, "stated_status");
         let improvement_plan = t.boolean(cx, "improvement_plan").unwrap_or(false);
         t.finish(cx);

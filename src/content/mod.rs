@@ -67,6 +67,8 @@ pub enum Data {
 /// Everything loaded from a site's `content/`, with every diagnostic found on the way.
 #[derive(Debug, Default)]
 pub struct Content {
+    /// How many document files were found, parsed or not.
+    pub files: usize,
     pub documents: Vec<Document>,
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -96,7 +98,10 @@ pub fn discover(dir: &Path, root: &Path) -> (Vec<PathBuf>, Vec<Diagnostic>) {
             }
             Ok(_) => {}
             Err(err) => {
-                let path = err.path().map(Path::to_path_buf).unwrap_or_else(|| dir.to_path_buf());
+                let path = err
+                    .path()
+                    .map(Path::to_path_buf)
+                    .unwrap_or_else(|| dir.to_path_buf());
                 let reason = if err.loop_ancestor().is_some() {
                     "a symbolic link loops back to a directory above it".to_string()
                 } else {
@@ -123,6 +128,12 @@ pub fn display_path(path: &Path, root: &Path) -> String {
 /// Load every document under `root/content` in parallel.
 pub fn load(root: &Path, config: &Config) -> Content {
     let dir = root.join("content");
+    if !dir.is_dir() {
+        return Content {
+            diagnostics: vec![Diagnostic::global(Problem::NoContent)],
+            ..Content::default()
+        };
+    }
     let (files, mut diagnostics) = discover(&dir, root);
     let results: Vec<(Option<Document>, Vec<Diagnostic>)> = files
         .par_iter()
@@ -136,13 +147,18 @@ pub fn load(root: &Path, config: &Config) -> Content {
     diagnostics.extend(validate::check(&documents, config));
     crate::diagnostic::sort(&mut diagnostics);
     Content {
+        files: files.len(),
         documents,
         diagnostics,
     }
 }
 
 /// Read one file from disk and parse it.
-pub fn load_file(path: &Path, root: &Path, content_dir: &Path) -> (Option<Document>, Vec<Diagnostic>) {
+pub fn load_file(
+    path: &Path,
+    root: &Path,
+    content_dir: &Path,
+) -> (Option<Document>, Vec<Diagnostic>) {
     let display = display_path(path, root);
     let fail = |problem| {
         let f = SourceFile::new(path, display.clone(), String::new());
@@ -163,11 +179,19 @@ pub fn load_file(path: &Path, root: &Path, content_dir: &Path) -> (Option<Docume
             });
         }
         Ok(_) => {}
-        Err(e) => return fail(Problem::Unreadable { reason: e.to_string() }),
+        Err(e) => {
+            return fail(Problem::Unreadable {
+                reason: e.to_string(),
+            });
+        }
     }
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
-        Err(e) => return fail(Problem::Unreadable { reason: e.to_string() }),
+        Err(e) => {
+            return fail(Problem::Unreadable {
+                reason: e.to_string(),
+            });
+        }
     };
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,
@@ -184,7 +208,10 @@ pub fn load_file(path: &Path, root: &Path, content_dir: &Path) -> (Option<Docume
 
 /// Parse a document already in memory. This is the whole per-file pipeline, used by the loader,
 /// the watcher's incremental rebuild and the fuzzers.
-pub fn parse_document(file: Arc<SourceFile>, rel_path: &str) -> (Option<Document>, Vec<Diagnostic>) {
+pub fn parse_document(
+    file: Arc<SourceFile>,
+    rel_path: &str,
+) -> (Option<Document>, Vec<Diagnostic>) {
     let split = match front_matter::split(&file.text) {
         Ok(s) => s,
         Err((problem, span)) => {
@@ -194,24 +221,22 @@ pub fn parse_document(file: Arc<SourceFile>, rel_path: &str) -> (Option<Document
     };
     let toml_text = &file.text[split.front.clone()];
     let (doc, errors) = DeTable::parse_recoverable(toml_text);
-    if !errors.is_empty() {
-        let base = split.front.start;
-        let diags = errors
-            .into_iter()
-            .map(|e| {
-                let span = e.span().unwrap_or(0..0);
-                Diagnostic::new(
-                    Problem::Toml {
-                        message: e.message().to_string(),
-                    },
-                    &file,
-                    span.start + base..span.end + base,
-                )
-            })
-            .collect();
-        return (None, diags);
-    }
-    let mut cx = Cx::new(&file, split.front.start);
+    let base = split.front.start;
+    let toml_diags: Vec<Diagnostic> = errors
+        .into_iter()
+        .map(|e| {
+            let span = e.span().unwrap_or(0..0);
+            let message = e.message().to_string();
+            // The TOML parser itself rejects impossible dates; give them their own code.
+            let problem = if message.contains("date") || message.contains("time") {
+                Problem::InvalidDate { reason: message }
+            } else {
+                Problem::Toml { message }
+            };
+            Diagnostic::new(problem, &file, span.start + base..span.end + base)
+        })
+        .collect();
+    let mut cx = Cx::new(&file, base);
     let mut t = Table::new(doc.get_ref(), doc.span(), String::new());
     let kind = t.req_word::<DocKind>(&mut cx, "kind");
     let data = kind.and_then(|k| match k {
@@ -224,6 +249,23 @@ pub fn parse_document(file: Arc<SourceFile>, rel_path: &str) -> (Option<Document
     // Unknown keys are only meaningful once we know which kind's keys are allowed.
     if kind.is_some() {
         t.finish(&mut cx);
+    }
+    if !toml_diags.is_empty() {
+        // The parser recovered what it could: report the typed problems it still shows, but
+        // not missing keys, which may only be missing because the parser dropped them.
+        let overlaps = |d: &Diagnostic| {
+            toml_diags
+                .iter()
+                .any(|t| d.span.start <= t.span.end && t.span.start <= d.span.end)
+        };
+        let typed: Vec<Diagnostic> = cx
+            .diags
+            .into_iter()
+            .filter(|d| !matches!(d.problem, Problem::MissingKey { .. }) && !overlaps(d))
+            .collect();
+        let mut diags = toml_diags;
+        diags.extend(typed);
+        return (None, diags);
     }
     let diags = cx.diags;
     let stem = Path::new(rel_path)

@@ -108,7 +108,9 @@ mod tests {
 
     #[test]
     fn rejects_what_it_cannot_read() {
-        for bad in ["", "£", "1,23", "12,3456", "1.2.3", "abc", "(-5)", "1.", "1e5", "12 345"] {
+        for bad in [
+            "", "£", "1,23", "12,3456", "1.2.3", "abc", "(-5)", "1.", "1e5", "12 345",
+        ] {
             assert!(parse_money(bad).is_err(), "{bad:?} should be rejected");
         }
         let huge = "9".repeat(1000);

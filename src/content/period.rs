@@ -97,7 +97,8 @@ impl Period {
     pub fn start(self, ys: YearStart) -> Date {
         let fy = Date::new(self.year, ys.month, ys.day).unwrap_or(Date::constant(2000, 4, 1));
         let months = i64::from(self.quarter.map_or(0, |q| q - 1)) * 3;
-        fy.checked_add(jiff::Span::new().months(months)).unwrap_or(fy)
+        fy.checked_add(jiff::Span::new().months(months))
+            .unwrap_or(fy)
     }
 
     /// Last day of the period.
@@ -205,7 +206,14 @@ mod tests {
 
     #[test]
     fn rejects_malformed_periods() {
-        for bad in ["2009", "2009/11 Q1", "2009/10 Q5", "Q2 2009/10", "2009/10 Q2 x", "09/10"] {
+        for bad in [
+            "2009",
+            "2009/11 Q1",
+            "2009/10 Q5",
+            "Q2 2009/10",
+            "2009/10 Q2 x",
+            "09/10",
+        ] {
             assert!(Period::parse(bad).is_none(), "{bad}");
         }
     }

@@ -103,15 +103,25 @@ impl<'t, 'i> Table<'t, 'i> {
     }
 
     fn missing(&self, cx: &mut Cx<'_>, key: &'static str) {
-        // Point at the table's opening, which is where the key belongs.
-        let start = self.span.start;
-        let end = (start + 1).max(self.span.end.min(start + 1));
-        cx.report_labelled(
-            Problem::MissingKey {
-                key: self.qualified(key),
-            },
-            start..end,
-            format!("`{key}` is required here"),
+        // Point where the key belongs: the table's header, or for the front matter itself its
+        // opening `+++` fence.
+        let span = if self.path.is_empty() {
+            let fence_end = cx.base.saturating_sub(1);
+            let line_start = cx.file.text[..fence_end].rfind('\n').map_or(0, |i| i + 1);
+            line_start..fence_end
+        } else {
+            let s = cx.abs(self.span.clone()).start;
+            s..s + 1
+        };
+        cx.diags.push(
+            Diagnostic::new(
+                Problem::MissingKey {
+                    key: self.qualified(key),
+                },
+                cx.file,
+                span,
+            )
+            .with_label(format!("`{key}` is required here")),
         );
     }
 
@@ -195,6 +205,10 @@ impl<'t, 'i> Table<'t, 'i> {
     pub fn integer(&mut self, cx: &mut Cx<'_>, key: &'static str) -> Option<i64> {
         let v = self.get(key)?;
         read_integer(cx, v, &self.qualified(key))
+    }
+
+    pub fn req_integer(&mut self, cx: &mut Cx<'_>, key: &'static str) -> Option<i64> {
+        self.required(cx, key, |t, cx| t.integer(cx, key))
     }
 
     /// An optional date, checked to exist in the calendar.
@@ -481,7 +495,12 @@ pub fn read_decimal(cx: &mut Cx<'_>, v: Value<'_, '_>, key: &str) -> Option<Deci
     let (text, result) = match v.get_ref() {
         DeValue::Integer(i) if i.radix() == 10 => (i.as_str(), parse_plain_decimal(i.as_str())),
         DeValue::Float(f) => (f.as_str(), parse_plain_decimal(f.as_str())),
-        DeValue::String(s) => (s.as_ref(), parse_plain_decimal(s.trim().trim_end_matches('%'))),
+        DeValue::String(s) => (
+            s.as_ref(),
+            parse_plain_decimal(s.trim().trim_end_matches('%')).map_err(|_| {
+                "it is not a number; write numbers unquoted, such as 52 or 52.5".to_string()
+            }),
+        ),
         other => {
             cx.report(
                 Problem::WrongType {
@@ -521,7 +540,8 @@ fn parse_plain_decimal(text: &str) -> Result<Decimal, String> {
     if cleaned.contains(['i', 'n']) {
         return Err("it is not a finite number".into());
     }
-    Decimal::from_str_exact(cleaned.trim_start_matches('+')).map_err(|e| e.to_string())
+    Decimal::from_str_exact(cleaned.trim_start_matches('+'))
+        .map_err(|_| "it is not a number that boardpack can read exactly".to_string())
 }
 
 pub fn read_money(cx: &mut Cx<'_>, v: Value<'_, '_>) -> Option<Decimal> {
@@ -568,7 +588,12 @@ pub fn read_period(cx: &mut Cx<'_>, v: Value<'_, '_>, key: &str) -> Option<Perio
     };
     let p = Period::parse(s);
     if p.is_none() {
-        cx.report(Problem::InvalidPeriod { text: s.to_string() }, v.span());
+        cx.report(
+            Problem::InvalidPeriod {
+                text: s.to_string(),
+            },
+            v.span(),
+        );
     }
     p
 }

@@ -116,7 +116,13 @@ impl Ids {
         }
     }
 
-    fn add(&mut self, f: &Arc<SourceFile>, id: &str, span: Range<usize>, out: &mut Vec<Diagnostic>) {
+    fn add(
+        &mut self,
+        f: &Arc<SourceFile>,
+        id: &str,
+        span: Range<usize>,
+        out: &mut Vec<Diagnostic>,
+    ) {
         if let Some(first) = self.seen.get(id) {
             let (l, c) = f.line_col(first.start);
             out.push(Diagnostic::new(
@@ -134,7 +140,12 @@ impl Ids {
     }
 }
 
-fn check_highlight(doc: &Document, h: &crate::content::Highlight, config: &Config, out: &mut Vec<Diagnostic>) {
+fn check_highlight(
+    doc: &Document,
+    h: &crate::content::Highlight,
+    config: &Config,
+    out: &mut Vec<Diagnostic>,
+) {
     let f = &doc.file;
     let mut objectives = Ids::new("objective");
     let mut activities = Ids::new("activity");
@@ -153,7 +164,7 @@ fn check_highlight(doc: &Document, h: &crate::content::Highlight, config: &Confi
                             year: year.to_string(),
                         },
                         f,
-                        a.span.clone(),
+                        a.due_span.clone(),
                     )
                     .with_label(format!(
                         "the plan year runs {} to {}",
@@ -178,7 +189,11 @@ fn check_highlight(doc: &Document, h: &crate::content::Highlight, config: &Confi
                     Problem::IdPattern {
                         what,
                         id: r.id.clone(),
-                        pattern: if prefix == 'R' { "R + digits (R001)" } else { "I + digits (I001)" },
+                        pattern: if prefix == 'R' {
+                            "R + digits (R001)"
+                        } else {
+                            "I + digits (I001)"
+                        },
                     },
                     f,
                     r.span.clone(),
@@ -203,8 +218,15 @@ fn check_highlight(doc: &Document, h: &crate::content::Highlight, config: &Confi
 }
 
 /// Warn where one long narrative text is repeated across objectives of a report.
-fn check_placeholders(f: &Arc<SourceFile>, h: &crate::content::Highlight, out: &mut Vec<Diagnostic>) {
-    let sections: [(&str, fn(&crate::content::highlight::Objective) -> Option<&String>); 5] = [
+fn check_placeholders(
+    f: &Arc<SourceFile>,
+    h: &crate::content::Highlight,
+    out: &mut Vec<Diagnostic>,
+) {
+    let sections: [(
+        &str,
+        fn(&crate::content::highlight::Objective) -> Option<&String>,
+    ); 5] = [
         ("risk update", |o| o.risk_update.as_ref()),
         ("issues update", |o| o.issues_update.as_ref()),
         ("completed activities", |o| o.completed.as_ref()),
@@ -212,7 +234,8 @@ fn check_placeholders(f: &Arc<SourceFile>, h: &crate::content::Highlight, out: &
         ("additional comment", |o| o.comment.as_ref()),
     ];
     for (name, get) in sections {
-        let mut groups: BTreeMap<String, Vec<&crate::content::highlight::Objective>> = BTreeMap::new();
+        let mut groups: BTreeMap<String, Vec<&crate::content::highlight::Objective>> =
+            BTreeMap::new();
         for o in &h.objectives {
             if let Some(text) = get(o) {
                 let norm = text.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -232,13 +255,21 @@ fn check_placeholders(f: &Arc<SourceFile>, h: &crate::content::Highlight, out: &
                     f,
                     objs[0].span.clone(),
                 )
-                .with_label(format!("the same text appears in objectives {}", ids.join(", "))),
+                .with_label(format!(
+                    "the same text appears in objectives {}",
+                    ids.join(", ")
+                )),
             );
         }
     }
 }
 
-fn check_budget(f: &Arc<SourceFile>, b: &crate::content::Budget, programmes: &[String], out: &mut Vec<Diagnostic>) {
+fn check_budget(
+    f: &Arc<SourceFile>,
+    b: &crate::content::Budget,
+    programmes: &[String],
+    out: &mut Vec<Diagnostic>,
+) {
     let mut groups = Ids::new("budget group");
     for g in &b.groups {
         groups.add(f, &g.id, g.span.clone(), out);
@@ -257,7 +288,11 @@ fn check_budget(f: &Arc<SourceFile>, b: &crate::content::Budget, programmes: &[S
     for g in &b.groups {
         match &g.parent {
             Some(p) if !group_ids.contains(&p.as_str()) => {
-                out.push(Diagnostic::new(unknown(p, "budget group"), f, g.parent_span.clone()));
+                out.push(Diagnostic::new(
+                    unknown(p, "budget group"),
+                    f,
+                    g.parent_span.clone(),
+                ));
             }
             Some(_) => {
                 // Follow parents; a walk longer than the number of groups has looped.
@@ -295,7 +330,11 @@ fn check_budget(f: &Arc<SourceFile>, b: &crate::content::Budget, programmes: &[S
     for l in &b.lines {
         lines.add(f, &l.id, l.span.clone(), out);
         if !group_ids.contains(&l.group.as_str()) {
-            out.push(Diagnostic::new(unknown(&l.group, "budget group"), f, l.group_span.clone()));
+            out.push(Diagnostic::new(
+                unknown(&l.group, "budget group"),
+                f,
+                l.group_span.clone(),
+            ));
         }
         if let Some(p) = &l.programme
             && !programmes.contains(p)
@@ -304,7 +343,8 @@ fn check_budget(f: &Arc<SourceFile>, b: &crate::content::Budget, programmes: &[S
                 Problem::UnknownReference {
                     what: "programme",
                     id: p.clone(),
-                    suggestion: suggest(p, programmes.iter().map(String::as_str)).map(str::to_string),
+                    suggestion: suggest(p, programmes.iter().map(String::as_str))
+                        .map(str::to_string),
                 },
                 f,
                 l.programme_span.clone(),

@@ -203,11 +203,23 @@ mod tests {
 
     #[test]
     fn seed_spellings_are_accepted() {
-        assert_eq!(ActivityStatus::parse("In Progress"), Some(ActivityStatus::InProgress));
-        assert_eq!(ActivityStatus::parse("In progress"), Some(ActivityStatus::InProgress));
-        assert_eq!(ActivityStatus::parse("in-progress"), Some(ActivityStatus::InProgress));
+        assert_eq!(
+            ActivityStatus::parse("In Progress"),
+            Some(ActivityStatus::InProgress)
+        );
+        assert_eq!(
+            ActivityStatus::parse("In progress"),
+            Some(ActivityStatus::InProgress)
+        );
+        assert_eq!(
+            ActivityStatus::parse("in-progress"),
+            Some(ActivityStatus::InProgress)
+        );
         assert_eq!(BudgetStatus::parse("GREEN"), Some(BudgetStatus::Green));
-        assert_eq!(BudgetStatus::parse("No budget"), Some(BudgetStatus::NoBudget));
+        assert_eq!(
+            BudgetStatus::parse("No budget"),
+            Some(BudgetStatus::NoBudget)
+        );
         assert_eq!(RollupRule::parse("floor-mean"), Some(RollupRule::FloorMean));
         assert_eq!(ActivityStatus::parse("finished"), None);
     }

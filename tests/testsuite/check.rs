@@ -56,9 +56,15 @@ fn assert_errors(case: &str, expected: &[Diag]) {
 fn assert_warnings(case: &str, expected: &[Diag]) {
     let (code, diags) = check_json(&invalid(case), &[]);
     assert_eq!(diags, expected, "diagnostics for {case}");
-    assert_eq!(code, 0, "exit code for {case}: warnings alone do not fail check");
+    assert_eq!(
+        code, 0,
+        "exit code for {case}: warnings alone do not fail check"
+    );
     let (code, diags) = check_json(&invalid(case), &["--deny-warnings"]);
-    assert_eq!(diags, expected, "diagnostics for {case} under --deny-warnings");
+    assert_eq!(
+        diags, expected,
+        "diagnostics for {case} under --deny-warnings"
+    );
     assert_eq!(code, 1, "exit code for {case} under --deny-warnings");
 }
 
@@ -66,7 +72,10 @@ fn assert_warnings(case: &str, expected: &[Diag]) {
 fn human(case: &str, expected_code: i32) -> String {
     let (code, out) = check_human(&invalid(case), &[]);
     assert_eq!(code, expected_code, "exit code for {case}:\n{out}");
-    assert!(!out.contains('\u{1b}'), "no ANSI escapes under --color never:\n{out}");
+    assert!(
+        !out.contains('\u{1b}'),
+        "no ANSI escapes under --color never:\n{out}"
+    );
     out
 }
 
@@ -78,7 +87,7 @@ fn every_invalid_fixture_has_a_test() {
         .filter(|e| e.path().is_dir())
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .collect();
-    let listed: BTreeSet<String> = CASES.iter().map(|c| c.to_string()).collect();
+    let listed: BTreeSet<String> = CASES.iter().map(ToString::to_string).collect();
     assert_eq!(on_disk, listed);
 }
 
@@ -90,7 +99,13 @@ fn unparseable_toml() {
     // `lead "A. Lead"`: the `=` is missing.
     assert_errors(
         "toml-syntax",
-        &[error(HL, 6, 6, "toml", "invalid TOML: key with no value, expected `=`")],
+        &[error(
+            HL,
+            6,
+            6,
+            "toml",
+            "invalid TOML: key with no value, expected `=`",
+        )],
     );
 }
 
@@ -99,8 +114,14 @@ fn front_matter_never_closed() {
     // Points at the opening fence.
     assert_errors(
         "unclosed-front-matter",
-        &[error(HL, 1, 1, "unclosed-front-matter", "the front matter is never closed")
-            .with_help("close the front matter with a line holding only `+++`")],
+        &[error(
+            HL,
+            1,
+            1,
+            "unclosed-front-matter",
+            "the front matter is never closed",
+        )
+        .with_help("close the front matter with a line holding only `+++`")],
     );
 }
 
@@ -108,14 +129,23 @@ fn front_matter_never_closed() {
 fn no_front_matter() {
     assert_errors(
         "no-front-matter",
-        &[error(HL, 1, 1, "no-front-matter", "the file does not start with front matter")
-            .with_help("start the file with a line `+++`, then TOML, then another `+++`")],
+        &[error(
+            HL,
+            1,
+            1,
+            "no-front-matter",
+            "the file does not start with front matter",
+        )
+        .with_help("start the file with a line `+++`, then TOML, then another `+++`")],
     );
 }
 
 #[test]
 fn empty_file() {
-    assert_errors("empty-file", &[error(HL, 1, 1, "empty-file", "the file is empty")]);
+    assert_errors(
+        "empty-file",
+        &[error(HL, 1, 1, "empty-file", "the file is empty")],
+    );
 }
 
 #[test]
@@ -123,15 +153,21 @@ fn wrong_type() {
     // `prepared = "2009-10-15"`: a quoted date is a string.
     assert_errors(
         "wrong-type",
-        &[error(HL, 7, 12, "wrong-type", "`prepared` should be a date, found a string")
-            .with_help("expected a date")],
+        &[error(
+            HL,
+            7,
+            12,
+            "wrong-type",
+            "`prepared` should be a date, found a string",
+        )
+        .with_help("expected a date")],
     );
 }
 
 #[test]
 fn a_word_where_a_percentage_belongs() {
     // `progress = "lots"`. Numeric strings are accepted for percentages, so this is an invalid
-    // number rather than a wrong type; the reason is rust_decimal's own wording.
+    // number rather than a wrong type, with a reason that says how to write one.
     assert_errors(
         "invalid-number",
         &[error(
@@ -139,7 +175,7 @@ fn a_word_where_a_percentage_belongs() {
             18,
             12,
             "invalid-number",
-            "invalid number `lots`: Invalid decimal: unknown character",
+            "invalid number `lots`: it is not a number; write numbers unquoted, such as 52 or 52.5",
         )],
     );
 }
@@ -151,19 +187,37 @@ fn misspelt_key_suggests_the_right_one() {
     assert_errors(
         "unknown-key",
         &[
-            error(HL, 8, 1, "missing-key", "missing required key `objectives[0].title`"),
-            error(HL, 10, 1, "unknown-key", "unknown key `objectives[0].titel`")
-                .with_help("did you mean `title`?"),
+            error(
+                HL,
+                8,
+                1,
+                "missing-key",
+                "missing required key `objectives[0].title`",
+            ),
+            error(
+                HL,
+                10,
+                1,
+                "unknown-key",
+                "unknown key `objectives[0].titel`",
+            )
+            .with_help("did you mean `title`?"),
         ],
     );
 }
 
 #[test]
 fn missing_required_key() {
-    // No `lead`: reported at the start of the front matter.
+    // No `lead`: reported at the opening `+++` fence of the front matter.
     assert_errors(
         "missing-key",
-        &[error(HL, 2, 1, "missing-key", "missing required key `lead`")],
+        &[error(
+            HL,
+            1,
+            1,
+            "missing-key",
+            "missing required key `lead`",
+        )],
     );
 }
 
@@ -171,7 +225,14 @@ fn missing_required_key() {
 fn unknown_status_lists_the_allowed_words() {
     assert_errors(
         "unknown-status",
-        &[error(HL, 17, 10, "unknown-word", "unknown activity status `finished`").with_help(
+        &[error(
+            HL,
+            17,
+            10,
+            "unknown-word",
+            "unknown activity status `finished`",
+        )
+        .with_help(
             "allowed: `not started`, `in progress`, `delayed`, `on hold`, `complete`, `cancelled`",
         )],
     );
@@ -189,11 +250,17 @@ fn unknown_document_kind_suggests_the_nearest() {
 
 #[test]
 fn date_that_does_not_exist() {
-    // `due = 2009-02-30`. The TOML parser itself refuses the day, so this is a TOML error, not
-    // boardpack's own `invalid-date`.
+    // `due = 2009-02-30`. The TOML parser itself refuses the day; boardpack still gives it the
+    // `invalid-date` code.
     assert_errors(
         "invalid-date",
-        &[error(HL, 16, 7, "toml", "invalid TOML: invalid date, expected day between 01 and 28")],
+        &[error(
+            HL,
+            16,
+            7,
+            "invalid-date",
+            "invalid date: invalid date, expected day between 01 and 28",
+        )],
     );
 }
 
@@ -248,8 +315,10 @@ fn invalid_period() {
     // "2009/11": the second year is not the year after the first.
     assert_errors(
         "invalid-period",
-        &[error(HL, 5, 10, "invalid-period", "invalid period `2009/11 Q2`")
-            .with_help("write a period as \"2009/10 Q2\" (a quarter) or \"2009/10\" (a year)")],
+        &[
+            error(HL, 5, 10, "invalid-period", "invalid period `2009/11 Q2`")
+                .with_help("write a period as \"2009/10 Q2\" (a quarter) or \"2009/10\" (a year)"),
+        ],
     );
 }
 
@@ -257,9 +326,11 @@ fn invalid_period() {
 fn invalid_id() {
     assert_errors(
         "invalid-id",
-        &[error(HL, 13, 6, "invalid-id", "invalid id `o1 pd1`").with_help(
-            "ids use letters, digits, `-`, `_` and `.`, and start with a letter or digit",
-        )],
+        &[
+            error(HL, 13, 6, "invalid-id", "invalid id `o1 pd1`").with_help(
+                "ids use letters, digits, `-`, `_` and `.`, and start with a letter or digit",
+            ),
+        ],
     );
 }
 
@@ -267,8 +338,10 @@ fn invalid_id() {
 fn duplicate_objective_id_names_the_first() {
     assert_errors(
         "duplicate-id",
-        &[error(HL, 21, 6, "duplicate-id", "duplicate objective id `o1`")
-            .with_help(&format!("first defined at {HL}:9:6"))],
+        &[
+            error(HL, 21, 6, "duplicate-id", "duplicate objective id `o1`")
+                .with_help(&format!("first defined at {HL}:9:6")),
+        ],
     );
 }
 
@@ -294,8 +367,14 @@ fn budget_line_for_an_unknown_programme() {
     // The programme is declared in boardpack.toml; the line misspells it.
     assert_errors(
         "unknown-programme",
-        &[error(BUDGET, 20, 13, "unknown-reference", "unknown programme `improving-capacty`")
-            .with_help("did you mean `improving-capacity`?")],
+        &[error(
+            BUDGET,
+            20,
+            13,
+            "unknown-reference",
+            "unknown programme `improving-capacty`",
+        )
+        .with_help("did you mean `improving-capacity`?")],
     );
 }
 
@@ -303,8 +382,14 @@ fn budget_line_for_an_unknown_programme() {
 fn budget_line_in_an_unknown_group() {
     assert_errors(
         "unknown-group",
-        &[error(BUDGET, 19, 9, "unknown-reference", "unknown budget group `staf`")
-            .with_help("did you mean `staff`?")],
+        &[error(
+            BUDGET,
+            19,
+            9,
+            "unknown-reference",
+            "unknown budget group `staf`",
+        )
+        .with_help("did you mean `staff`?")],
     );
 }
 
@@ -314,8 +399,20 @@ fn budget_groups_that_contain_each_other() {
     assert_errors(
         "budget-cycle",
         &[
-            error(BUDGET, 10, 10, "cycle", "a budget group cannot contain itself: `expenditure`"),
-            error(BUDGET, 15, 10, "cycle", "a budget group cannot contain itself: `staff`"),
+            error(
+                BUDGET,
+                10,
+                10,
+                "cycle",
+                "a budget group cannot contain itself: `expenditure`",
+            ),
+            error(
+                BUDGET,
+                15,
+                10,
+                "cycle",
+                "a budget group cannot contain itself: `staff`",
+            ),
         ],
     );
 }
@@ -323,28 +420,33 @@ fn budget_groups_that_contain_each_other() {
 #[test]
 fn unknown_key_in_config_is_fatal() {
     // Configuration problems stop the command before any content is read: exit 2, with the
-    // diagnostics rendered on stderr (located like content problems) and no JSON on stdout.
+    // diagnostics located like content problems. Under `--format json` they are printed as
+    // JSON on stdout, so tools see them too.
     let r = run(boardpack()
         .arg("--root")
         .arg(invalid("config-unknown-key"))
         .args(["check", "--format", "json"]));
     assert_eq!(r.code, 2, "stderr:\n{}", r.stderr);
-    assert_eq!(r.stdout, "");
-    assert!(
-        r.stderr.contains("boardpack.toml:3:1: unknown key `currancy`"),
-        "{}",
-        r.stderr
-    );
-    assert!(r.stderr.contains("help: did you mean `currency`?"), "{}", r.stderr);
-    assert!(
-        r.stderr.trim_end().ends_with("error: boardpack.toml has 1 problem(s)"),
-        "{}",
-        r.stderr
-    );
+    let stdout: serde_json::Value = serde_json::from_str(&r.stdout).expect("JSON on stdout");
+    assert_eq!(stdout[0]["code"], "unknown-key");
+    assert_eq!(stdout[0]["file"], "boardpack.toml");
+    assert_eq!(stdout[0]["line"], 3);
+    assert_eq!(stdout[0]["column"], 1);
+    assert_eq!(stdout[0]["help"], "did you mean `currency`?");
 
     let (code, out) = check_human(&invalid("config-unknown-key"), &[]);
     assert_eq!(code, 2);
     insta::assert_snapshot!("config_unknown_key", out);
+    assert!(
+        out.contains("boardpack.toml:3:1: unknown key `currancy`"),
+        "{out}"
+    );
+    assert!(out.contains("help: did you mean `currency`?"), "{out}");
+    assert!(
+        out.trim_end()
+            .ends_with("error: boardpack.toml has 1 problem(s)"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -366,14 +468,27 @@ fn every_problem_in_every_file_in_one_run() {
         .with_help(
             "write money as 382319, 382319.45, \"£382,319.45\" or \"(1,700,000)\" for a negative",
         ),
-        error(&budget, 25, 9, "unknown-reference", "unknown budget group `finance`"),
-        error(&capacity, 17, 10, "unknown-word", "unknown activity status `finished`").with_help(
+        error(
+            &budget,
+            25,
+            9,
+            "unknown-reference",
+            "unknown budget group `finance`",
+        ),
+        error(
+            &capacity,
+            17,
+            10,
+            "unknown-word",
+            "unknown activity status `finished`",
+        )
+        .with_help(
             "allowed: `not started`, `in progress`, `delayed`, `on hold`, `complete`, `cancelled`",
         ),
         warning(
             &capacity,
-            21,
-            6,
+            24,
+            7,
             "due-outside-year",
             "due date 2011-03-31 is outside the plan year 2009/10",
         ),
@@ -386,16 +501,31 @@ fn every_problem_in_every_file_in_one_run() {
         ),
         error(&outcomes, 7, 1, "unknown-key", "unknown key `sumary`")
             .with_help("did you mean `summary`?"),
-        error(&indicators, 4, 10, "invalid-period", "invalid period `2009/10 Q5`")
-            .with_help("write a period as \"2009/10 Q2\" (a quarter) or \"2009/10\" (a year)"),
-        error(&about, 1, 1, "no-front-matter", "the file does not start with front matter")
-            .with_help("start the file with a line `+++`, then TOML, then another `+++`"),
+        error(
+            &indicators,
+            4,
+            10,
+            "invalid-period",
+            "invalid period `2009/10 Q5`",
+        )
+        .with_help("write a period as \"2009/10 Q2\" (a quarter) or \"2009/10\" (a year)"),
+        error(
+            &about,
+            1,
+            1,
+            "no-front-matter",
+            "the file does not start with front matter",
+        )
+        .with_help("start the file with a line `+++`, then TOML, then another `+++`"),
     ];
     assert_errors("many-problems", &expected);
 
     // Sorted by file, then line, then column. `_draft.md` and `notes.txt` are not documents.
     let (_, diags) = check_json(&invalid("many-problems"), &[]);
-    let keys: Vec<_> = diags.iter().map(|d| (d.file.clone(), d.line, d.column)).collect();
+    let keys: Vec<_> = diags
+        .iter()
+        .map(|d| (d.file.clone(), d.line, d.column))
+        .collect();
     let mut sorted = keys.clone();
     sorted.sort();
     assert_eq!(keys, sorted);
@@ -410,13 +540,13 @@ fn every_problem_in_every_file_in_one_run() {
 
 #[test]
 fn due_date_outside_the_plan_year() {
-    // Reported at the activity's id (the activity has no span of its own for `due`).
+    // Reported at the activity's `due` value.
     assert_warnings(
         "due-outside-year",
         &[warning(
             HL,
-            13,
-            6,
+            16,
+            7,
             "due-outside-year",
             "due date 2011-03-31 is outside the plan year 2009/10",
         )],
@@ -427,7 +557,13 @@ fn due_date_outside_the_plan_year() {
 fn issue_id_that_breaks_its_pattern() {
     assert_warnings(
         "id-pattern",
-        &[warning(HL, 21, 6, "id-pattern", "issue id `1004` breaks the pattern I + digits (I001)")],
+        &[warning(
+            HL,
+            21,
+            6,
+            "id-pattern",
+            "issue id `1004` breaks the pattern I + digits (I001)",
+        )],
     );
 }
 
@@ -497,7 +633,8 @@ fn example_board_passes_with_the_seeds_own_warnings() {
     assert!(
         diags.iter().any(|d| d.code == "repeated-placeholder"
             && d.file.as_deref() == Some("content/2009-10-q2/improving-practice.md")
-            && d.message.starts_with("the same risk update text is repeated in ")),
+            && d.message
+                .starts_with("the same risk update text is repeated in ")),
         "{diags:#?}"
     );
 
@@ -529,7 +666,10 @@ fn root_without_config_is_a_usage_error() {
     assert_eq!(r.code, 2, "{r:?}");
     assert_eq!(r.stdout, "");
     assert!(
-        r.stderr.contains(&format!("error: no boardpack.toml found in {}", dir.path().display())),
+        r.stderr.contains(&format!(
+            "error: {} has no boardpack.toml",
+            dir.path().display()
+        )),
         "{}",
         r.stderr
     );
@@ -543,7 +683,12 @@ fn root_is_taken_as_given_not_searched_upwards() {
         .arg(fixture("wigan").join("content"))
         .arg("check"));
     assert_eq!(r.code, 2, "{r:?}");
-    assert!(r.stderr.contains("no boardpack.toml found in"), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("has no boardpack.toml: --root must name a site's top directory"),
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]
@@ -557,7 +702,13 @@ fn without_root_the_site_is_found_from_a_subdirectory() {
     // Paths are still shown relative to the site root, not to the working directory.
     assert_eq!(
         diags,
-        [warning(HL, 21, 6, "id-pattern", "issue id `1004` breaks the pattern I + digits (I001)")]
+        [warning(
+            HL,
+            21,
+            6,
+            "id-pattern",
+            "issue id `1004` breaks the pattern I + digits (I001)"
+        )]
     );
 }
 
@@ -566,7 +717,11 @@ fn without_root_outside_any_site_is_a_usage_error() {
     let dir = tempfile::tempdir().unwrap();
     let r = run(boardpack().current_dir(dir.path()).arg("check"));
     assert_eq!(r.code, 2, "{r:?}");
-    assert!(r.stderr.contains("no boardpack.toml found in"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("no boardpack.toml found in"),
+        "{}",
+        r.stderr
+    );
 }
 
 // ------------------------------------------------------------------------------------------
@@ -586,7 +741,10 @@ fn quiet_hides_warnings_but_not_errors() {
 
     // Without -q the warning is shown.
     let (_, out) = check_human(&invalid("many-problems"), &[]);
-    assert!(out.contains("due date 2011-03-31 is outside the plan year"), "{out}");
+    assert!(
+        out.contains("due date 2011-03-31 is outside the plan year"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -600,6 +758,9 @@ fn no_color_output_has_no_escape_bytes() {
     assert!(!r.stdout.contains('\u{1b}'));
 
     // The control: asked for explicitly, colour is there, so the assertion above can fail.
-    let r = run(boardpack().arg("--root").arg(&site).args(["--color", "always", "check"]));
+    let r = run(boardpack()
+        .arg("--root")
+        .arg(&site)
+        .args(["--color", "always", "check"]));
     assert!(r.stderr.contains('\u{1b}'), "{}", r.stderr);
 }

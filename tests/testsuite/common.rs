@@ -22,7 +22,11 @@ pub fn fixture(name: &str) -> PathBuf {
 /// A fixture site under `tests/fixtures/invalid/`.
 pub fn invalid(case: &str) -> PathBuf {
     let dir = fixture("invalid").join(case);
-    assert!(dir.join("boardpack.toml").is_file(), "no fixture site at {}", dir.display());
+    assert!(
+        dir.join("boardpack.toml").is_file(),
+        "no fixture site at {}",
+        dir.display()
+    );
     dir
 }
 
@@ -48,7 +52,10 @@ pub struct Run {
 pub fn run(cmd: &mut Command) -> Run {
     let out = cmd.output().expect("boardpack runs");
     Run {
-        code: out.status.code().expect("boardpack exited with a code, not a signal"),
+        code: out
+            .status
+            .code()
+            .expect("boardpack exited with a code, not a signal"),
         stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
         stderr: String::from_utf8(out.stderr).expect("stderr is UTF-8"),
     }
@@ -68,7 +75,14 @@ pub struct Diag {
 }
 
 impl Diag {
-    fn new(severity: &str, file: &str, line: usize, column: usize, code: &str, message: &str) -> Self {
+    fn new(
+        severity: &str,
+        file: &str,
+        line: usize,
+        column: usize,
+        code: &str,
+        message: &str,
+    ) -> Self {
         Self {
             file: Some(file.to_string()),
             line,
@@ -104,8 +118,12 @@ pub fn check_json(root: &Path, extra: &[&str]) -> (i32, Vec<Diag>) {
         .arg(root)
         .args(["check", "--format", "json"])
         .args(extra));
-    let diags = parse_diags(&r.stdout)
-        .unwrap_or_else(|e| panic!("stdout is not JSON diagnostics ({e}):\n{}\nstderr:\n{}", r.stdout, r.stderr));
+    let diags = parse_diags(&r.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not JSON diagnostics ({e}):\n{}\nstderr:\n{}",
+            r.stdout, r.stderr
+        )
+    });
     (r.code, diags)
 }
 
@@ -122,7 +140,10 @@ pub fn check_human(root: &Path, extra: &[&str]) -> (i32, String) {
         .arg(root)
         .args(["--color", "never", "check"])
         .args(extra));
-    assert_eq!(r.stdout, "", "human-readable check prints nothing on stdout");
+    assert_eq!(
+        r.stdout, "",
+        "human-readable check prints nothing on stdout"
+    );
     (r.code, redact_elapsed(&r.stderr))
 }
 

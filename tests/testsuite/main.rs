@@ -1,5 +1,6 @@
 //! Integration tests for the `boardpack` binary: one test binary, one module per command.
 //! Add a command's tests as a module here; shared helpers live in `common`.
 
+mod aggregate;
 mod check;
 mod common;
