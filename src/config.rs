@@ -115,8 +115,8 @@ impl Config {
         }
         if let Some(v) = t.get("financial_year_start") {
             let span = v.span();
-            match t.text(&mut cx, "financial_year_start") {
-                Some(s) => match YearStart::parse(&s) {
+            if let Some(s) = t.text(&mut cx, "financial_year_start") {
+                match YearStart::parse(&s) {
                     Some(ys) => c.year_start = ys,
                     None => cx.report(
                         Problem::InvalidDate {
@@ -124,8 +124,7 @@ impl Config {
                         },
                         span,
                     ),
-                },
-                None => {}
+                }
             }
         }
         if let Some(v) = t.text(&mut cx, "theme") {

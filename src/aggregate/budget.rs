@@ -223,7 +223,8 @@ fn describe(difference: Decimal, lines: usize) -> String {
 
 /// Whether whole-pound display of the parts fails to add up to whole-pound display of the total.
 fn displayed_sum_differs(lines: &[&Line], total: &Totals) -> bool {
-    let cols: [(fn(&Line) -> Option<Decimal>, Option<Decimal>); 5] = [
+    type Column = fn(&Line) -> Option<Decimal>;
+    let cols: [(Column, Option<Decimal>); 5] = [
         (|l| Some(l.approved), total.approved),
         (|l| l.revised, total.revised),
         (|l| l.planned, total.planned),
@@ -501,7 +502,7 @@ mod tests {
             notes: vec![],
             programme: None,
             programme_span: 0..0,
-            memo: i % 5 == 0,
+            memo: i.is_multiple_of(5),
         }
     }
 

@@ -237,7 +237,7 @@ fn periods(config: &Config, docs: &[Document], agg: &Aggregates) -> Vec<PeriodSu
                 })
                 .collect();
             // Highest progress first; a stable sort keeps agenda order among equals.
-            ranking.sort_by(|a, b| b.progress.cmp(&a.progress));
+            ranking.sort_by_key(|r| std::cmp::Reverse(r.progress));
             let activities = activity_totals(docs, agg, &programmes);
             let exceptions = exceptions(docs, agg, &programmes, &budgets, &indicators);
             PeriodSummary {

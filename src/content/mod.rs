@@ -268,6 +268,11 @@ pub fn parse_document(
         return (None, diags);
     }
     let diags = cx.diags;
+    // A document with errors takes no further part: summaries of half a document would only
+    // add misleading findings to the real problem.
+    if diags.iter().any(Diagnostic::is_error) {
+        return (None, diags);
+    }
     let stem = Path::new(rel_path)
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())

@@ -223,10 +223,8 @@ fn check_placeholders(
     h: &crate::content::Highlight,
     out: &mut Vec<Diagnostic>,
 ) {
-    let sections: [(
-        &str,
-        fn(&crate::content::highlight::Objective) -> Option<&String>,
-    ); 5] = [
+    type Section = fn(&crate::content::highlight::Objective) -> Option<&String>;
+    let sections: [(&str, Section); 5] = [
         ("risk update", |o| o.risk_update.as_ref()),
         ("issues update", |o| o.issues_update.as_ref()),
         ("completed activities", |o| o.completed.as_ref()),
