@@ -5,10 +5,10 @@
 //! [`config`] → [`content`] (load, front matter, model) → [`aggregate`] (pure summaries) →
 //! [`render`] (Markdown, templates, assets) → [`site`] (build and write) → [`serve`].
 
+pub mod aggregate;
 pub mod cli;
 pub mod config;
 pub mod content;
-pub mod aggregate;
 pub mod diagnostic;
 pub mod error;
 pub mod init;

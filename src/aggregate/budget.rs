@@ -524,6 +524,7 @@ mod tests {
             stem: "b".into(),
             body: String::new(),
             body_span: 0..0,
+            has_errors: false,
             data: Data::Budget(b.clone()),
         };
         let config = Config::with_names("o", "t");

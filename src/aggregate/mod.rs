@@ -175,7 +175,7 @@ pub fn agenda_key(config: &Config, programme: &str) -> (usize, String) {
 pub fn aggregate(config: &Config, docs: &[Document]) -> Aggregates {
     let mut findings = Vec::new();
     let mut agg = Aggregates::default();
-    for (i, doc) in docs.iter().enumerate() {
+    for (i, doc) in docs.iter().enumerate().filter(|(_, d)| !d.has_errors) {
         match &doc.data {
             Data::Highlight(h) => {
                 agg.programmes

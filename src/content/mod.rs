@@ -50,6 +50,11 @@ pub struct Document {
     pub body: String,
     #[serde(skip)]
     pub body_span: Range<usize>,
+    /// Whether the document has errors. It is still checked against the others, but takes
+    /// no part in aggregation: summaries of half a document would only add misleading
+    /// findings to the real problem.
+    #[serde(skip)]
+    pub has_errors: bool,
     pub data: Data,
 }
 
@@ -268,11 +273,7 @@ pub fn parse_document(
         return (None, diags);
     }
     let diags = cx.diags;
-    // A document with errors takes no further part: summaries of half a document would only
-    // add misleading findings to the real problem.
-    if diags.iter().any(Diagnostic::is_error) {
-        return (None, diags);
-    }
+    let has_errors = diags.iter().any(Diagnostic::is_error);
     let stem = Path::new(rel_path)
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
@@ -283,6 +284,7 @@ pub fn parse_document(
         file: file.clone(),
         rel_path: rel_path.to_string(),
         stem,
+        has_errors,
         data,
     });
     (doc, diags)

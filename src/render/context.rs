@@ -1,0 +1,673 @@
+//! Template contexts: what each page's template receives, built in one place.
+//!
+//! Everything shared is serialised once per build: the site, the navigation, the lists of
+//! periods, programmes and pages, and one value per report (its model, its layout helpers and
+//! its summary). A page's context is then a handful of cheap clones of those values (Tera's
+//! arrays and maps are reference-counted) plus the page's own few fields, so no page copies the
+//! model.
+//!
+//! Summaries from [`crate::aggregate`] are added in [`report_summary`] (one per report, shown on
+//! the report's own page and in its board pack) and [`page_summary`] (one per page, for the home,
+//! period and programme pages). Each is one match arm away from being filled in.
+
+use std::collections::BTreeMap;
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::{Context, Value};
+
+use crate::content::words::DocKind;
+use crate::content::{ActionPlan, Budget, Data, Document, IndicatorSet};
+use crate::site::Loaded;
+use crate::site::pages::{PageKind, Plan, PlannedPage, PlannedReport, period_title};
+
+/// The summary shown with one report. `None` leaves `report.summary` as `none`.
+///
+/// This is the hook for `src/aggregate`: for example
+/// `DocKind::Budget => loaded.aggregates.budget_for(report.doc).map(Value::from_serializable)`.
+fn report_summary(_loaded: &Loaded, report: &PlannedReport) -> Option<Value> {
+    match report.kind {
+        DocKind::Highlight
+        | DocKind::Budget
+        | DocKind::Indicators
+        | DocKind::Actions
+        | DocKind::Page => None,
+    }
+}
+
+/// The summary for a whole page (the board pack's exceptions, a programme's trend, the home
+/// page's headline figures). `None` leaves `summary` undefined, so templates test
+/// `{% if summary %}`. On a report's own page `summary` is the report's summary.
+fn page_summary(
+    _loaded: &Loaded,
+    _plan: &Plan,
+    kind: &PageKind,
+    report: Option<&Value>,
+) -> Option<Value> {
+    match kind {
+        PageKind::Report(_) => report.cloned(),
+        PageKind::Home
+        | PageKind::Period(_)
+        | PageKind::Programme(_)
+        | PageKind::Page(_)
+        | PageKind::Accessibility
+        | PageKind::NotFound => None,
+    }
+}
+
+#[derive(Serialize)]
+struct SiteInfo<'a> {
+    title: &'a str,
+    organisation: &'a str,
+    language: &'a str,
+    base_url: &'a str,
+    currency: &'a str,
+    /// The accessibility statement's URL, for the footer.
+    accessibility_url: &'a str,
+    /// The stylesheet's URL, with its content hash.
+    css_url: String,
+}
+
+#[derive(Serialize)]
+struct Link<'a> {
+    title: &'a str,
+    url: &'a str,
+}
+
+#[derive(Serialize)]
+struct ReportLink<'a> {
+    kind: &'static str,
+    kind_label: &'static str,
+    title: &'a str,
+    url: &'a str,
+    anchor: &'a str,
+}
+
+#[derive(Serialize)]
+struct PeriodInfo<'a> {
+    label: String,
+    slug: String,
+    title: String,
+    url: &'a str,
+    start: jiff::civil::Date,
+    end: jiff::civil::Date,
+    reports: Vec<ReportLink<'a>>,
+}
+
+#[derive(Serialize)]
+struct ProgrammeReport<'a> {
+    period: String,
+    url: &'a str,
+    title: &'a str,
+    lead: &'a str,
+    stated_progress: Option<rust_decimal::Decimal>,
+}
+
+#[derive(Serialize)]
+struct ProgrammeInfo<'a> {
+    id: &'a str,
+    title: &'a str,
+    lead: Option<&'a str>,
+    url: &'a str,
+    reports: Vec<ProgrammeReport<'a>>,
+}
+
+#[derive(Serialize)]
+struct PageInfo<'a> {
+    title: &'a str,
+    slug: &'a str,
+    url: &'a str,
+    in_nav: bool,
+}
+
+#[derive(Serialize)]
+struct Generator {
+    name: &'static str,
+    version: &'static str,
+}
+
+/// What one report looks like to templates.
+#[derive(Serialize)]
+struct ReportValue<'a> {
+    kind: &'static str,
+    kind_label: &'static str,
+    anchor: &'a str,
+    url: &'a str,
+    title: &'a str,
+    period: String,
+    period_slug: String,
+    period_url: &'a str,
+    period_title: String,
+    programme: Option<Link<'a>>,
+    /// The source file, relative to `content/`.
+    source: &'a str,
+    /// The document's model, exactly as loaded.
+    data: &'a Data,
+    /// The Markdown body, for the `markdown` filter.
+    body: &'a str,
+    /// Kind-specific helpers for laying out tables; see `docs/theming.md`.
+    layout: Option<Layout>,
+    /// From [`report_summary`]; `none` until `src/aggregate` provides one.
+    summary: Option<&'a Value>,
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Layout {
+    Budget(BudgetLayout),
+    Indicators(IndicatorsLayout),
+    Actions(ActionsLayout),
+}
+
+pub fn kind_name(kind: DocKind) -> &'static str {
+    match kind {
+        DocKind::Highlight => "highlight",
+        DocKind::Budget => "budget",
+        DocKind::Indicators => "indicators",
+        DocKind::Actions => "actions",
+        DocKind::Page => "page",
+    }
+}
+
+pub fn kind_label(kind: DocKind) -> &'static str {
+    match kind {
+        DocKind::Highlight => "Highlight report",
+        DocKind::Budget => "Budget monitoring",
+        DocKind::Indicators => "Performance indicators",
+        DocKind::Actions => "Action plan",
+        DocKind::Page => "Page",
+    }
+}
+
+/// Budget rows in table order: each group, then its lines, then its child groups.
+#[derive(Serialize)]
+struct BudgetLayout {
+    rows: Vec<BudgetRow>,
+}
+
+#[derive(Serialize)]
+struct BudgetRow {
+    /// `group` or `line`.
+    row: &'static str,
+    /// Depth in the group hierarchy, 1 for top-level groups and their lines' parents.
+    depth: usize,
+    /// Index into `report.data.groups` or `report.data.lines`.
+    index: usize,
+}
+
+fn budget_layout(b: &Budget) -> BudgetLayout {
+    let n = b.groups.len();
+    let index: BTreeMap<&str, usize> = b
+        .groups
+        .iter()
+        .enumerate()
+        .map(|(i, g)| (g.id.as_str(), i))
+        .collect();
+    let parent: Vec<Option<usize>> = b
+        .groups
+        .iter()
+        .map(|g| g.parent.as_deref().and_then(|p| index.get(p).copied()))
+        .collect();
+    // Where each group first appears among the lines, counting its subgroups' lines: a group's
+    // children (lines and subgroups) are laid out in the order the paper lists them.
+    let mut first_line = vec![usize::MAX; n];
+    for (i, l) in b.lines.iter().enumerate() {
+        let mut g = index.get(l.group.as_str()).copied();
+        let mut steps = 0;
+        while let Some(gi) = g {
+            first_line[gi] = first_line[gi].min(i);
+            g = parent[gi];
+            steps += 1;
+            if steps > n {
+                break; // a cycle: reported by `check`, never followed here
+            }
+        }
+    }
+    struct Walk<'a> {
+        b: &'a Budget,
+        parent: &'a [Option<usize>],
+        first_line: &'a [usize],
+        placed_groups: Vec<bool>,
+        placed_lines: Vec<bool>,
+        rows: Vec<BudgetRow>,
+    }
+    impl Walk<'_> {
+        fn visit(&mut self, g: usize, depth: usize) {
+            if self.placed_groups[g] {
+                return;
+            }
+            self.placed_groups[g] = true;
+            self.rows.push(BudgetRow {
+                row: "group",
+                depth,
+                index: g,
+            });
+            // (position, is a group, index): lines by their own position, groups by their first line.
+            let mut children: Vec<(usize, bool, usize)> = Vec::new();
+            for (i, l) in self.b.lines.iter().enumerate() {
+                if l.group == self.b.groups[g].id && !self.placed_lines[i] {
+                    children.push((i, false, i));
+                }
+            }
+            for (c, p) in self.parent.iter().enumerate() {
+                if *p == Some(g) && c != g {
+                    children.push((self.first_line[c], true, c));
+                }
+            }
+            children.sort();
+            for (_, is_group, i) in children {
+                if is_group {
+                    self.visit(i, depth + 1);
+                } else if !self.placed_lines[i] {
+                    self.placed_lines[i] = true;
+                    self.rows.push(BudgetRow {
+                        row: "line",
+                        depth: depth + 1,
+                        index: i,
+                    });
+                }
+            }
+        }
+    }
+    let mut walk = Walk {
+        b,
+        parent: &parent,
+        first_line: &first_line,
+        placed_groups: vec![false; n],
+        placed_lines: vec![false; b.lines.len()],
+        rows: Vec::with_capacity(n + b.lines.len()),
+    };
+    for (g, p) in parent.iter().enumerate() {
+        if p.is_none() {
+            walk.visit(g, 1);
+        }
+    }
+    // Groups caught in a cycle, and lines whose group is unknown (both errors `check` reports),
+    // still appear, last.
+    for g in 0..n {
+        walk.visit(g, 1);
+    }
+    for i in 0..b.lines.len() {
+        if !walk.placed_lines[i] {
+            walk.placed_lines[i] = true;
+            walk.rows.push(BudgetRow {
+                row: "line",
+                depth: 1,
+                index: i,
+            });
+        }
+    }
+    BudgetLayout { rows: walk.rows }
+}
+
+/// Indicators grouped by section and group, in the order they are written, with each row's
+/// targets lined up under the set's target years.
+#[derive(Serialize)]
+struct IndicatorsLayout {
+    /// Every year any indicator has a target for, in order: the target columns.
+    target_years: Vec<String>,
+    sections: Vec<IndicatorSection>,
+}
+
+#[derive(Serialize)]
+struct IndicatorSection {
+    title: Option<String>,
+    groups: Vec<IndicatorGroup>,
+}
+
+#[derive(Serialize)]
+struct IndicatorGroup {
+    title: Option<String>,
+    rows: Vec<IndicatorRow>,
+}
+
+#[derive(Serialize)]
+struct IndicatorRow {
+    /// Index into `report.data.indicators`.
+    index: usize,
+    /// One entry per target year: the target, or `none`.
+    targets: Vec<Option<TargetCell>>,
+}
+
+#[derive(Serialize)]
+struct TargetCell {
+    value: Option<rust_decimal::Decimal>,
+    baseline: bool,
+}
+
+fn indicators_layout(s: &IndicatorSet) -> IndicatorsLayout {
+    let mut years: Vec<crate::content::period::Period> = s
+        .indicators
+        .iter()
+        .flat_map(|i| i.targets.iter().map(|t| t.year))
+        .collect();
+    years.sort();
+    years.dedup();
+    let mut sections: Vec<IndicatorSection> = Vec::new();
+    for (index, ind) in s.indicators.iter().enumerate() {
+        if sections.last().is_none_or(|sec| sec.title != ind.section) {
+            sections.push(IndicatorSection {
+                title: ind.section.clone(),
+                groups: Vec::new(),
+            });
+        }
+        let sec = sections.last_mut().expect("pushed above");
+        if sec.groups.last().is_none_or(|g| g.title != ind.group) {
+            sec.groups.push(IndicatorGroup {
+                title: ind.group.clone(),
+                rows: Vec::new(),
+            });
+        }
+        let targets = years
+            .iter()
+            .map(|y| {
+                ind.targets
+                    .iter()
+                    .find(|t| t.year == *y)
+                    .map(|t| TargetCell {
+                        value: t.value,
+                        baseline: t.baseline,
+                    })
+            })
+            .collect();
+        sec.groups
+            .last_mut()
+            .expect("pushed above")
+            .rows
+            .push(IndicatorRow { index, targets });
+    }
+    IndicatorsLayout {
+        target_years: years.iter().map(ToString::to_string).collect(),
+        sections,
+    }
+}
+
+/// Objectives grouped by section, in the order they are written.
+#[derive(Serialize)]
+struct ActionsLayout {
+    sections: Vec<ActionSection>,
+}
+
+#[derive(Serialize)]
+struct ActionSection {
+    title: Option<String>,
+    /// Indices into `report.data.objectives`.
+    objectives: Vec<usize>,
+}
+
+fn actions_layout(a: &ActionPlan) -> ActionsLayout {
+    let mut sections: Vec<ActionSection> = Vec::new();
+    for (i, o) in a.objectives.iter().enumerate() {
+        match sections.iter_mut().find(|s| s.title == o.section) {
+            Some(s) => s.objectives.push(i),
+            None => sections.push(ActionSection {
+                title: o.section.clone(),
+                objectives: vec![i],
+            }),
+        }
+    }
+    ActionsLayout { sections }
+}
+
+fn report_value(plan: &Plan, loaded: &Loaded, r: &PlannedReport, summary: Option<&Value>) -> Value {
+    let doc: &Document = &loaded.content.documents[r.doc];
+    let layout = match &doc.data {
+        Data::Budget(b) => Some(Layout::Budget(budget_layout(b))),
+        Data::Indicators(s) => Some(Layout::Indicators(indicators_layout(s))),
+        Data::Actions(a) => Some(Layout::Actions(actions_layout(a))),
+        Data::Highlight(_) | Data::Page(_) => None,
+    };
+    let period_url = plan
+        .periods
+        .iter()
+        .find(|p| p.period == r.period)
+        .map_or("", |p| p.url.as_str());
+    let v = ReportValue {
+        kind: kind_name(r.kind),
+        kind_label: kind_label(r.kind),
+        anchor: &r.anchor,
+        url: &r.url,
+        title: doc.title(),
+        period: r.period.to_string(),
+        period_slug: r.period.slug(),
+        period_url,
+        period_title: period_title(r.period),
+        programme: r.programme.map(|p| Link {
+            title: &plan.programmes[p].title,
+            url: &plan.programmes[p].url,
+        }),
+        source: &doc.rel_path,
+        data: &doc.data,
+        body: &doc.body,
+        layout,
+        summary,
+    };
+    Value::from_serializable(&v)
+}
+
+/// Every page's context, from values built once.
+pub struct Contexts {
+    base: Context,
+    reports: Vec<Value>,
+    summaries: Vec<Option<Value>>,
+    periods: Vec<Value>,
+    programmes: Vec<Value>,
+}
+
+impl Contexts {
+    /// Serialise the shared data and every report, once.
+    pub fn new(loaded: &Loaded, plan: &Plan, css_path: &str) -> Self {
+        let config = &loaded.config;
+        let docs = &loaded.content.documents;
+        let site = SiteInfo {
+            title: &config.title,
+            organisation: &config.organisation,
+            language: &config.language,
+            base_url: &config.base_url,
+            currency: &config.currency,
+            accessibility_url: &plan.accessibility_url,
+            css_url: format!("{}{css_path}", config.base_url),
+        };
+        let mut nav = vec![Link {
+            title: "Home",
+            url: &plan.base_url,
+        }];
+        nav.extend(plan.free_pages.iter().filter(|p| p.in_nav).map(|p| Link {
+            title: &p.title,
+            url: &p.url,
+        }));
+        let report_link = |r: usize| {
+            let pr = &plan.reports[r];
+            let d = &docs[pr.doc];
+            ReportLink {
+                kind: kind_name(pr.kind),
+                kind_label: kind_label(pr.kind),
+                title: d.title(),
+                url: &pr.url,
+                anchor: &pr.anchor,
+            }
+        };
+        let periods: Vec<Value> = plan
+            .periods
+            .iter()
+            .map(|p| {
+                Value::from_serializable(&PeriodInfo {
+                    label: p.period.to_string(),
+                    slug: p.period.slug(),
+                    title: period_title(p.period),
+                    url: &p.url,
+                    start: p.period.start(config.year_start),
+                    end: p.period.end(config.year_start),
+                    reports: p.reports.iter().map(|&r| report_link(r)).collect(),
+                })
+            })
+            .collect();
+        let programmes: Vec<Value> = plan
+            .programmes
+            .iter()
+            .map(|p| {
+                Value::from_serializable(&ProgrammeInfo {
+                    id: &p.id,
+                    title: &p.title,
+                    lead: p.lead.as_deref(),
+                    url: &p.url,
+                    reports: p
+                        .reports
+                        .iter()
+                        .filter_map(|&r| {
+                            let pr = &plan.reports[r];
+                            match &docs[pr.doc].data {
+                                Data::Highlight(h) => Some(ProgrammeReport {
+                                    period: pr.period.to_string(),
+                                    url: &pr.url,
+                                    title: &h.title,
+                                    lead: &h.lead,
+                                    stated_progress: h.stated_progress,
+                                }),
+                                _ => None,
+                            }
+                        })
+                        .collect(),
+                })
+            })
+            .collect();
+        let pages: Vec<PageInfo<'_>> = plan
+            .free_pages
+            .iter()
+            .map(|p| PageInfo {
+                title: &p.title,
+                slug: &p.slug,
+                url: &p.url,
+                in_nav: p.in_nav,
+            })
+            .collect();
+        let summaries: Vec<Option<Value>> = plan
+            .reports
+            .iter()
+            .map(|r| report_summary(loaded, r))
+            .collect();
+        let reports: Vec<Value> = plan
+            .reports
+            .par_iter()
+            .zip(&summaries)
+            .map(|(r, s)| report_value(plan, loaded, r, s.as_ref()))
+            .collect();
+
+        let mut base = Context::new();
+        base.insert("site", &site);
+        base.insert("nav", &nav);
+        base.insert_value("periods", Value::from(periods.clone()));
+        base.insert_value("programmes", Value::from(programmes.clone()));
+        base.insert("pages", &pages);
+        base.insert(
+            "generator",
+            &Generator {
+                name: "boardpack",
+                version: env!("CARGO_PKG_VERSION"),
+            },
+        );
+        Self {
+            base,
+            reports,
+            summaries,
+            periods,
+            programmes,
+        }
+    }
+
+    /// The context for one page.
+    pub fn page(&self, loaded: &Loaded, plan: &Plan, page: &PlannedPage) -> Context {
+        let mut ctx = self.base.clone();
+        let mut info: BTreeMap<&str, Value> = BTreeMap::new();
+        info.insert("title", Value::from(page.title.as_str()));
+        info.insert("url", Value::from(page.url.as_str()));
+        info.insert("path", Value::from(page.path.as_str()));
+        info.insert("kind", Value::from(page.kind.name(plan)));
+        info.insert("breadcrumbs", Value::from_serializable(&page.breadcrumbs));
+        ctx.insert("page", &info);
+        let mut report = None;
+        match &page.kind {
+            PageKind::Home | PageKind::Accessibility | PageKind::NotFound => {}
+            PageKind::Period(i) => {
+                ctx.insert_value("period", self.periods[*i].clone());
+                let reports: Vec<Value> = plan.periods[*i]
+                    .reports
+                    .iter()
+                    .map(|&r| self.reports[r].clone())
+                    .collect();
+                ctx.insert_value("reports", Value::from(reports));
+            }
+            PageKind::Programme(i) => {
+                ctx.insert_value("programme", self.programmes[*i].clone());
+                let reports: Vec<Value> = plan.programmes[*i]
+                    .reports
+                    .iter()
+                    .map(|&r| self.reports[r].clone())
+                    .collect();
+                ctx.insert_value("reports", Value::from(reports));
+            }
+            PageKind::Report(r) => {
+                ctx.insert_value("report", self.reports[*r].clone());
+                report = self.summaries[*r].as_ref();
+            }
+            PageKind::Page(doc) => {
+                let d = &loaded.content.documents[*doc];
+                let slug = plan
+                    .free_pages
+                    .iter()
+                    .find(|p| p.doc == *doc)
+                    .map_or(d.stem.as_str(), |p| p.slug.as_str());
+                let mut content: BTreeMap<&str, Value> = BTreeMap::new();
+                content.insert("title", Value::from(d.title()));
+                content.insert("slug", Value::from(slug));
+                content.insert("source", Value::from(d.rel_path.as_str()));
+                content.insert("body", Value::from(d.body.as_str()));
+                ctx.insert("document", &content);
+            }
+        }
+        if let Some(summary) = page_summary(loaded, plan, &page.kind, report) {
+            ctx.insert_value("summary", summary);
+        }
+        ctx
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::parse_document;
+    use crate::source::SourceFile;
+
+    fn budget(text: &str) -> Budget {
+        let f = SourceFile::new("b.md", "b.md", text.to_string());
+        match parse_document(f, "b.md").0.unwrap().data {
+            Data::Budget(b) => b,
+            _ => unreachable!(),
+        }
+    }
+
+    #[test]
+    fn budget_rows_follow_the_group_hierarchy() {
+        let b = budget(
+            "+++\nkind = \"budget\"\ntitle = \"B\"\nperiod = \"2009/10\"\n\
+             groups = [{ id = \"inc\", title = \"Income\", kind = \"income\" }, { id = \"exp\", title = \"Exp\", kind = \"expenditure\" }, { id = \"staff\", title = \"Staff\", parent = \"exp\" }]\n\
+             lines = [{ id = \"s1\", title = \"S1\", group = \"staff\", approved = 1 }, { id = \"i1\", title = \"I1\", group = \"inc\", approved = -1 }, { id = \"e1\", title = \"E1\", group = \"exp\", approved = 2 }]\n+++\n",
+        );
+        let rows: Vec<(&str, usize, usize)> = budget_layout(&b)
+            .rows
+            .iter()
+            .map(|r| (r.row, r.depth, r.index))
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                ("group", 1, 0),
+                ("line", 2, 1),
+                ("group", 1, 1),
+                ("group", 2, 2),
+                ("line", 3, 0),
+                ("line", 2, 2),
+            ]
+        );
+    }
+}

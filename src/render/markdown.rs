@@ -44,7 +44,9 @@ pub struct Markdown {
 
 impl std::fmt::Debug for Markdown {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Markdown").field("trust_html", &self.trust_html).finish_non_exhaustive()
+        f.debug_struct("Markdown")
+            .field("trust_html", &self.trust_html)
+            .finish_non_exhaustive()
     }
 }
 
@@ -74,7 +76,10 @@ impl Markdown {
                     Some(Cow::Borrowed(value))
                 }
             });
-        Self { trust_html, cleaner }
+        Self {
+            trust_html,
+            cleaner,
+        }
     }
 
     pub fn trusts_html(&self) -> bool {
@@ -114,7 +119,13 @@ fn text_hash(source: &str) -> String {
 /// Keep an id fragment to characters that need no escaping anywhere.
 fn id_safe(s: &str) -> String {
     s.chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '-' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
         .collect()
 }
 
@@ -129,7 +140,11 @@ fn level_from(n: u8) -> HeadingLevel {
 /// Markdown to unsanitised HTML, with the rewrites described in the module documentation.
 fn to_html(source: &str, options: RenderOptions<'_>) -> String {
     let events: Vec<Event<'_>> = Parser::new_ext(source, parser_options()).collect();
-    let prefix = id_safe(&options.id_prefix.map_or_else(|| text_hash(source), str::to_string));
+    let prefix = id_safe(
+        &options
+            .id_prefix
+            .map_or_else(|| text_hash(source), str::to_string),
+    );
     let top = options.top_heading.clamp(1, 6);
     let shift = events
         .iter()
@@ -172,12 +187,16 @@ fn to_html(source: &str, options: RenderOptions<'_>) -> String {
                 classes,
                 attrs,
             })),
-            Event::End(TagEnd::Heading(level)) => out.push(Event::End(TagEnd::Heading(moved(level)))),
+            Event::End(TagEnd::Heading(level)) => {
+                out.push(Event::End(TagEnd::Heading(moved(level))))
+            }
             Event::Start(Tag::Table(aligns)) => {
                 alignments = aligns;
                 out.push(Event::Html(CowStr::Borrowed("<table class=\"bp-table\">")));
             }
-            Event::End(TagEnd::Table) => out.push(Event::Html(CowStr::Borrowed("</tbody></table>\n"))),
+            Event::End(TagEnd::Table) => {
+                out.push(Event::Html(CowStr::Borrowed("</tbody></table>\n")))
+            }
             Event::Start(Tag::TableHead) => {
                 in_head = true;
                 cell = 0;
@@ -208,7 +227,11 @@ fn to_html(source: &str, options: RenderOptions<'_>) -> String {
             }
             Event::End(TagEnd::TableCell) => {
                 cell += 1;
-                out.push(Event::Html(CowStr::Borrowed(if in_head { "</th>" } else { "</td>" })));
+                out.push(Event::Html(CowStr::Borrowed(if in_head {
+                    "</th>"
+                } else {
+                    "</td>"
+                })));
             }
             Event::FootnoteReference(name) => {
                 let next = numbers.len() + 1;
@@ -243,7 +266,8 @@ fn to_html(source: &str, options: RenderOptions<'_>) -> String {
 
     if !definitions.is_empty() {
         // Referenced definitions in reference order, then any never referenced, in text order.
-        let mut ordered: Vec<(usize, String, Vec<Event<'_>>)> = Vec::with_capacity(definitions.len());
+        let mut ordered: Vec<(usize, String, Vec<Event<'_>>)> =
+            Vec::with_capacity(definitions.len());
         let mut extra = numbers.len();
         for (name, evs) in definitions {
             let n = match numbers.get(&name) {
@@ -284,7 +308,8 @@ mod tests {
 
     #[test]
     fn script_is_removed() {
-        let html = clean("Hello <script>alert('x')</script> world\n\n<script>\nalert(1)\n</script>\n");
+        let html =
+            clean("Hello <script>alert('x')</script> world\n\n<script>\nalert(1)\n</script>\n");
         assert!(!html.contains("<script"), "{html}");
         assert!(!html.contains("alert"), "{html}");
         assert!(html.contains("Hello"), "{html}");
@@ -292,7 +317,8 @@ mod tests {
 
     #[test]
     fn javascript_links_are_removed() {
-        let html = clean("[click](javascript:alert(1)) and <a href=\"javascript:alert(2)\">raw</a>");
+        let html =
+            clean("[click](javascript:alert(1)) and <a href=\"javascript:alert(2)\">raw</a>");
         assert!(!html.to_lowercase().contains("javascript:"), "{html}");
         assert!(html.contains("click"), "{html}");
         let html = clean("[ok](https://example.org/) [rel](../budget/)");
@@ -313,8 +339,14 @@ mod tests {
         let html = clean("| Item | Amount |\n| --- | ---: |\n| Staff | £1,000 |\n");
         assert!(html.contains("<table class=\"bp-table\">"), "{html}");
         assert!(html.contains("<th scope=\"col\">Item</th>"), "{html}");
-        assert!(html.contains("<th scope=\"col\" class=\"bp-align-right\">Amount</th>"), "{html}");
-        assert!(html.contains("<td class=\"bp-align-right\">£1,000</td>"), "{html}");
+        assert!(
+            html.contains("<th scope=\"col\" class=\"bp-align-right\">Amount</th>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<td class=\"bp-align-right\">£1,000</td>"),
+            "{html}"
+        );
         assert!(html.contains("<tbody><tr><td>Staff</td>"), "{html}");
     }
 
@@ -349,7 +381,8 @@ mod tests {
     #[test]
     fn footnotes_are_numbered_gathered_and_prefixed() {
         let md = Markdown::new(false);
-        let source = "Second[^b] then first[^a] and again[^b].\n\n[^a]: Note A.\n\n[^b]: Note B.\n\nAfter.";
+        let source =
+            "Second[^b] then first[^a] and again[^b].\n\n[^a]: Note A.\n\n[^b]: Note B.\n\nAfter.";
         let html = md.render(
             source,
             RenderOptions {
@@ -357,14 +390,28 @@ mod tests {
                 id_prefix: Some("r1"),
             },
         );
-        assert!(html.contains("<a href=\"#bp-fn-r1-1\" id=\"bp-fnref-r1-1\">[1]</a>"), "{html}");
-        assert!(html.contains("<a href=\"#bp-fn-r1-2\" id=\"bp-fnref-r1-2\">[2]</a>"), "{html}");
+        assert!(
+            html.contains("<a href=\"#bp-fn-r1-1\" id=\"bp-fnref-r1-1\""),
+            "{html}"
+        );
+        assert!(
+            html.contains("<a href=\"#bp-fn-r1-2\" id=\"bp-fnref-r1-2\""),
+            "{html}"
+        );
         // The second reference to the same note has no id, so ids stay unique.
         assert_eq!(html.matches("id=\"bp-fnref-r1-1\"").count(), 1, "{html}");
-        let list = html.find("<ol class=\"bp-footnotes\">").expect("footnote list");
+        let list = html
+            .find("<ol class=\"bp-footnotes\">")
+            .expect("footnote list");
         assert!(html.find("After.").unwrap() < list, "{html}");
-        assert!(html.find("<li id=\"bp-fn-r1-1\"><p>Note B.").is_some(), "{html}");
-        assert!(html.find("<li id=\"bp-fn-r1-2\"><p>Note A.").is_some(), "{html}");
+        assert!(
+            html.find("<li id=\"bp-fn-r1-1\"><p>Note B.").is_some(),
+            "{html}"
+        );
+        assert!(
+            html.find("<li id=\"bp-fn-r1-2\"><p>Note A.").is_some(),
+            "{html}"
+        );
     }
 
     #[test]

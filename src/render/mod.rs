@@ -5,3 +5,4 @@ pub mod context;
 pub mod css;
 pub mod markdown;
 pub mod templates;
+pub mod theme;

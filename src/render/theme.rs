@@ -111,7 +111,8 @@ fn collect_built_in(dir: &'static Dir<'static>, sub: &str, out: &mut Vec<ThemeFi
 
 /// Hidden files and editor backups are never part of a theme.
 fn is_ignored(rel: &str) -> bool {
-    rel.split('/').any(|part| part.starts_with('.') || part.ends_with('~'))
+    rel.split('/')
+        .any(|part| part.starts_with('.') || part.ends_with('~'))
 }
 
 fn slash_path(p: &Path) -> String {
@@ -127,11 +128,17 @@ pub fn files_on_disk(dir: &Path) -> Result<Vec<ThemeFile>, Error> {
         return Ok(Vec::new());
     }
     let mut out = Vec::new();
-    let walker = walkdir::WalkDir::new(dir).follow_links(true).sort_by_file_name();
+    let walker = walkdir::WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name();
     for entry in walker {
         let entry = entry.map_err(|e| Error::Read {
-            path: e.path().map_or_else(|| dir.to_path_buf(), Path::to_path_buf),
-            source: e.into_io_error().unwrap_or_else(|| std::io::Error::other("symbolic link loop")),
+            path: e
+                .path()
+                .map_or_else(|| dir.to_path_buf(), Path::to_path_buf),
+            source: e
+                .into_io_error()
+                .unwrap_or_else(|| std::io::Error::other("symbolic link loop")),
         })?;
         if !entry.file_type().is_file() {
             continue;
@@ -184,7 +191,10 @@ mod tests {
     #[test]
     fn the_default_theme_falls_back_to_the_built_in_copy() {
         let dir = tempfile::tempdir().unwrap();
-        assert!(matches!(Theme::locate(dir.path(), "default").unwrap(), Theme::BuiltIn));
+        assert!(matches!(
+            Theme::locate(dir.path(), "default").unwrap(),
+            Theme::BuiltIn
+        ));
         let err = Theme::locate(dir.path(), "fancy").unwrap_err();
         assert!(err.to_string().contains("theme `fancy` not found"), "{err}");
     }
@@ -199,6 +209,10 @@ mod tests {
         let files = layered(&Theme::BuiltIn, dir.path(), "templates").unwrap();
         let base = files.iter().find(|f| f.rel == "base.html").unwrap();
         assert_eq!(&*base.bytes, b"mine");
-        assert!(!files.iter().any(|f| f.rel.contains("hidden") || f.rel.ends_with('~')));
+        assert!(
+            !files
+                .iter()
+                .any(|f| f.rel.contains("hidden") || f.rel.ends_with('~'))
+        );
     }
 }

@@ -1,5 +1,8 @@
 //! The site: load configuration and content together, then build the output directory.
 
+pub mod pages;
+pub mod write;
+
 use std::path::{Path, PathBuf};
 
 use crate::aggregate::{Aggregates, aggregate};
@@ -51,11 +54,90 @@ pub fn load(root: &Path) -> Result<Loaded, Error> {
 }
 
 /// What a build wrote.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct BuildReport {
+    /// HTML pages rendered from templates.
+    pub pages: usize,
+    /// Every file written: pages, the stylesheet and static files.
+    pub files: usize,
+    /// Their total size.
+    pub bytes: u64,
+}
+
+/// A whole site rendered into memory.
+#[derive(Debug, Default)]
+pub struct Rendered {
+    /// `(path relative to the output folder, bytes)`, sorted by path, no path twice.
+    pub files: Vec<(String, Vec<u8>)>,
     pub pages: usize,
 }
 
-pub fn build(_loaded: &Loaded, _out: &Path) -> Result<BuildReport, Error> {
-    Ok(BuildReport::default())
+/// Render every page, the stylesheet and the static files into memory, in parallel. The
+/// result is the same bytes whatever the number of threads.
+pub fn render(loaded: &Loaded) -> Result<Rendered, Error> {
+    use rayon::prelude::*;
+
+    use crate::render::context::Contexts;
+    use crate::render::css;
+    use crate::render::markdown::Markdown;
+    use crate::render::templates::Templates;
+    use crate::render::theme::{Theme, layered};
+
+    let config = &loaded.config;
+    let theme = Theme::locate(&loaded.root, &config.theme)?;
+    let markdown = std::sync::Arc::new(Markdown::new(config.trust_html));
+    // Templates are compiled once and shared, read-only, by every thread.
+    let templates = Templates::load(&theme, &loaded.root, markdown)?;
+    let statics = layered(&theme, &loaded.root, "static")?;
+    let stylesheet = css::build(&statics, &config.css_targets)?;
+    let plan = pages::plan(config, &loaded.content.documents);
+    let contexts = Contexts::new(loaded, &plan, &stylesheet.path);
+
+    // Render in parallel, then take results in page order so that the first error reported
+    // does not depend on scheduling.
+    let results: Vec<Result<Vec<u8>, Error>> = plan
+        .pages
+        .par_iter()
+        .map(|page| templates.render(page.template, &contexts.page(loaded, &plan, page)))
+        .collect();
+    let mut outputs: Vec<(String, Vec<u8>, String)> =
+        Vec::with_capacity(plan.pages.len() + statics.len() + 1);
+    for (page, result) in plan.pages.iter().zip(results) {
+        outputs.push((page.path.clone(), result?, format!("the page {}", page.url)));
+    }
+    let pages = outputs.len();
+    outputs.push((
+        stylesheet.path.clone(),
+        stylesheet.bytes,
+        "the stylesheet".into(),
+    ));
+    for f in statics.into_iter().filter(|f| !f.rel.ends_with(".css")) {
+        let origin = format!("the static file {}", f.origin.display());
+        outputs.push((f.rel, f.bytes.into_owned(), origin));
+    }
+    outputs.sort_by(|a, b| a.0.cmp(&b.0));
+    if let Some(w) = outputs.windows(2).find(|w| w[0].0 == w[1].0) {
+        return Err(Error::OutputCollision {
+            path: w[0].0.clone(),
+            first: w[0].2.clone(),
+            second: w[1].2.clone(),
+        });
+    }
+    Ok(Rendered {
+        files: outputs.into_iter().map(|(p, b, _)| (p, b)).collect(),
+        pages,
+    })
+}
+
+/// Build the site into `out`: render everything into memory, then replace `out` atomically.
+/// A failed build leaves the previous output as it was.
+pub fn build(loaded: &Loaded, out: &Path) -> Result<BuildReport, Error> {
+    write::check_output(out, &loaded.root)?;
+    let rendered = render(loaded)?;
+    let written = write::write_atomic(out, &rendered.files)?;
+    Ok(BuildReport {
+        pages: rendered.pages,
+        files: written.files,
+        bytes: written.bytes,
+    })
 }

@@ -2,5 +2,6 @@
 //! Add a command's tests as a module here; shared helpers live in `common`.
 
 mod aggregate;
+mod build;
 mod check;
 mod common;
