@@ -62,6 +62,18 @@ pub enum Command {
         #[arg(long)]
         deny_warnings: bool,
     },
+    /// Build the site into memory, serve it, and rebuild on every change with live reload.
+    Serve {
+        /// The port to listen on (0 picks a free one).
+        #[arg(long, short, default_value_t = 1111)]
+        port: u16,
+        /// The address to listen on. The default serves this machine only.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Open the site in a browser.
+        #[arg(long)]
+        open: bool,
+    },
     /// Create a new site with an example of each kind of report.
     Init {
         /// The directory to create the site in.
@@ -263,6 +275,18 @@ fn run(cli: &Cli, out: &Out) -> Result<ExitCode, Error> {
                 }
             }
             Ok(exit_for(errors, warnings, *deny_warnings))
+        }
+        Command::Serve { port, bind, open } => {
+            let root = resolve_root(cli)?;
+            let opts = crate::serve::Options {
+                bind: *bind,
+                port: *port,
+                open: *open,
+                color: out.color,
+                quiet: out.quiet > 0,
+            };
+            crate::serve::run(&root, &opts)?;
+            Ok(ExitCode::SUCCESS)
         }
         Command::Build {
             output,

@@ -23,6 +23,8 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    #[error("serve: {message}")]
+    Serve { message: String },
     #[error("{} already exists; boardpack init never overwrites files", path.display())]
     Exists { path: PathBuf },
     #[error("{} has {} problem(s)", file, diagnostics.len())]

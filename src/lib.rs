@@ -13,6 +13,7 @@ pub mod diagnostic;
 pub mod error;
 pub mod init;
 pub mod render;
+pub mod serve;
 pub mod site;
 pub mod source;
 

@@ -1,7 +1,12 @@
 //! The site: load configuration and content together, then build the output directory.
 
 pub mod pages;
+pub mod renderer;
+pub mod search;
+pub mod session;
 pub mod write;
+
+pub use renderer::Renderer;
 
 use std::path::{Path, PathBuf};
 
@@ -75,58 +80,11 @@ pub struct Rendered {
 /// Render every page, the stylesheet and the static files into memory, in parallel. The
 /// result is the same bytes whatever the number of threads.
 pub fn render(loaded: &Loaded) -> Result<Rendered, Error> {
-    use rayon::prelude::*;
-
-    use crate::render::context::Contexts;
-    use crate::render::css;
-    use crate::render::markdown::Markdown;
-    use crate::render::templates::Templates;
-    use crate::render::theme::{Theme, layered};
-
-    let config = &loaded.config;
-    let theme = Theme::locate(&loaded.root, &config.theme)?;
-    let markdown = std::sync::Arc::new(Markdown::new(config.trust_html));
-    // Templates are compiled once and shared, read-only, by every thread.
-    let templates = Templates::load(&theme, &loaded.root, markdown)?;
-    let statics = layered(&theme, &loaded.root, "static")?;
-    let stylesheet = css::build(&statics, &config.css_targets)?;
-    let plan = pages::plan(config, &loaded.content.documents);
-    let contexts = Contexts::new(loaded, &plan, &stylesheet.path);
-
-    // Render in parallel, then take results in page order so that the first error reported
-    // does not depend on scheduling.
-    let results: Vec<Result<Vec<u8>, Error>> = plan
-        .pages
-        .par_iter()
-        .map(|page| templates.render(page.template, &contexts.page(loaded, &plan, page)))
-        .collect();
-    let mut outputs: Vec<(String, Vec<u8>, String)> =
-        Vec::with_capacity(plan.pages.len() + statics.len() + 1);
-    for (page, result) in plan.pages.iter().zip(results) {
-        outputs.push((page.path.clone(), result?, format!("the page {}", page.url)));
-    }
-    let pages = outputs.len();
-    outputs.push((
-        stylesheet.path.clone(),
-        stylesheet.bytes,
-        "the stylesheet".into(),
-    ));
-    for f in statics.into_iter().filter(|f| !f.rel.ends_with(".css")) {
-        let origin = format!("the static file {}", f.origin.display());
-        outputs.push((f.rel, f.bytes.into_owned(), origin));
-    }
-    outputs.sort_by(|a, b| a.0.cmp(&b.0));
-    if let Some(w) = outputs.windows(2).find(|w| w[0].0 == w[1].0) {
-        return Err(Error::OutputCollision {
-            path: w[0].0.clone(),
-            first: w[0].2.clone(),
-            second: w[1].2.clone(),
-        });
-    }
-    Ok(Rendered {
-        files: outputs.into_iter().map(|(p, b, _)| (p, b)).collect(),
-        pages,
-    })
+    let renderer = Renderer::new(loaded)?;
+    let plan = pages::plan(&loaded.config, &loaded.content.documents);
+    let mut rendered = renderer.render(loaded, &plan, |_| true)?;
+    search::add_index(&plan, &loaded.content.documents, &mut rendered)?;
+    Ok(rendered)
 }
 
 /// Build the site into `out`: render everything into memory, then replace `out` atomically.

@@ -5,3 +5,5 @@ mod aggregate;
 mod build;
 mod check;
 mod common;
+mod serve;
+mod session;

@@ -1,0 +1,603 @@
+//! An incremental build session: every parsed document is cached, a change re-parses only the
+//! files it touched, recomputes the aggregates from the cache, and re-renders only the pages
+//! whose inputs changed. The watch server keeps one session for its whole life.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::aggregate::aggregate;
+use crate::config::{CONFIG_FILE, Config};
+use crate::content::period::Period;
+use crate::content::{self, Content, Data, Document, validate};
+use crate::diagnostic::{Diagnostic, Problem};
+use crate::error::Error;
+use crate::site::pages::{self, PageKind, Plan};
+use crate::site::search;
+use crate::site::{Loaded, Renderer};
+use crate::source::SourceFile;
+
+/// What changed on disk, and so what must be rebuilt.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Changes {
+    /// `boardpack.toml` changed: rebuild everything.
+    pub config: bool,
+    /// Templates changed (the theme's or the site's): re-render every page.
+    pub templates: bool,
+    /// Stylesheets changed: rebuild the CSS.
+    pub css: bool,
+    /// Other static files changed.
+    pub statics: bool,
+    /// Paths under `content/` added, changed or removed: files or whole folders.
+    pub content: BTreeSet<PathBuf>,
+}
+
+impl Changes {
+    pub fn is_empty(&self) -> bool {
+        !self.config && !self.templates && !self.css && !self.statics && self.content.is_empty()
+    }
+
+    /// Everything: used for the first build.
+    pub fn everything() -> Changes {
+        Changes {
+            config: true,
+            ..Changes::default()
+        }
+    }
+}
+
+/// The result of a build or rebuild.
+#[derive(Debug)]
+pub enum Outcome {
+    /// The site rebuilt. `changed` lists output paths whose bytes changed, appeared or went.
+    Built {
+        changed: Vec<String>,
+        /// Only stylesheets changed in substance: browsers can swap the CSS without reloading.
+        css_only: bool,
+        /// The stylesheet's output path.
+        css_path: String,
+        /// Pages rendered this time, of `pages` in the plan.
+        rendered: usize,
+        pages: usize,
+        warnings: usize,
+    },
+    /// Nothing needed rebuilding.
+    Unchanged,
+    /// The sources are broken. The previous output stays as it was.
+    Failed {
+        diagnostics: Vec<Diagnostic>,
+        /// An error with no location of its own (a template or stylesheet that will not compile).
+        error: Option<String>,
+    },
+}
+
+pub struct Session {
+    root: PathBuf,
+    config: Option<Config>,
+    /// Every document file under `content/`, by path relative to it, with its parse
+    /// diagnostics. `Path` ordering compares components: the order a sorted walk visits files.
+    files: BTreeMap<PathBuf, Vec<Diagnostic>>,
+    /// The parsed documents, kept sorted in the same order.
+    docs: Vec<Document>,
+    walk_diags: Vec<Diagnostic>,
+    renderer: Option<Renderer>,
+    /// The last good site: output path to bytes.
+    output: BTreeMap<String, Arc<[u8]>>,
+    /// What the navigation showed last time; when it changes every page must be re-rendered.
+    nav: Option<String>,
+    built_once: bool,
+    base_url: Option<String>,
+    /// The plan of the last good build, for rebuilding the search index from its output.
+    plan: Option<Plan>,
+    search_stale: bool,
+}
+
+/// One file's parse: the document, if it could be read, and its diagnostics.
+type Parse = (Option<Document>, Vec<Diagnostic>);
+
+/// How long to wait before reading a file again that was empty: editors often truncate a file
+/// and write it in two steps.
+const EMPTY_RETRY: Duration = Duration::from_millis(30);
+
+impl Session {
+    pub fn new(root: &Path) -> Session {
+        Session {
+            root: root.to_path_buf(),
+            config: None,
+            files: BTreeMap::new(),
+            docs: Vec::new(),
+            walk_diags: Vec::new(),
+            renderer: None,
+            output: BTreeMap::new(),
+            nav: None,
+            built_once: false,
+            base_url: None,
+            plan: None,
+            search_stale: false,
+        }
+    }
+
+    /// Publish links relative to this base URL instead of the configured one: the watch
+    /// server serves the site at `/` wherever it will be published.
+    pub fn set_base_url(&mut self, base: &str) {
+        self.base_url = Some(base.to_string());
+    }
+
+    /// Whether the search index lags behind the pages.
+    pub fn search_stale(&self) -> bool {
+        self.search_stale
+    }
+
+    /// Rebuild the search index from the last good output. Returns whether its bytes changed.
+    /// The watch server calls this when the author pauses: the index covers every page, so it
+    /// is the one part of a rebuild whose cost grows with the site.
+    pub fn refresh_search(&mut self) -> bool {
+        self.search_stale = false;
+        let Some(plan) = &self.plan else { return false };
+        let pages: Vec<(&pages::PlannedPage, &[u8])> = plan
+            .pages
+            .iter()
+            .filter(|p| search::is_indexed(p))
+            .filter_map(|p| self.output.get(&p.path).map(|b| (p, &b[..])))
+            .collect();
+        let bytes: Arc<[u8]> = Arc::from(search::to_json(&search::build_index(
+            plan, &self.docs, pages,
+        )));
+        let changed = self.output.get(search::INDEX_PATH) != Some(&bytes);
+        self.output.insert(search::INDEX_PATH.to_string(), bytes);
+        changed
+    }
+
+    /// The last good output.
+    pub fn output(&self) -> &BTreeMap<String, Arc<[u8]>> {
+        &self.output
+    }
+
+    pub fn theme(&self) -> String {
+        self.config
+            .as_ref()
+            .map_or_else(|| "default".to_string(), |c| c.theme.clone())
+    }
+
+    fn content_dir(&self) -> PathBuf {
+        self.root.join("content")
+    }
+
+    fn parse(&self, path: &Path) -> Parse {
+        let dir = self.content_dir();
+        let (mut doc, mut diags) = content::load_file(path, &self.root, &dir);
+        if diags.iter().any(|d| d.problem == Problem::EmptyFile) {
+            std::thread::sleep(EMPTY_RETRY);
+            (doc, diags) = content::load_file(path, &self.root, &dir);
+        }
+        (doc, diags)
+    }
+
+    fn position(&self, rel: &Path) -> Result<usize, usize> {
+        self.docs
+            .binary_search_by(|d| Path::new(&d.rel_path).cmp(rel))
+    }
+
+    /// Record a file's new parse, replacing any document it held.
+    fn set(&mut self, rel: PathBuf, (doc, diags): Parse) {
+        if let Ok(i) = self.position(&rel) {
+            self.docs.remove(i);
+        }
+        if let Some(d) = doc
+            && let Err(i) = self.position(&rel)
+        {
+            self.docs.insert(i, d);
+        }
+        self.files.insert(rel, diags);
+    }
+
+    fn remove(&mut self, rel: &Path) {
+        if let Ok(i) = self.position(rel) {
+            self.docs.remove(i);
+        }
+        self.files.remove(rel);
+    }
+
+    fn doc(&self, rel: &Path) -> Option<&Document> {
+        self.position(rel).ok().map(|i| &self.docs[i])
+    }
+
+    fn rel(&self, path: &Path) -> Option<PathBuf> {
+        path.strip_prefix(self.content_dir())
+            .ok()
+            .map(Path::to_path_buf)
+    }
+
+    /// Walk `content/` and parse every file: the first build, and after a config change.
+    fn rescan(&mut self) {
+        let dir = self.content_dir();
+        self.files.clear();
+        self.docs.clear();
+        self.walk_diags.clear();
+        if !dir.is_dir() {
+            self.walk_diags.push(Diagnostic::global(Problem::NoContent));
+            return;
+        }
+        let (paths, diags) = content::discover(&dir, &self.root);
+        self.walk_diags = diags;
+        use rayon::prelude::*;
+        let parsed: Vec<(PathBuf, Parse)> = paths
+            .par_iter()
+            .filter_map(|p| Some((self.rel(p)?, self.parse(p))))
+            .collect();
+        // The walk is sorted, so documents arrive in order.
+        for (rel, (doc, diags)) in parsed {
+            self.docs.extend(doc);
+            self.files.insert(rel, diags);
+        }
+    }
+
+    /// Re-read the paths that changed. A path that is gone removes its file, or every file
+    /// under it if it was a folder; a new folder is walked.
+    fn apply_content(&mut self, paths: &BTreeSet<PathBuf>) -> HashSet<PathBuf> {
+        let mut touched = HashSet::new();
+        for path in paths {
+            let Some(rel) = self.rel(path) else { continue };
+            if path.is_dir() {
+                let (found, _) = content::discover(path, &self.root);
+                for p in found {
+                    if let Some(r) = self.rel(&p) {
+                        let parsed = self.parse(&p);
+                        self.set(r.clone(), parsed);
+                        touched.insert(r);
+                    }
+                }
+            } else if path.is_file() {
+                let is_doc = path.extension().is_some_and(|e| e == "md")
+                    && !rel.components().any(|c| {
+                        let n = c.as_os_str().to_string_lossy();
+                        n.starts_with('.') || n.starts_with('_') || n.ends_with('~')
+                    });
+                if is_doc {
+                    let parsed = self.parse(path);
+                    self.set(rel.clone(), parsed);
+                    touched.insert(rel);
+                }
+            } else {
+                // Gone: a file, or a folder with everything in it.
+                let gone: Vec<PathBuf> = self
+                    .files
+                    .keys()
+                    .filter(|k| k.starts_with(&rel))
+                    .cloned()
+                    .collect();
+                for k in gone {
+                    self.remove(&k);
+                    touched.insert(k);
+                }
+            }
+        }
+        touched
+    }
+
+    fn load_config(&mut self) -> Result<(), Vec<Diagnostic>> {
+        let path = self.root.join(CONFIG_FILE);
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) => {
+                let f = SourceFile::new(&path, CONFIG_FILE, String::new());
+                return Err(vec![Diagnostic::new(
+                    Problem::Unreadable {
+                        reason: e.to_string(),
+                    },
+                    &f,
+                    0..0,
+                )]);
+            }
+        };
+        let file = SourceFile::new(&path, CONFIG_FILE, text);
+        let mut config = Config::parse(&file)?;
+        if let Some(base) = &self.base_url {
+            config.base_url = base.clone();
+        }
+        self.config = Some(config);
+        Ok(())
+    }
+
+    /// Apply a set of changes and rebuild what they touch.
+    pub fn update(&mut self, changes: &Changes) -> Outcome {
+        let mut all = !self.built_once || changes.config || changes.templates;
+        if changes.config || self.config.is_none() {
+            if let Err(diagnostics) = self.load_config() {
+                self.config = None;
+                self.renderer = None;
+                return Outcome::Failed {
+                    diagnostics,
+                    error: None,
+                };
+            }
+            self.rescan();
+            self.renderer = None;
+            all = true;
+        }
+        // Remember where changed documents sat before, so pages that showed them refresh.
+        let mut dirty = Dirty::default();
+        let before: HashMap<PathBuf, (Option<Period>, Option<String>)> = changes
+            .content
+            .iter()
+            .filter_map(|p| self.rel(p))
+            .flat_map(|rel| {
+                self.files
+                    .keys()
+                    .filter(|k| k.starts_with(&rel))
+                    .map(|k| (k.clone(), key_of(self.doc(k))))
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        let touched = if all && changes.config {
+            HashSet::new()
+        } else {
+            self.apply_content(&changes.content)
+        };
+        for rel in &touched {
+            dirty.docs.insert(rel.to_string_lossy().replace('\\', "/"));
+            if let Some((period, programme)) = before.get(rel) {
+                dirty.note(*period, programme.clone());
+            }
+            let doc = self.doc(rel);
+            let (period, programme) = key_of(doc);
+            dirty.note(period, programme);
+            if matches!(doc.map(|d| &d.data), Some(Data::Budget(_))) {
+                dirty.budget = true;
+            }
+        }
+
+        let Some(config) = self.config.clone() else {
+            return Outcome::Failed {
+                diagnostics: Vec::new(),
+                error: Some("boardpack.toml could not be read".into()),
+            };
+        };
+        let mut loaded = self.assemble(config);
+        self.plan = None;
+        let outcome = self.render_step(&loaded, changes, all, &dirty);
+        // The documents go back into the cache: a rebuild clones none of them.
+        self.docs = std::mem::take(&mut loaded.content.documents);
+        outcome
+    }
+
+    fn render_step(
+        &mut self,
+        loaded: &Loaded,
+        changes: &Changes,
+        mut all: bool,
+        dirty: &Dirty,
+    ) -> Outcome {
+        let diagnostics = loaded.all_diagnostics();
+        let warnings = diagnostics.iter().filter(|d| !d.is_error()).count();
+        if diagnostics.iter().any(Diagnostic::is_error) {
+            return Outcome::Failed {
+                diagnostics,
+                error: None,
+            };
+        }
+        if self.renderer.is_none() || changes.templates {
+            match Renderer::new(loaded) {
+                Ok(r) => self.renderer = Some(r),
+                Err(e) => return failed(e),
+            }
+            all = true;
+        }
+        let Some(renderer) = self.renderer.as_mut() else {
+            return Outcome::Failed {
+                diagnostics: Vec::new(),
+                error: Some("the theme could not be loaded".into()),
+            };
+        };
+        let old_css = renderer.stylesheet.path.clone();
+        if (changes.css || changes.statics)
+            && let Err(e) = renderer.refresh_css(loaded)
+        {
+            return failed(e);
+        }
+        let css_changed = renderer.stylesheet.path != old_css;
+        // Every page links the stylesheet by its hashed name.
+        all |= css_changed;
+
+        let plan = pages::plan(&loaded.config, &loaded.content.documents);
+        let nav = nav_signature(&plan);
+        if self.nav.as_ref() != Some(&nav) {
+            all = true;
+        }
+        let docs = &loaded.content.documents;
+        let select = |page: &pages::PlannedPage| all || dirty.selects(page, &plan, docs);
+        let rendered = match renderer.render(loaded, &plan, select) {
+            Ok(r) => r,
+            Err(e) => return failed(e),
+        };
+        let css_path = renderer.stylesheet.path.clone();
+
+        let mut next: BTreeMap<String, Arc<[u8]>> = if all {
+            BTreeMap::new()
+        } else {
+            // Keep pages that were not re-rendered; drop any the plan no longer has.
+            let mut wanted: HashSet<&str> = plan.pages.iter().map(|p| p.path.as_str()).collect();
+            wanted.insert(search::INDEX_PATH);
+            self.output
+                .iter()
+                .filter(|(k, _)| wanted.contains(k.as_str()))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect()
+        };
+        for (path, bytes) in rendered.files {
+            next.insert(path, Arc::from(bytes));
+        }
+        let mut changed: Vec<String> = next
+            .iter()
+            .filter(|(k, v)| self.output.get(*k).is_none_or(|old| old != *v))
+            .map(|(k, _)| k.clone())
+            .collect();
+        changed.extend(
+            self.output
+                .keys()
+                .filter(|k| !next.contains_key(*k))
+                .cloned(),
+        );
+        changed.sort();
+        // The search index is refreshed separately, when the author pauses.
+        changed.retain(|p| p != search::INDEX_PATH);
+        // A CSS edit changes every page only by the stylesheet's name: browsers can swap it.
+        let css_only = css_changed
+            && !changes.config
+            && !changes.templates
+            && changes.content.is_empty()
+            && changed.iter().all(|p| {
+                p.ends_with(".css")
+                    || (p.ends_with(".html")
+                        && same_but_css(&self.output, &next, p, &old_css, &css_path))
+            });
+        let pages = plan.pages.len();
+        if let Some(old) = self.output.get(search::INDEX_PATH)
+            && !next.contains_key(search::INDEX_PATH)
+        {
+            // Keep serving the old index until the next refresh.
+            next.insert(search::INDEX_PATH.to_string(), old.clone());
+        }
+        self.search_stale = true;
+        self.plan = Some(plan);
+        self.output = next;
+        self.nav = Some(nav);
+        self.built_once = true;
+        Outcome::Built {
+            changed,
+            css_only,
+            css_path,
+            rendered: rendered.pages,
+            pages,
+            warnings,
+        }
+    }
+
+    /// Assemble a `Loaded` from the cache, moving the documents in.
+    fn assemble(&mut self, config: Config) -> Loaded {
+        let documents = std::mem::take(&mut self.docs);
+        let mut diagnostics = self.walk_diags.clone();
+        for d in self.files.values() {
+            diagnostics.extend(d.iter().cloned());
+        }
+        diagnostics.extend(validate::check(&documents, &config));
+        crate::diagnostic::sort(&mut diagnostics);
+        let aggregates = aggregate(&config, &documents);
+        Loaded {
+            root: self.root.clone(),
+            config,
+            content: Content {
+                files: self.files.len(),
+                documents,
+                diagnostics,
+            },
+            aggregates,
+        }
+    }
+}
+
+fn failed(e: Error) -> Outcome {
+    Outcome::Failed {
+        diagnostics: e.diagnostics().to_vec(),
+        error: Some(e.to_string()),
+    }
+}
+
+fn key_of(doc: Option<&Document>) -> (Option<Period>, Option<String>) {
+    match doc {
+        Some(d) => (
+            d.period(),
+            match &d.data {
+                Data::Highlight(h) => Some(h.programme.clone()),
+                _ => None,
+            },
+        ),
+        None => (None, None),
+    }
+}
+
+/// Whether an HTML page differs from its old bytes only by the stylesheet's name.
+fn same_but_css(
+    old: &BTreeMap<String, Arc<[u8]>>,
+    new: &BTreeMap<String, Arc<[u8]>>,
+    path: &str,
+    old_css: &str,
+    new_css: &str,
+) -> bool {
+    match (old.get(path), new.get(path)) {
+        (Some(a), Some(b)) => {
+            let a = String::from_utf8_lossy(a).replace(old_css, new_css);
+            a.as_bytes() == &b[..]
+        }
+        _ => false,
+    }
+}
+
+/// What every page's navigation shows: free pages, periods and programmes. When it changes,
+/// every page changes.
+fn nav_signature(plan: &Plan) -> String {
+    let mut s = String::new();
+    for p in &plan.free_pages {
+        s.push_str(&format!("p:{}|{}|{}\n", p.title, p.url, p.in_nav));
+    }
+    for p in &plan.periods {
+        s.push_str(&format!("q:{}|{}\n", p.period, p.url));
+    }
+    for p in &plan.programmes {
+        s.push_str(&format!("r:{}|{}|{}\n", p.id, p.title, p.url));
+    }
+    s
+}
+
+/// Which documents, periods and programmes a change touched.
+#[derive(Default)]
+struct Dirty {
+    docs: HashSet<String>,
+    periods: HashSet<Period>,
+    /// Programme id to the earliest period changed in it.
+    programmes: HashMap<String, Period>,
+    budget: bool,
+}
+
+impl Dirty {
+    fn note(&mut self, period: Option<Period>, programme: Option<String>) {
+        if let Some(p) = period {
+            self.periods.insert(p);
+            if let Some(id) = programme {
+                let e = self.programmes.entry(id).or_insert(p);
+                if p < *e {
+                    *e = p;
+                }
+            }
+        }
+    }
+
+    fn selects(&self, page: &pages::PlannedPage, plan: &Plan, docs: &[Document]) -> bool {
+        match &page.kind {
+            PageKind::Period(i) => self.periods.contains(&plan.periods[*i].period),
+            PageKind::Programme(i) => {
+                self.budget || self.programmes.contains_key(&plan.programmes[*i].id)
+            }
+            PageKind::Report(r) => {
+                let doc = &docs[plan.reports[*r].doc];
+                if self.docs.contains(&doc.rel_path) {
+                    return true;
+                }
+                // Later reports of a changed programme show "changes since" and trends that
+                // depend on the earlier ones.
+                match &doc.data {
+                    Data::Highlight(h) => self
+                        .programmes
+                        .get(&h.programme)
+                        .is_some_and(|first| h.period > *first),
+                    _ => false,
+                }
+            }
+            PageKind::Page(d) => self.docs.contains(&docs[*d].rel_path),
+            // Singletons (home, exceptions, accessibility, 404) are cheap and summarise
+            // everything: always re-render them.
+            _ => true,
+        }
+    }
+}

@@ -1,0 +1,184 @@
+//! The incremental session must always produce exactly the site a full build would: after
+//! every kind of change, its output is compared byte for byte with a fresh render.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use boardpack::site::session::{Changes, Outcome, Session};
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let dest = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &dest);
+        } else {
+            std::fs::copy(e.path(), &dest).unwrap();
+        }
+    }
+}
+
+fn site(name: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let from = if name.is_empty() {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+    } else {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(name)
+    };
+    for sub in ["content", "boardpack.toml"] {
+        let p = from.join(sub);
+        if p.is_dir() {
+            copy_dir(&p, &dir.path().join(sub));
+        } else {
+            std::fs::copy(&p, dir.path().join(sub)).unwrap();
+        }
+    }
+    dir
+}
+
+fn full(root: &Path) -> BTreeMap<String, Vec<u8>> {
+    let loaded = boardpack::site::load(root).unwrap();
+    let rendered = boardpack::site::render(&loaded).unwrap();
+    rendered.files.into_iter().collect()
+}
+
+fn output(s: &Session) -> BTreeMap<String, Vec<u8>> {
+    s.output()
+        .iter()
+        .map(|(k, v)| (k.clone(), v.to_vec()))
+        .collect()
+}
+
+fn content_change(path: &Path) -> Changes {
+    Changes {
+        content: BTreeSet::from([path.to_path_buf()]),
+        ..Changes::default()
+    }
+}
+
+fn assert_same(s: &mut Session, root: &Path, step: &str) {
+    // The watch server rebuilds the search index when the author pauses; do it now.
+    s.refresh_search();
+    let a = output(s);
+    let b = full(root);
+    let only_a: Vec<_> = a.keys().filter(|k| !b.contains_key(*k)).collect();
+    let only_b: Vec<_> = b.keys().filter(|k| !a.contains_key(*k)).collect();
+    assert!(
+        only_a.is_empty() && only_b.is_empty(),
+        "{step}: {only_a:?} vs {only_b:?}"
+    );
+    for (k, v) in &a {
+        assert!(v == &b[k], "{step}: {k} differs from a full build");
+    }
+}
+
+fn built(o: &Outcome) -> (usize, usize, Vec<String>) {
+    match o {
+        Outcome::Built {
+            rendered,
+            pages,
+            changed,
+            ..
+        } => (*rendered, *pages, changed.clone()),
+        Outcome::Failed { diagnostics, error } => panic!("failed: {error:?} {diagnostics:#?}"),
+        Outcome::Unchanged => (0, 0, Vec::new()),
+    }
+}
+
+#[test]
+fn every_kind_of_change_gives_the_full_build() {
+    let dir = site("two-periods");
+    let root = dir.path();
+    let mut s = Session::new(root);
+    built(&s.update(&Changes::everything()));
+    assert_same(&mut s, root, "first build");
+
+    // Edit the latest report: only pages that show it re-render.
+    let q2 = root.join("content/2009-10-q2/alpha.md");
+    let text = std::fs::read_to_string(&q2).unwrap();
+    std::fs::write(&q2, text.replace("progress = 45", "progress = 47")).unwrap();
+    let (rendered, pages, changed) = built(&s.update(&content_change(&q2)));
+    assert!(rendered < pages, "rendered {rendered} of {pages}");
+    assert!(
+        changed
+            .iter()
+            .any(|c| c == "programmes/alpha/2009-10-q2/index.html"),
+        "{changed:?}"
+    );
+    assert_same(&mut s, root, "edit");
+
+    // Edit an earlier report: the later report's "changes since" must follow.
+    let q1 = root.join("content/2009-10-q1/alpha.md");
+    let text = std::fs::read_to_string(&q1).unwrap();
+    std::fs::write(&q1, text.replace("due = 2009-09-30", "due = 2009-12-31")).unwrap();
+    built(&s.update(&content_change(&q1)));
+    assert_same(&mut s, root, "edit an earlier period");
+
+    // A broken save keeps the last good output.
+    let before = output(&s);
+    std::fs::write(&q1, "+++\nkind = \"highlight\"\n").unwrap();
+    match s.update(&content_change(&q1)) {
+        Outcome::Failed { diagnostics, .. } => assert!(diagnostics.iter().any(|d| d.is_error())),
+        o => panic!("expected a failure, got {o:?}"),
+    }
+    assert_eq!(output(&s), before);
+
+    // Delete it instead, then add a new period in a new folder.
+    std::fs::remove_file(&q1).unwrap();
+    built(&s.update(&content_change(&q1)));
+    assert_same(&mut s, root, "delete");
+    let q3_dir = root.join("content/2009-10-q3");
+    std::fs::create_dir(&q3_dir).unwrap();
+    let text = std::fs::read_to_string(&q2)
+        .unwrap()
+        .replace("2009/10 Q2", "2009/10 Q3");
+    std::fs::write(q3_dir.join("alpha.md"), text).unwrap();
+    built(&s.update(&content_change(&q3_dir)));
+    assert_same(&mut s, root, "new folder");
+
+    // Remove the whole folder.
+    std::fs::remove_dir_all(&q3_dir).unwrap();
+    built(&s.update(&content_change(&q3_dir)));
+    assert_same(&mut s, root, "folder removed");
+
+    // Config change: everything.
+    let cfg = root.join("boardpack.toml");
+    let text = std::fs::read_to_string(&cfg).unwrap();
+    std::fs::write(
+        &cfg,
+        text.replace("title = \"Two periods\"", "title = \"Renamed board\""),
+    )
+    .unwrap();
+    let (rendered, pages, _) = built(&s.update(&Changes {
+        config: true,
+        ..Changes::default()
+    }));
+    assert_eq!(rendered, pages);
+    assert_same(&mut s, root, "config");
+}
+
+#[test]
+fn the_example_board_edit_by_edit() {
+    let dir = site("");
+    let root = dir.path();
+    let mut s = Session::new(root);
+    built(&s.update(&Changes::everything()));
+    assert_same(&mut s, root, "first build");
+    let budget = root.join("content/2009-10-q2/budget.md");
+    let text = std::fs::read_to_string(&budget).unwrap();
+    std::fs::write(
+        &budget,
+        text.replacen("actual = 76244", "actual = 76245", 1),
+    )
+    .unwrap();
+    built(&s.update(&content_change(&budget)));
+    assert_same(&mut s, root, "budget edit");
+    let report = root.join("content/2009-10-q2/improving-practice.md");
+    let text = std::fs::read_to_string(&report).unwrap();
+    std::fs::write(&report, text.replacen("progress = 50", "progress = 51", 1)).unwrap();
+    built(&s.update(&content_change(&report)));
+    assert_same(&mut s, root, "report edit");
+}
