@@ -51,6 +51,7 @@ fn page_summary(
         | PageKind::Programme(_)
         | PageKind::Page(_)
         | PageKind::Accessibility
+        | PageKind::Search
         | PageKind::NotFound => None,
     }
 }
@@ -587,7 +588,7 @@ impl Contexts {
         ctx.insert("page", &info);
         let mut report = None;
         match &page.kind {
-            PageKind::Home | PageKind::Accessibility | PageKind::NotFound => {}
+            PageKind::Home | PageKind::Accessibility | PageKind::Search | PageKind::NotFound => {}
             PageKind::Period(i) => {
                 ctx.insert_value("period", self.periods[*i].clone());
                 let reports: Vec<Value> = plan.periods[*i]

@@ -12,6 +12,7 @@
 //! | budget, indicators, actions | `/budget/<period-slug>/`, `/indicators/…`, `/actions/…` |
 //! | free page | `/<page-slug>/` |
 //! | accessibility statement | `/accessibility/` (a free page with that slug replaces it) |
+//! | search | `/search/` (its index is `/search/index.json`) |
 //! | not found | `/404.html` |
 
 use std::collections::BTreeMap;
@@ -41,6 +42,8 @@ pub enum PageKind {
     /// A free page: index into the documents.
     Page(usize),
     Accessibility,
+    /// Client-side search over the index in [`crate::site::search`].
+    Search,
     NotFound,
 }
 
@@ -60,6 +63,7 @@ impl PageKind {
             },
             PageKind::Page(_) => "page",
             PageKind::Accessibility => "accessibility",
+            PageKind::Search => "search",
             PageKind::NotFound => "not-found",
         }
     }
@@ -398,6 +402,15 @@ pub fn plan(config: &Config, docs: &[Document]) -> Plan {
             breadcrumbs: vec![home_crumb.clone()],
         });
     }
+    let (url, path) = dir_page(&base, "search");
+    pages.push(PlannedPage {
+        path,
+        url,
+        template: "search.html",
+        title: "Search".into(),
+        kind: PageKind::Search,
+        breadcrumbs: vec![home_crumb.clone()],
+    });
     pages.push(PlannedPage {
         path: "404.html".into(),
         url: format!("{base}404.html"),
@@ -481,6 +494,7 @@ mod tests {
                 "/budget/2009-10-q2/",
                 "/about-us/",
                 "/accessibility/",
+                "/search/",
                 "/404.html",
             ]
         );

@@ -1,0 +1,73 @@
+// Build boardpack sites into temporary folders with the boardpack binary.
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
+
+/** The boardpack binary: $BOARDPACK_BIN, else the newer of target/{debug,release}/boardpack,
+ * else one built now with `cargo build`. */
+export function boardpackBinary() {
+  if (process.env.BOARDPACK_BIN) {
+    return resolve(process.env.BOARDPACK_BIN);
+  }
+  const target = process.env.CARGO_TARGET_DIR
+    ? resolve(process.env.CARGO_TARGET_DIR)
+    : join(repoRoot, "target");
+  const candidates = ["debug", "release"]
+    .map((profile) => join(target, profile, "boardpack"))
+    .filter((p) => existsSync(p))
+    .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
+  if (candidates.length) {
+    return candidates[0];
+  }
+  execFileSync("cargo", ["build", "--bin", "boardpack"], { cwd: repoRoot, stdio: "inherit" });
+  return join(target, "debug", "boardpack");
+}
+
+/** The sites the suite checks: the example board at the repository's root and the fixtures. */
+export const SITES = [
+  { name: "example", root: repoRoot },
+  { name: "wigan", root: join(repoRoot, "tests", "fixtures", "wigan") },
+  { name: "west-dunbartonshire", root: join(repoRoot, "tests", "fixtures", "west-dunbartonshire") },
+];
+
+/** Build the site at `root` into a new temporary folder and return the folder. */
+export function buildSite(root, name = "site") {
+  const out = join(mkdtempSync(join(tmpdir(), `boardpack-browser-${name}-`)), "site");
+  const result = spawnSync(
+    boardpackBinary(),
+    ["--root", root, "--color", "never", "--quiet", "build", "--output", out],
+    { encoding: "utf8" },
+  );
+  if (result.status !== 0) {
+    throw new Error(
+      `boardpack build of ${root} failed (exit ${result.status}):\n${result.stdout}\n${result.stderr}`,
+    );
+  }
+  return out;
+}
+
+/** Every HTML page of a built site: `{ rel, url, kind }`, where `kind` is the page's
+ * `bp-page--<kind>` class (home, period, highlight, …). */
+export function pagesOf(out) {
+  const pages = [];
+  const walk = (dir) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) {
+        walk(path);
+      } else if (entry.name.endsWith(".html")) {
+        const rel = relative(out, path).split("\\").join("/");
+        const html = readFileSync(path, "utf8");
+        const kind = /<body[^>]*\bbp-page--([a-z-]+)/.exec(html)?.[1] ?? "unknown";
+        const url = rel === "index.html" ? "/" : rel.endsWith("/index.html") ? `/${rel.slice(0, -"index.html".length)}` : `/${rel}`;
+        pages.push({ rel, url, kind });
+      }
+    }
+  };
+  walk(out);
+  return pages;
+}

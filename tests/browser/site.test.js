@@ -1,0 +1,331 @@
+// boardpack's browser suite: the example board and both fixture sites, built with the boardpack
+// binary, served on 127.0.0.1 and checked in headless Chromium.
+//
+//   - axe-core's WCAG 2.2 A and AA rules find no violation on any page (every page of every
+//     site, so every page type), nor on the search page with results, nor on the 404 page;
+//   - the keyboard alone reaches the skip link, the search box and the main navigation;
+//   - search finds reports, shows front matter as text, and says it needs JavaScript without it;
+//   - print styles hide the navigation and write out link addresses;
+//   - screenshots of the home, a highlight report and the budget page at a phone and a desktop
+//     width, in target/screenshots/ (or $BOARDPACK_SCREENSHOTS).
+//
+// Run with `npm test` here, or `scripts/test` from the repository's root.
+
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+
+import { axe, describe as describeViolations, launch, newContext } from "./lib/browser.js";
+import { SITES, boardpackBinary, buildSite, pagesOf, repoRoot } from "./lib/sites.js";
+import { serve } from "./lib/server.js";
+
+const SCREENSHOTS = process.env.BOARDPACK_SCREENSHOTS || join(repoRoot, "target", "screenshots");
+const WIDTHS = { phone: 390, desktop: 1280 };
+
+/** The page types each site must have, by `page.kind`; any other type found is tested too. */
+const EXPECTED_KINDS = {
+  example: ["home", "period", "programme", "highlight", "budget", "page", "accessibility", "search", "not-found"],
+  wigan: ["home", "period", "indicators", "actions", "accessibility", "search", "not-found"],
+  "west-dunbartonshire": ["home", "period", "actions", "accessibility", "search", "not-found"],
+};
+
+let browser;
+
+before(async () => {
+  browser = await launch();
+  mkdirSync(SCREENSHOTS, { recursive: true });
+});
+
+after(async () => {
+  await browser?.close();
+  console.log(`Screenshots and the printed board pack are in ${SCREENSHOTS}`);
+});
+
+/** Open `url` in a new page of a new context; the caller closes the context. */
+async function open(url, options = {}) {
+  const context = await newContext(browser, options);
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  const response = await page.goto(url, { waitUntil: "load" });
+  return { context, page, response, errors };
+}
+
+for (const site of SITES) {
+  describe(site.name, () => {
+    let server;
+    let pages;
+
+    before(() => {
+      const out = buildSite(site.root, site.name);
+      pages = pagesOf(out);
+      return serve(out).then((s) => {
+        server = s;
+      });
+    });
+
+    after(() => server?.close());
+
+    test("has every page type", () => {
+      const kinds = new Set(pages.map((p) => p.kind));
+      for (const kind of EXPECTED_KINDS[site.name]) {
+        assert.ok(kinds.has(kind), `no ${kind} page; found ${[...kinds].join(", ")}`);
+      }
+      assert.ok(!kinds.has("unknown"), "a page without a bp-page--<kind> class");
+    });
+
+    test("axe-core finds no WCAG 2.2 A or AA violation on any page", { timeout: 600_000 }, async (t) => {
+      const context = await newContext(browser);
+      const page = await context.newPage();
+      const errors = [];
+      page.on("pageerror", (e) => errors.push(e.message));
+      try {
+        for (const p of pages) {
+          await t.test(`${p.kind}: ${p.url}`, async () => {
+            const response = await page.goto(new URL(p.url.slice(1), server.url).href, { waitUntil: "load" });
+            assert.equal(response.status(), 200);
+            const violations = await axe(page);
+            assert.deepEqual(violations.map((v) => v.id), [], `${p.url}:\n${describeViolations(violations)}`);
+          });
+        }
+        // The not-found page as a server sends it, at an address that does not exist.
+        await t.test("not-found: an unknown address", async () => {
+          const response = await page.goto(`${server.url}no-such-page/at/all`, { waitUntil: "load" });
+          assert.equal(response.status(), 404);
+          assert.equal(await page.locator("h1").textContent(), "Page not found");
+          const violations = await axe(page);
+          assert.deepEqual(violations.map((v) => v.id), [], describeViolations(violations));
+        });
+        // The search page with results on it, which only exist once the script has run.
+        await t.test("search: with results", async () => {
+          await page.goto(`${server.url}search/?q=the`, { waitUntil: "load" });
+          await page.locator(".bp-search__result").first().waitFor();
+          const violations = await axe(page);
+          assert.deepEqual(violations.map((v) => v.id), [], describeViolations(violations));
+        });
+        assert.deepEqual(errors, [], "JavaScript errors");
+      } finally {
+        await context.close();
+      }
+    });
+
+    test("the keyboard reaches the skip link, the search box and every main navigation link", async () => {
+      for (const kind of ["home", "period", "page"]) {
+        const target = pages.find((p) => p.kind === kind);
+        if (!target) {
+          continue;
+        }
+        const { context, page } = await open(new URL(target.url.slice(1), server.url).href);
+        try {
+          const navLinks = await page.locator("nav[aria-label=Main] a").evaluateAll((as) => as.map((a) => a.getAttribute("href")));
+          assert.ok(navLinks.length > 0, "the main navigation has links");
+          const focused = [];
+          for (let i = 0; i < 60; i++) {
+            await page.keyboard.press("Tab");
+            focused.push(await page.evaluate(() => {
+              const e = document.activeElement;
+              const box = e.getBoundingClientRect();
+              return {
+                tag: e.tagName.toLowerCase(),
+                id: e.id,
+                className: typeof e.className === "string" ? e.className : "",
+                href: e.getAttribute("href"),
+                inMainNav: Boolean(e.closest("nav[aria-label=Main]")),
+                visible: box.width > 1 && box.height > 1,
+              };
+            }));
+            const last = focused[focused.length - 1];
+            if (last.tag === "main" || (last.href && !last.inMainNav && focused.some((f) => f.inMainNav))) {
+              break;
+            }
+          }
+          const where = `${target.url}: focus went ${focused.map((f) => f.id || f.href || f.tag).join(" → ")}`;
+          assert.ok(focused[0].className.includes("bp-skip-link"), `the first Tab stop is the skip link; ${where}`);
+          assert.ok(focused[0].visible, "the skip link is visible when focused");
+          assert.ok(focused.some((f) => f.tag === "input" && f.id === "bp-header-search-input"), `the search box is reached; ${where}`);
+          for (const href of navLinks) {
+            assert.ok(focused.some((f) => f.inMainNav && f.href === href), `the navigation link ${href} is reached; ${where}`);
+          }
+          assert.ok(focused.every((f) => f.visible), `every focused element is visible; ${where}`);
+
+          // The skip link moves focus to the main content.
+          await page.reload();
+          await page.keyboard.press("Tab");
+          await page.keyboard.press("Enter");
+          assert.equal(await page.evaluate(() => document.activeElement.id), "main-content");
+        } finally {
+          await context.close();
+        }
+      }
+    });
+
+    test("search finds reports from the header's search box", async () => {
+      const { context, page, errors } = await open(server.url);
+      try {
+        const first = pages.find((p) => ["highlight", "budget", "indicators", "actions"].includes(p.kind));
+        assert.ok(first, "the site has a report");
+        // A word from the report's own title, typed with the keyboard.
+        await page.goto(new URL(first.url.slice(1), server.url).href);
+        const title = (await page.locator("h1").evaluate((h) => h.lastChild.textContent)).trim();
+        const word = title.split(/[^\p{L}\p{N}]+/u).filter((w) => w.length > 3)[0];
+        assert.ok(word, `a word to search for in "${title}"`);
+        await page.locator("#bp-header-search-input").focus();
+        await page.keyboard.type(word);
+        await page.keyboard.press("Enter");
+        await page.waitForURL(/\/search\/\?q=/);
+        await page.locator(".bp-search__result").first().waitFor();
+        const status = await page.locator("[data-bp-search-status]").textContent();
+        assert.match(status, new RegExp(`^\\d+ results? for “${word}”$`));
+        const hrefs = await page.locator(".bp-search__title a").evaluateAll((as) => as.map((a) => new URL(a.href).pathname));
+        assert.ok(hrefs.includes(first.url), `${first.url} among the results for ${word}: ${hrefs.join(", ")}`);
+        // The search page's own box is labelled, holds the words and updates as one types.
+        const input = page.getByLabel("Search all reports and pages");
+        assert.equal(await input.inputValue(), word);
+        await input.fill("zzqqxx-no-such-word");
+        await page.waitForFunction(() => document.querySelector("[data-bp-search-status]").textContent.startsWith("No results"));
+        assert.equal(await page.locator(".bp-search__result").count(), 0);
+        assert.match(page.url(), /q=zzqqxx-no-such-word/);
+        assert.deepEqual(errors, []);
+      } finally {
+        await context.close();
+      }
+    });
+
+    test("without JavaScript the search page says so and links to the contents", async () => {
+      const { context, page } = await open(`${server.url}search/?q=budget`, { javaScriptEnabled: false });
+      try {
+        const message = page.locator("[data-bp-search-no-js]");
+        assert.ok(await message.isVisible());
+        assert.match(await message.textContent(), /Search needs JavaScript/);
+        assert.equal(await message.locator("a").first().getAttribute("href"), "/");
+        assert.equal(await page.locator("[data-bp-search-form]").isVisible(), false);
+      } finally {
+        await context.close();
+      }
+    });
+  });
+}
+
+describe("example board", () => {
+  let server;
+  let pages;
+
+  before(async () => {
+    const out = buildSite(repoRoot, "example-shots");
+    pages = pagesOf(out);
+    server = await serve(out);
+  });
+
+  after(() => server?.close());
+
+  test("screenshots of the home, a highlight report and the budget page", { timeout: 300_000 }, async () => {
+    const shots = [
+      ["home", pages.find((p) => p.kind === "home")],
+      ["highlight", pages.find((p) => p.url === "/programmes/improving-capacity/2009-10-q2/") ?? pages.find((p) => p.kind === "highlight")],
+      ["budget", pages.find((p) => p.url === "/budget/2009-10-q2/") ?? pages.find((p) => p.kind === "budget")],
+      ["search", { url: "/search/?q=vacancy" }],
+    ];
+    const written = [];
+    for (const [name, target] of shots) {
+      assert.ok(target, `a ${name} page`);
+      for (const [device, width] of Object.entries(WIDTHS)) {
+        const { context, page } = await open(new URL(target.url.slice(1), server.url).href, {
+          viewport: { width, height: device === "phone" ? 844 : 900 },
+          deviceScaleFactor: 1,
+        });
+        try {
+          if (name === "search") {
+            await page.locator(".bp-search__result").first().waitFor();
+          }
+          const file = join(SCREENSHOTS, `${name}-${device}.png`);
+          await page.screenshot({ path: file, fullPage: true });
+          // The page never scrolls sideways: wide tables scroll inside their own region.
+          const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+          assert.ok(overflow <= 0, `${target.url} at ${width}px is ${overflow}px wider than the window`);
+          written.push(file);
+        } finally {
+          await context.close();
+        }
+      }
+    }
+    assert.equal(written.length, shots.length * 2);
+  });
+
+  test("a board pack prints without navigation, with link addresses and a page per report", { timeout: 120_000 }, async () => {
+    const period = pages.find((p) => p.url === "/periods/2009-10-q2/") ?? pages.find((p) => p.kind === "period");
+    const { context, page } = await open(new URL(period.url.slice(1), server.url).href);
+    try {
+      await page.emulateMedia({ media: "print" });
+      const styles = await page.evaluate(() => {
+        const display = (sel) => {
+          const e = document.querySelector(sel);
+          return e ? getComputedStyle(e).display : "absent";
+        };
+        const external = document.querySelector("main a[href^='/']:not([href^='#'])");
+        const anchor = document.querySelector("main a[href^='#']");
+        const reports = [...document.querySelectorAll(".bp-report")];
+        const thead = document.querySelector("main thead");
+        const row = document.querySelector("main tbody tr");
+        return {
+          nav: display("nav[aria-label=Main]"),
+          search: display(".bp-header__search"),
+          skip: display(".bp-skip-link"),
+          breadcrumbs: display("nav[aria-label=Breadcrumb]"),
+          externalAfter: external ? getComputedStyle(external, "::after").content : "none",
+          anchorAfter: anchor ? getComputedStyle(anchor, "::after").content : "none",
+          breaks: reports.slice(1).map((r) => getComputedStyle(r).breakBefore),
+          thead: thead ? getComputedStyle(thead).display : "absent",
+          row: row ? getComputedStyle(row).breakInside : "absent",
+        };
+      });
+      assert.equal(styles.nav, "none");
+      assert.equal(styles.search, "none");
+      assert.equal(styles.skip, "none");
+      assert.equal(styles.breadcrumbs, "none");
+      assert.match(styles.externalAfter, /\(http:\/\/127\.0\.0\.1:\d+\/.*\)|\(\/.*\)/);
+      assert.ok(["none", "normal", '""'].includes(styles.anchorAfter), `in-page links print no address: ${styles.anchorAfter}`);
+      assert.ok(styles.breaks.length > 0 && styles.breaks.every((b) => b === "page"), `page breaks: ${styles.breaks}`);
+      assert.equal(styles.thead, "table-header-group");
+      assert.equal(styles.row, "avoid");
+      const pdf = join(SCREENSHOTS, "board-pack.pdf");
+      await page.pdf({ path: pdf, format: "A4", printBackground: false, preferCSSPageSize: true });
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+describe("front matter in search results", () => {
+  let server;
+
+  before(async () => {
+    // A scaffolded site with a page whose title and text are markup.
+    const root = join(mkdtempSync(join(tmpdir(), "boardpack-browser-hostile-")), "site");
+    execFileSync(boardpackBinary(), ["--quiet", "init", root]);
+    writeFileSync(
+      join(root, "content", "pages", "hostile.md"),
+      '+++\nkind = "page"\ntitle = "Zebra <img src=x onerror=\\"window.pwned = 1\\"> crossing"\n+++\nZebra text <b>bold</b> &lt;script&gt;window.pwned = 2&lt;/script&gt; here.\n',
+    );
+    server = await serve(buildSite(root, "hostile"));
+  });
+
+  after(() => server?.close());
+
+  test("is shown as text, never run as markup", async () => {
+    const { context, page, errors } = await open(`${server.url}search/?q=zebra`);
+    try {
+      await page.locator(".bp-search__result").first().waitFor();
+      const title = await page.locator(".bp-search__title a").first().textContent();
+      assert.equal(title, 'Zebra <img src=x onerror="window.pwned = 1"> crossing');
+      assert.equal(await page.locator(".bp-search__results img, .bp-search__results script, .bp-search__results b").count(), 0);
+      assert.match(await page.locator(".bp-search__excerpt").first().textContent(), /<script>window\.pwned = 2<\/script>/);
+      assert.equal(await page.evaluate(() => window.pwned), undefined);
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+});
