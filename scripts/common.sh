@@ -36,3 +36,31 @@ need() {
     "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
         apt-get install -y -qq --no-install-recommends "$pkg" </dev/null
 }
+
+# apt_install PACKAGE...: install Debian packages in one apt-get run (update first, as a fresh
+# machine and CI need). Uses sudo when not root. Never prompts.
+apt_install() {
+    [ "$#" -gt 0 ] || return 0
+    if ! command -v apt-get >/dev/null 2>&1; then
+        echo "$0: missing $*, and this is not a Debian-like system; install them and retry" >&2
+        exit 2
+    fi
+    local sudo=()
+    if [ "$(id -u)" -ne 0 ]; then
+        if command -v sudo >/dev/null 2>&1; then
+            sudo=(sudo -n)
+        else
+            echo "$0: missing $*; run: apt-get install $* (as root)" >&2
+            exit 2
+        fi
+    fi
+    echo "$0: installing the Debian packages $*" >&2
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
+        apt-get install -y -qq --no-install-recommends "$@" </dev/null
+}
+
+# have_font FAMILY: whether fontconfig knows a font of that family.
+have_font() {
+    command -v fc-list >/dev/null 2>&1 && fc-list : family | grep -qiF "$1"
+}

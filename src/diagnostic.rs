@@ -24,6 +24,8 @@ pub enum Severity {
 pub enum Problem {
     #[error("the file is not valid UTF-8 (first bad byte at offset {offset})")]
     InvalidUtf8 { offset: usize },
+    #[error("the file is binary, not text (a NUL byte at offset {offset})")]
+    Binary { offset: usize },
     #[error("the file could not be read: {reason}")]
     Unreadable { reason: String },
     #[error("the site has no content/ directory")]
@@ -101,6 +103,13 @@ pub enum Problem {
     RepeatedPlaceholder { section: String, count: usize },
     #[error("{message}")]
     Finding { code: &'static str, message: String },
+    #[error("{more} more problems in this file are not shown")]
+    TooManyProblems {
+        /// How many were left out.
+        more: usize,
+        /// How many of those are errors.
+        errors: usize,
+    },
 }
 
 impl Problem {
@@ -108,6 +117,7 @@ impl Problem {
     pub fn code(&self) -> &'static str {
         match self {
             Problem::InvalidUtf8 { .. } => "invalid-utf8",
+            Problem::Binary { .. } => "binary-file",
             Problem::Unreadable { .. } => "unreadable",
             Problem::NoContent => "no-content",
             Problem::EmptyFile => "empty-file",
@@ -132,6 +142,7 @@ impl Problem {
             Problem::IdPattern { .. } => "id-pattern",
             Problem::RepeatedPlaceholder { .. } => "repeated-placeholder",
             Problem::Finding { code, .. } => code,
+            Problem::TooManyProblems { .. } => "too-many-problems",
         }
     }
 
@@ -142,6 +153,7 @@ impl Problem {
             | Problem::IdPattern { .. }
             | Problem::RepeatedPlaceholder { .. }
             | Problem::Finding { .. } => Severity::Warning,
+            Problem::TooManyProblems { errors: 0, .. } => Severity::Warning,
             _ => Severity::Error,
         }
     }
@@ -174,6 +186,13 @@ impl Problem {
             Problem::UnclosedFrontMatter => {
                 Some("close the front matter with a line holding only `+++`".into())
             }
+            Problem::InvalidUtf8 { .. } => {
+                Some("save the file as UTF-8 (in most editors: Save As, Encoding: UTF-8)".into())
+            }
+            Problem::Binary { .. } => Some(
+                "a document is text: Markdown with TOML front matter; rename or move this file"
+                    .into(),
+            ),
             Problem::UnknownKey {
                 suggestion,
                 allowed,
@@ -214,6 +233,9 @@ impl Problem {
                 suggestion.as_ref().map(|s| format!("did you mean `{s}`?"))
             }
             Problem::WrongType { expected, .. } => Some(format!("expected {expected}")),
+            Problem::TooManyProblems { .. } => Some(format!(
+                "only the first {MAX_PER_FILE} problems of a file are shown; fix those and check again"
+            )),
             _ => None,
         }
     }
@@ -366,10 +388,11 @@ impl miette::Diagnostic for Report<'_> {
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        // `SourceFile` reads only the lines around the span, however large the file.
         self.0
             .file
             .as_ref()
-            .map(|f| &f.text as &dyn miette::SourceCode)
+            .map(|f| &**f as &dyn miette::SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
@@ -394,6 +417,77 @@ pub fn sort(diags: &mut [Diagnostic]) {
             .then(a.problem.code().cmp(b.problem.code()))
             .then_with(|| a.problem.to_string().cmp(&b.problem.to_string()))
     });
+}
+
+/// The most diagnostics shown for one file. A file that is not a document at all (a log, a data
+/// dump with a `.md` name) can raise one per line: millions, which would take minutes to print
+/// and help no one.
+pub const MAX_PER_FILE: usize = 100;
+
+/// Keep the first [`MAX_PER_FILE`] diagnostics of each file, in order, and replace the rest with
+/// one `too-many-problems` diagnostic at the first one left out. Diagnostics must be sorted by
+/// file (as [`sort`] leaves them, or all of one file); those without a file are all kept.
+/// Applying it again keeps the count of those left out.
+pub fn limit_per_file(diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let file_of = |d: &Diagnostic| d.file.as_ref().map(|f| f.display.clone());
+    let needs = {
+        let mut run = 0;
+        let mut last = None;
+        diags.iter().any(|d| {
+            let f = file_of(d);
+            if f.is_some() && f == last {
+                run += 1;
+            } else {
+                run = 1;
+                last = f;
+            }
+            run > MAX_PER_FILE || matches!(d.problem, Problem::TooManyProblems { .. })
+        })
+    };
+    if !needs {
+        return diags;
+    }
+    let mut out = Vec::new();
+    let mut rest = diags.into_iter().peekable();
+    while let Some(first) = rest.next() {
+        let Some(name) = file_of(&first) else {
+            out.push(first);
+            continue;
+        };
+        let mut group = vec![first];
+        while rest
+            .peek()
+            .is_some_and(|d| file_of(d).as_deref() == Some(name.as_str()))
+        {
+            group.extend(rest.next());
+        }
+        let (mut more, mut errors) = (0, 0);
+        let mut at = None;
+        group.retain(|d| match d.problem {
+            Problem::TooManyProblems { more: m, errors: e } => {
+                more += m;
+                errors += e;
+                at.get_or_insert_with(|| (d.file.clone(), d.span.clone()));
+                false
+            }
+            _ => true,
+        });
+        if group.len() > MAX_PER_FILE {
+            let dropped = group.split_off(MAX_PER_FILE);
+            more += dropped.len();
+            errors += dropped.iter().filter(|d| d.is_error()).count();
+            at = Some((dropped[0].file.clone(), dropped[0].span.clone()));
+        }
+        out.extend(group);
+        if let Some((Some(file), span)) = at {
+            out.push(Diagnostic::new(
+                Problem::TooManyProblems { more, errors },
+                &file,
+                span,
+            ));
+        }
+    }
+    out
 }
 
 /// The closest candidate to `word`, if any is close enough to be a plausible misspelling.

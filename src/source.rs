@@ -31,13 +31,19 @@ impl SourceFile {
         &self.path
     }
 
+    /// Zero-based index of the line holding a byte offset.
+    fn line_index(&self, offset: usize) -> usize {
+        let offset = offset.min(self.text.len());
+        match self.line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        }
+    }
+
     /// One-based line and column (in characters, as editors count them) of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
-        let line = match self.line_starts.binary_search(&offset) {
-            Ok(i) => i,
-            Err(i) => i - 1,
-        };
+        let line = self.line_index(offset);
         let start = self.line_starts[line];
         let col = self
             .text
@@ -57,6 +63,53 @@ impl SourceFile {
             end += 1;
         }
         start..end
+    }
+}
+
+/// Snippets for diagnostics. miette's own implementation for text scans it from the start up to
+/// the span, so each diagnostic near the end of a large file cost a pass over the whole file, and
+/// thousands of them took minutes. This one cuts out the lines around the span with the line
+/// index, and lets miette read only those: the same snippet, at a cost independent of where in
+/// the file the span is.
+impl miette::SourceCode for SourceFile {
+    fn read_span<'a>(
+        &'a self,
+        span: &miette::SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
+        if span.offset() + span.len() > self.text.len() {
+            return Err(miette::MietteError::OutOfBounds);
+        }
+        let start = span.offset();
+        let end = start + span.len();
+        // One spare line on each side, so miette chooses the context lines exactly as it would
+        // in the whole text.
+        let first = self
+            .line_index(start)
+            .saturating_sub(context_lines_before + 1);
+        let last = self.line_index(end) + context_lines_after + 1;
+        let win_start = self.line_starts[first];
+        let win_end = self
+            .line_starts
+            .get(last + 1)
+            .copied()
+            .unwrap_or(self.text.len());
+        // Line starts follow a `\n`, so the window lies on character boundaries.
+        let window: &'a str = &self.text[win_start..win_end];
+        let local = miette::SourceSpan::new((start - win_start).into(), span.len());
+        let inner = window.read_span(&local, context_lines_before, context_lines_after)?;
+        let data: &'a [u8] = inner.data();
+        Ok(Box::new(miette::MietteSpanContents::new(
+            data,
+            miette::SourceSpan::new(
+                (inner.span().offset() + win_start).into(),
+                inner.span().len(),
+            ),
+            inner.line() + first,
+            inner.column(),
+            inner.line_count() + first,
+        )))
     }
 }
 

@@ -83,10 +83,20 @@ pub struct Exception {
     /// `line-red`, `line-amber` or `indicator-off-target`.
     pub kind: &'static str,
     pub label: &'static str,
+    /// Index of the report it comes from, in the loaded documents.
+    pub doc: usize,
     pub programme: Option<String>,
     pub objective: Option<String>,
+    /// The id of the budget line or indicator, for exceptions that are not about an objective.
+    pub item: Option<String>,
     pub title: String,
+    /// What is wrong, in words; dates are written `dd/mm/yyyy`.
     pub detail: String,
+}
+
+/// `30/09/2009`: the date style of exception details.
+fn uk_date(d: Date) -> String {
+    format!("{:02}/{:02}/{:04}", d.day(), d.month(), d.year())
 }
 
 /// A programme's place in the period's ranking.
@@ -161,14 +171,15 @@ impl Aggregates {
     }
 }
 
-/// Position of a programme in the agenda: configured order first, then by id.
-pub fn agenda_key(config: &Config, programme: &str) -> (usize, String) {
-    let pos = config
+/// Each programme's position in the agenda: the order of `[[programmes]]` in the config.
+/// Programmes not listed there come after, by id.
+pub fn agenda(config: &Config) -> std::collections::HashMap<&str, usize> {
+    config
         .programmes
         .iter()
-        .position(|p| p.id == programme)
-        .unwrap_or(usize::MAX);
-    (pos, programme.to_string())
+        .enumerate()
+        .map(|(i, p)| (p.id.as_str(), i))
+        .collect()
 }
 
 /// Compute every summary from the loaded documents.
@@ -195,9 +206,18 @@ pub fn aggregate(config: &Config, docs: &[Document]) -> Aggregates {
             Data::Page(_) => {}
         }
     }
+    let agenda = agenda(config);
     agg.programmes.sort_by(|a, b| {
-        (a.period, agenda_key(config, &a.programme))
-            .cmp(&(b.period, agenda_key(config, &b.programme)))
+        let key = |p: &ProgrammeSummary| {
+            let pos = agenda
+                .get(p.programme.as_str())
+                .copied()
+                .unwrap_or(usize::MAX);
+            (p.period, pos)
+        };
+        key(a)
+            .cmp(&key(b))
+            .then_with(|| a.programme.cmp(&b.programme))
     });
     programme::compare(&mut agg.programmes, docs, &mut findings);
     agg.periods = periods(config, docs, &agg);
@@ -315,8 +335,10 @@ fn exceptions(
             out.push(Exception {
                 kind,
                 label,
+                doc: p.doc,
                 programme: Some(p.programme.clone()),
                 objective: Some(o.id.clone()),
+                item: None,
                 title: o.title.clone(),
                 detail: o.budget_reason.clone().unwrap_or_default(),
             });
@@ -325,22 +347,26 @@ fn exceptions(
             out.push(Exception {
                 kind: "delayed",
                 label: "Delayed",
+                doc: p.doc,
                 programme: Some(p.programme.clone()),
                 objective: Some(a.objective.clone()),
+                item: None,
                 title: a.title.clone(),
-                detail: format!("{}% complete, due {}", a.progress, a.due),
+                detail: format!("{}% complete, due {}", a.progress, uk_date(a.due)),
             });
         }
         for a in &p.overdue {
             out.push(Exception {
                 kind: "overdue",
                 label: "Overdue",
+                doc: p.doc,
                 programme: Some(p.programme.clone()),
                 objective: Some(a.objective.clone()),
+                item: None,
                 title: a.title.clone(),
                 detail: format!(
                     "due {}, {}, {}% complete",
-                    a.due,
+                    uk_date(a.due),
                     a.status.label().to_lowercase(),
                     a.progress
                 ),
@@ -350,12 +376,16 @@ fn exceptions(
             out.push(Exception {
                 kind: "slipped",
                 label: "Slipped",
+                doc: p.doc,
                 programme: Some(p.programme.clone()),
                 objective: Some(s.objective.clone()),
+                item: None,
                 title: s.title.clone(),
                 detail: format!(
                     "due date moved from {} to {} ({} days)",
-                    s.from, s.to, s.days
+                    uk_date(s.from),
+                    uk_date(s.to),
+                    s.days
                 ),
             });
         }
@@ -363,8 +393,10 @@ fn exceptions(
             out.push(Exception {
                 kind: "unexplained",
                 label: "Unexplained",
+                doc: p.doc,
                 programme: Some(p.programme.clone()),
                 objective: Some(u.objective.clone()),
+                item: None,
                 title: u.title.clone(),
                 detail: format!("{} with no explanation", u.what),
             });
@@ -381,11 +413,13 @@ fn exceptions(
                 out.push(Exception {
                     kind,
                     label,
+                    doc: agg.budgets[*b].doc,
                     programme: l.programme.clone(),
                     objective: None,
+                    item: Some(l.id.clone()),
                     title: l.title.clone(),
                     detail: format!(
-                        "variance {} ({})",
+                        "variance {}, {} of planned spend",
                         l.totals.variance.map(format::money).unwrap_or_default(),
                         l.totals.variance_pct_display.clone().unwrap_or_default()
                     ),
@@ -406,8 +440,10 @@ fn exceptions(
                 out.push(Exception {
                     kind: "indicator-off-target",
                     label: "Off target",
+                    doc: set.doc,
                     programme: None,
                     objective: None,
+                    item: Some(i.id.clone()),
                     title: i
                         .code
                         .as_deref()

@@ -130,6 +130,17 @@ pub struct Slip {
     pub days: i32,
 }
 
+/// A mean as a finding states it: exact up to two decimal places (`52.5`), and otherwise
+/// rounded and marked as such (`about 59.67`).
+fn mean_text(mean: Decimal) -> String {
+    let m = mean.normalize();
+    if m.scale() <= 2 {
+        m.to_string()
+    } else {
+        format!("about {}", m.round_dp(2).normalize())
+    }
+}
+
 fn activity_ref(programme: &str, o: &Objective, a: &Activity) -> ActivityRef {
     ActivityRef {
         programme: programme.to_string(),
@@ -212,9 +223,10 @@ pub fn summarise(
                 o.span.clone(),
                 "progress-mismatch",
                 format!(
-                    "objective {} states {stated}% progress; its {} activities average {mean}, which gives {computed}% ({})",
+                    "objective {} states {stated}% progress; its {} activities average {}, which gives {computed}% ({})",
                     o.id,
                     s.activity_count,
+                    mean_text(mean),
                     rule.name()
                 ),
             ));
@@ -248,16 +260,17 @@ pub fn summarise(
             h.programme_span.clone(),
             "progress-mismatch",
             format!(
-                "{} states {stated}% overall progress; its {} objectives average {mean}, which gives {computed}% ({})",
+                "{} states {stated}% overall progress; its {} objectives average {}, which gives {computed}% ({})",
                 h.title,
                 parts.len(),
+                mean_text(mean),
                 rule.name()
             ),
         ));
     }
 
     let period_end = h.period.end(config.year_start);
-    let next = h.period.next();
+    let next = h.period.next().bounds(config.year_start);
     let mut delayed = Vec::new();
     let mut overdue = Vec::new();
     let mut due_next = Vec::new();
@@ -288,7 +301,7 @@ pub fn summarise(
             if a.due <= period_end && !is_done(a.status) {
                 overdue.push(r.clone());
             }
-            if next.contains(config.year_start, a.due) && !is_done(a.status) {
+            if next.contains(a.due) && !is_done(a.status) {
                 due_next.push(r);
             }
         }

@@ -149,8 +149,11 @@ pub fn load(root: &Path, config: &Config) -> Content {
         documents.extend(doc);
         diagnostics.extend(diags);
     }
+    let t = crate::site::timing::phase("validate");
     diagnostics.extend(validate::check(&documents, config));
+    drop(t);
     crate::diagnostic::sort(&mut diagnostics);
+    let diagnostics = crate::diagnostic::limit_per_file(diagnostics);
     Content {
         files: files.len(),
         documents,
@@ -174,15 +177,13 @@ pub fn load_file(
             reason: "the file name is not valid UTF-8; rename it".into(),
         });
     }
+    let too_big = |len: u64| Problem::Unreadable {
+        reason: format!(
+            "it is {len} bytes, more than the {MAX_FILE_BYTES}-byte limit for a document"
+        ),
+    };
     match std::fs::metadata(path) {
-        Ok(m) if m.len() > MAX_FILE_BYTES => {
-            return fail(Problem::Unreadable {
-                reason: format!(
-                    "it is {} bytes, more than the {MAX_FILE_BYTES}-byte limit for a document",
-                    m.len()
-                ),
-            });
-        }
+        Ok(m) if m.len() > MAX_FILE_BYTES => return fail(too_big(m.len())),
         Ok(_) => {}
         Err(e) => {
             return fail(Problem::Unreadable {
@@ -190,22 +191,50 @@ pub fn load_file(
             });
         }
     }
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
-        Err(e) => {
-            return fail(Problem::Unreadable {
-                reason: e.to_string(),
-            });
-        }
-    };
+    // Read at most one byte past the limit, so that a file that grows after the size check
+    // (or a device that reports no size) still cannot make the build read without end.
+    let mut bytes = Vec::new();
+    let read = std::fs::File::open(path).and_then(|f| {
+        use std::io::Read;
+        f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)
+    });
+    if let Err(e) = read {
+        return fail(Problem::Unreadable {
+            reason: e.to_string(),
+        });
+    }
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return fail(too_big(bytes.len() as u64));
+    }
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => {
-            return fail(Problem::InvalidUtf8 {
-                offset: e.utf8_error().valid_up_to(),
-            });
+            // Point at the first bad byte: everything before it is text, so its line and
+            // column are exact.
+            let offset = e.utf8_error().valid_up_to();
+            let bytes = e.into_bytes();
+            let problem = if bytes.contains(&0) {
+                Problem::Binary { offset }
+            } else {
+                Problem::InvalidUtf8 { offset }
+            };
+            let text = String::from_utf8_lossy(&bytes).into_owned();
+            let f = SourceFile::new(path, display.clone(), text);
+            return (None, vec![Diagnostic::new(problem, &f, offset..offset + 1)]);
         }
     };
+    if let Some(nul) = text.bytes().position(|b| b == 0) {
+        // Valid UTF-8 but not text: an image, an archive or a word-processor file named `.md`.
+        let f = SourceFile::new(path, display.clone(), text);
+        return (
+            None,
+            vec![Diagnostic::new(
+                Problem::Binary { offset: nul },
+                &f,
+                nul..nul + 1,
+            )],
+        );
+    }
     let rel = path.strip_prefix(content_dir).unwrap_or(path);
     let file = SourceFile::new(path, display, text);
     parse_document(file, &display_path(rel, Path::new("")))
@@ -270,9 +299,10 @@ pub fn parse_document(
             .collect();
         let mut diags = toml_diags;
         diags.extend(typed);
-        return (None, diags);
+        crate::diagnostic::sort(&mut diags);
+        return (None, crate::diagnostic::limit_per_file(diags));
     }
-    let diags = cx.diags;
+    let diags = crate::diagnostic::limit_per_file(cx.diags);
     let has_errors = diags.iter().any(Diagnostic::is_error);
     let stem = Path::new(rel_path)
         .file_stem()

@@ -95,25 +95,29 @@ impl Period {
 
     /// First day of the period.
     pub fn start(self, ys: YearStart) -> Date {
-        let fy = Date::new(self.year, ys.month, ys.day).unwrap_or(Date::constant(2000, 4, 1));
-        let months = i64::from(self.quarter.map_or(0, |q| q - 1)) * 3;
-        fy.checked_add(jiff::Span::new().months(months))
-            .unwrap_or(fy)
+        let months = i32::from(self.quarter.map_or(0, |q| q - 1)) * 3;
+        add_months(self.year, ys, months)
     }
 
-    /// Last day of the period.
+    /// Last day of the period: the day before the next period starts.
     pub fn end(self, ys: YearStart) -> Date {
+        let months = i32::from(self.quarter.map_or(0, |q| q - 1)) * 3;
         let len = if self.quarter.is_some() { 3 } else { 12 };
-        let start = self.start(ys);
-        start
-            .checked_add(jiff::Span::new().months(len))
-            .and_then(|d| d.yesterday())
-            .unwrap_or(start)
+        let next = add_months(self.year, ys, months + len);
+        next.yesterday().unwrap_or(next)
     }
 
     /// Whether a date falls inside the period.
     pub fn contains(self, ys: YearStart, date: Date) -> bool {
-        self.start(ys) <= date && date <= self.end(ys)
+        self.bounds(ys).contains(date)
+    }
+
+    /// The first and last day, computed once for repeated tests.
+    pub fn bounds(self, ys: YearStart) -> Bounds {
+        Bounds {
+            start: self.start(ys),
+            end: self.end(ys),
+        }
     }
 
     /// The period before: the previous quarter, or the previous year.
@@ -159,6 +163,30 @@ impl Period {
             quarter: self.quarter,
         }
     }
+}
+
+/// A period's first and last day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Bounds {
+    pub start: Date,
+    pub end: Date,
+}
+
+impl Bounds {
+    pub fn contains(self, date: Date) -> bool {
+        self.start <= date && date <= self.end
+    }
+}
+
+/// The financial year starting in `year`, moved on by `months`, with the start day clamped to
+/// the length of the month it lands in. Plain arithmetic: this runs for every activity.
+fn add_months(year: i16, ys: YearStart, months: i32) -> Date {
+    let total = i32::from(ys.month) - 1 + months;
+    let y = (i32::from(year) + total.div_euclid(12)).clamp(-9999, 9999) as i16;
+    let m = (total.rem_euclid(12) + 1) as i8;
+    let first = Date::new(y, m, 1).unwrap_or(Date::constant(2000, 4, 1));
+    let day = ys.day.min(first.days_in_month());
+    Date::new(y, m, day).unwrap_or(first)
 }
 
 impl fmt::Display for Period {

@@ -151,8 +151,14 @@ impl<'t, 'i> Table<'t, 'i> {
         f(self, cx)
     }
 
-    /// An optional string.
+    /// An optional string. One that is empty or only white space is taken as absent: an
+    /// optional section left blank has nothing to show.
     pub fn text(&mut self, cx: &mut Cx<'_>, key: &'static str) -> Option<String> {
+        self.any_text(cx, key).filter(|s| !s.trim().is_empty())
+    }
+
+    /// A string, as written.
+    fn any_text(&mut self, cx: &mut Cx<'_>, key: &'static str) -> Option<String> {
         let v = self.get(key)?;
         match v.get_ref() {
             DeValue::String(s) => Some(s.to_string()),
@@ -165,7 +171,7 @@ impl<'t, 'i> Table<'t, 'i> {
 
     /// A required string.
     pub fn req_text(&mut self, cx: &mut Cx<'_>, key: &'static str) -> Option<String> {
-        self.required(cx, key, |t, cx| t.text(cx, key))
+        self.required(cx, key, |t, cx| t.any_text(cx, key))
     }
 
     /// An optional id, checked against the id pattern.

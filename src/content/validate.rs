@@ -150,13 +150,14 @@ fn check_highlight(
     let mut objectives = Ids::new("objective");
     let mut activities = Ids::new("activity");
     let year = h.period.year_of();
+    let bounds = year.bounds(config.year_start);
     for o in &h.objectives {
         objectives.add(f, &o.id, o.span.clone(), out);
         for a in &o.activities {
             if let Some(id) = &a.id {
                 activities.add(f, id, a.span.clone(), out);
             }
-            if !year.contains(config.year_start, a.due) {
+            if !bounds.contains(a.due) {
                 out.push(
                     Diagnostic::new(
                         Problem::DueOutsideYear {
@@ -168,8 +169,7 @@ fn check_highlight(
                     )
                     .with_label(format!(
                         "the plan year runs {} to {}",
-                        year.start(config.year_start),
-                        year.end(config.year_start)
+                        bounds.start, bounds.end
                     )),
                 );
             }

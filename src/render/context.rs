@@ -6,9 +6,11 @@
 //! arrays and maps are reference-counted) plus the page's own few fields, so no page copies the
 //! model.
 //!
-//! Summaries from [`crate::aggregate`] are added in [`report_summary`] (one per report, shown on
-//! the report's own page and in its board pack) and [`page_summary`] (one per page, for the home,
-//! period and programme pages). Each is one match arm away from being filled in.
+//! Summaries from [`crate::aggregate`] are laid out for pages by [`crate::render::summary`]: one
+//! per report (`report.summary`, shown on the report's own page and in its board pack) and one
+//! per home, period, programme and exceptions page (`summary`, chosen in [`page_summary`]). The
+//! download files those summaries link to are built at the same time; [`Contexts::files`]
+//! hands them to the renderer.
 
 use std::collections::BTreeMap;
 
@@ -18,41 +20,26 @@ use tera::{Context, Value};
 
 use crate::content::words::DocKind;
 use crate::content::{ActionPlan, Budget, Data, Document, IndicatorSet};
+use crate::render::summary::Summaries;
 use crate::site::Loaded;
 use crate::site::pages::{PageKind, Plan, PlannedPage, PlannedReport, period_title};
 
-/// The summary shown with one report. `None` leaves `report.summary` as `none`.
-///
-/// This is the hook for `src/aggregate`: for example
-/// `DocKind::Budget => loaded.aggregates.budget_for(report.doc).map(Value::from_serializable)`.
-fn report_summary(_loaded: &Loaded, report: &PlannedReport) -> Option<Value> {
-    match report.kind {
-        DocKind::Highlight
-        | DocKind::Budget
-        | DocKind::Indicators
-        | DocKind::Actions
-        | DocKind::Page => None,
-    }
-}
-
-/// The summary for a whole page (the board pack's exceptions, a programme's trend, the home
-/// page's headline figures). `None` leaves `summary` undefined, so templates test
-/// `{% if summary %}`. On a report's own page `summary` is the report's summary.
-fn page_summary(
-    _loaded: &Loaded,
-    _plan: &Plan,
+/// The summary for a whole page: the board pack's organisation summary, ranking and
+/// exceptions, a programme's trend, the home page's dashboard. `None` leaves `summary`
+/// undefined, so templates test `{% if summary %}`. On a report's own page `summary` is the
+/// report's summary.
+fn page_summary<'a>(
+    summaries: &'a Summaries,
     kind: &PageKind,
-    report: Option<&Value>,
-) -> Option<Value> {
+    report: Option<&'a Value>,
+) -> Option<&'a Value> {
     match kind {
-        PageKind::Report(_) => report.cloned(),
-        PageKind::Home
-        | PageKind::Period(_)
-        | PageKind::Programme(_)
-        | PageKind::Page(_)
-        | PageKind::Accessibility
-        | PageKind::Search
-        | PageKind::NotFound => None,
+        PageKind::Report(_) => report,
+        PageKind::Home => summaries.home.as_ref(),
+        PageKind::Period(i) => summaries.periods.get(*i).and_then(Option::as_ref),
+        PageKind::Programme(i) => summaries.programmes.get(*i).and_then(Option::as_ref),
+        PageKind::Exceptions => summaries.exceptions.as_ref(),
+        PageKind::Page(_) | PageKind::Accessibility | PageKind::Search | PageKind::NotFound => None,
     }
 }
 
@@ -182,21 +169,21 @@ pub fn kind_label(kind: DocKind) -> &'static str {
 
 /// Budget rows in table order: each group, then its lines, then its child groups.
 #[derive(Serialize)]
-struct BudgetLayout {
-    rows: Vec<BudgetRow>,
+pub(crate) struct BudgetLayout {
+    pub(crate) rows: Vec<BudgetRow>,
 }
 
 #[derive(Serialize)]
-struct BudgetRow {
+pub(crate) struct BudgetRow {
     /// `group` or `line`.
-    row: &'static str,
+    pub(crate) row: &'static str,
     /// Depth in the group hierarchy, 1 for top-level groups and their lines' parents.
-    depth: usize,
+    pub(crate) depth: usize,
     /// Index into `report.data.groups` or `report.data.lines`.
-    index: usize,
+    pub(crate) index: usize,
 }
 
-fn budget_layout(b: &Budget) -> BudgetLayout {
+pub(crate) fn budget_layout(b: &Budget) -> BudgetLayout {
     let n = b.groups.len();
     let index: BTreeMap<&str, usize> = b
         .groups
@@ -450,7 +437,7 @@ fn report_value(plan: &Plan, loaded: &Loaded, r: &PlannedReport, summary: Option
 pub struct Contexts {
     base: Context,
     reports: Vec<Value>,
-    summaries: Vec<Option<Value>>,
+    summaries: Summaries,
     periods: Vec<Value>,
     programmes: Vec<Value>,
 }
@@ -473,6 +460,12 @@ impl Contexts {
             title: "Home",
             url: &plan.base_url,
         }];
+        if let Some(url) = &plan.exceptions_url {
+            nav.push(Link {
+                title: "Exceptions",
+                url,
+            });
+        }
         nav.extend(plan.free_pages.iter().filter(|p| p.in_nav).map(|p| Link {
             title: &p.title,
             url: &p.url,
@@ -542,15 +535,11 @@ impl Contexts {
                 in_nav: p.in_nav,
             })
             .collect();
-        let summaries: Vec<Option<Value>> = plan
-            .reports
-            .iter()
-            .map(|r| report_summary(loaded, r))
-            .collect();
+        let summaries = Summaries::build(loaded, plan);
         let reports: Vec<Value> = plan
             .reports
             .par_iter()
-            .zip(&summaries)
+            .zip(&summaries.reports)
             .map(|(r, s)| report_value(plan, loaded, r, s.as_ref()))
             .collect();
 
@@ -588,7 +577,11 @@ impl Contexts {
         ctx.insert("page", &info);
         let mut report = None;
         match &page.kind {
-            PageKind::Home | PageKind::Accessibility | PageKind::Search | PageKind::NotFound => {}
+            PageKind::Home
+            | PageKind::Accessibility
+            | PageKind::Exceptions
+            | PageKind::Search
+            | PageKind::NotFound => {}
             PageKind::Period(i) => {
                 ctx.insert_value("period", self.periods[*i].clone());
                 let reports: Vec<Value> = plan.periods[*i]
@@ -609,7 +602,7 @@ impl Contexts {
             }
             PageKind::Report(r) => {
                 ctx.insert_value("report", self.reports[*r].clone());
-                report = self.summaries[*r].as_ref();
+                report = self.summaries.reports[*r].as_ref();
             }
             PageKind::Page(doc) => {
                 let d = &loaded.content.documents[*doc];
@@ -626,10 +619,16 @@ impl Contexts {
                 ctx.insert("document", &content);
             }
         }
-        if let Some(summary) = page_summary(loaded, plan, &page.kind, report) {
-            ctx.insert_value("summary", summary);
+        if let Some(summary) = page_summary(&self.summaries, &page.kind, report) {
+            ctx.insert_value("summary", summary.clone());
         }
         ctx
+    }
+
+    /// The download files (CSV and JSON) the pages link to: (output path, bytes), sorted by
+    /// path.
+    pub fn files(&self) -> &[(String, Vec<u8>)] {
+        &self.summaries.files
     }
 }
 

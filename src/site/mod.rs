@@ -4,6 +4,7 @@ pub mod pages;
 pub mod renderer;
 pub mod search;
 pub mod session;
+pub mod timing;
 pub mod write;
 
 pub use renderer::Renderer;
@@ -48,8 +49,12 @@ pub fn load(root: &Path) -> Result<Loaded, Error> {
         file: CONFIG_FILE.into(),
         diagnostics,
     })?;
+    let t = timing::phase("load content");
     let content = content::load(root, &config);
+    drop(t);
+    let t = timing::phase("aggregate");
     let aggregates = aggregate(&config, &content.documents);
+    drop(t);
     Ok(Loaded {
         root: root.to_path_buf(),
         config,

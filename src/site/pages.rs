@@ -12,6 +12,7 @@
 //! | budget, indicators, actions | `/budget/<period-slug>/`, `/indicators/…`, `/actions/…` |
 //! | free page | `/<page-slug>/` |
 //! | accessibility statement | `/accessibility/` (a free page with that slug replaces it) |
+//! | exceptions in the latest period | `/exceptions/` (a free page with that slug replaces it) |
 //! | search | `/search/` (its index is `/search/index.json`) |
 //! | not found | `/404.html` |
 
@@ -42,6 +43,8 @@ pub enum PageKind {
     /// A free page: index into the documents.
     Page(usize),
     Accessibility,
+    /// The exceptions list of the latest period, linking to every period's.
+    Exceptions,
     /// Client-side search over the index in [`crate::site::search`].
     Search,
     NotFound,
@@ -63,6 +66,7 @@ impl PageKind {
             },
             PageKind::Page(_) => "page",
             PageKind::Accessibility => "accessibility",
+            PageKind::Exceptions => "exceptions",
             PageKind::Search => "search",
             PageKind::NotFound => "not-found",
         }
@@ -143,6 +147,9 @@ pub struct Plan {
     pub free_pages: Vec<PlannedFreePage>,
     /// URL of the accessibility statement (generated or a free page).
     pub accessibility_url: String,
+    /// URL of the exceptions page, when the site has one: it needs at least one period, and a
+    /// free page with the slug `exceptions` takes its place.
+    pub exceptions_url: Option<String>,
 }
 
 /// The folder part of a page's URL and output path.
@@ -306,6 +313,11 @@ pub fn plan(config: &Config, docs: &[Document]) -> Plan {
     }
     let statement_page = plan.free_pages.iter().any(|p| p.slug == "accessibility");
     plan.accessibility_url = dir_page(&base, "accessibility").0;
+    let exceptions_page =
+        !plan.periods.is_empty() && !plan.free_pages.iter().any(|p| p.slug == "exceptions");
+    if exceptions_page {
+        plan.exceptions_url = Some(dir_page(&base, "exceptions").0);
+    }
 
     // The pages themselves.
     let mut pages = Vec::new();
@@ -318,6 +330,17 @@ pub fn plan(config: &Config, docs: &[Document]) -> Plan {
         kind: PageKind::Home,
         breadcrumbs: Vec::new(),
     });
+    if exceptions_page {
+        let (url, path) = dir_page(&base, "exceptions");
+        pages.push(PlannedPage {
+            path,
+            url,
+            template: "exceptions.html",
+            title: "Exceptions".into(),
+            kind: PageKind::Exceptions,
+            breadcrumbs: vec![home_crumb.clone()],
+        });
+    }
     for (i, p) in plan.periods.iter().enumerate() {
         pages.push(PlannedPage {
             path: dir_page(&base, &format!("periods/{}", p.period.slug())).1,
@@ -483,6 +506,7 @@ mod tests {
             urls,
             [
                 "/",
+                "/exceptions/",
                 "/periods/2009-10-q2/",
                 "/periods/2009-10-q1/",
                 "/programmes/zeta/",

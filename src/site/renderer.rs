@@ -10,7 +10,7 @@ use crate::render::markdown::Markdown;
 use crate::render::templates::Templates;
 use crate::render::theme::{Theme, ThemeFile, layered};
 use crate::site::pages::{Plan, PlannedPage};
-use crate::site::{Loaded, Rendered};
+use crate::site::{Loaded, Rendered, timing};
 
 pub struct Renderer {
     templates: Templates,
@@ -52,7 +52,10 @@ impl Renderer {
         plan: &Plan,
         select: impl Fn(&PlannedPage) -> bool + Sync,
     ) -> Result<Rendered, Error> {
+        let t = timing::phase("contexts");
         let contexts = Contexts::new(loaded, plan, &self.stylesheet.path);
+        drop(t);
+        let _t = timing::phase("render pages");
         let chosen: Vec<&PlannedPage> = plan.pages.iter().filter(|p| select(p)).collect();
         let results: Vec<Result<Vec<u8>, Error>> = chosen
             .par_iter()
@@ -75,6 +78,9 @@ impl Renderer {
         for f in self.statics.iter().filter(|f| !f.rel.ends_with(".css")) {
             let origin = format!("the static file {}", f.origin.display());
             outputs.push((f.rel.clone(), f.bytes.to_vec(), origin));
+        }
+        for (path, bytes) in contexts.files() {
+            outputs.push((path.clone(), bytes.clone(), format!("the download {path}")));
         }
         outputs.sort_by(|a, b| a.0.cmp(&b.0));
         if let Some(w) = outputs.windows(2).find(|w| w[0].0 == w[1].0) {

@@ -15,6 +15,7 @@ use crate::diagnostic::{Diagnostic, Problem};
 use crate::error::Error;
 use crate::site::pages::{self, PageKind, Plan};
 use crate::site::search;
+use crate::site::timing;
 use crate::site::{Loaded, Renderer};
 use crate::source::SourceFile;
 
@@ -400,8 +401,10 @@ impl Session {
         // Every page links the stylesheet by its hashed name.
         all |= css_changed;
 
+        let t = timing::phase("plan");
         let plan = pages::plan(&loaded.config, &loaded.content.documents);
         let nav = nav_signature(&plan);
+        drop(t);
         if self.nav.as_ref() != Some(&nav) {
             all = true;
         }
@@ -477,13 +480,17 @@ impl Session {
     /// Assemble a `Loaded` from the cache, moving the documents in.
     fn assemble(&mut self, config: Config) -> Loaded {
         let documents = std::mem::take(&mut self.docs);
+        let t = timing::phase("diagnostics");
         let mut diagnostics = self.walk_diags.clone();
         for d in self.files.values() {
             diagnostics.extend(d.iter().cloned());
         }
         diagnostics.extend(validate::check(&documents, &config));
         crate::diagnostic::sort(&mut diagnostics);
+        drop(t);
+        let t = timing::phase("aggregate");
         let aggregates = aggregate(&config, &documents);
+        drop(t);
         Loaded {
             root: self.root.clone(),
             config,
@@ -575,7 +582,13 @@ impl Dirty {
 
     fn selects(&self, page: &pages::PlannedPage, plan: &Plan, docs: &[Document]) -> bool {
         match &page.kind {
-            PageKind::Period(i) => self.periods.contains(&plan.periods[*i].period),
+            PageKind::Period(i) => {
+                // A board pack's summary shows trends and changes against each programme's
+                // earlier reports, so an edit to an earlier report reaches it too.
+                let period = plan.periods[*i].period;
+                self.periods.contains(&period)
+                    || self.programmes.values().any(|first| *first < period)
+            }
             PageKind::Programme(i) => {
                 self.budget || self.programmes.contains_key(&plan.programmes[*i].id)
             }

@@ -19,7 +19,7 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 
 import { axe, describe as describeViolations, launch, newContext } from "./lib/browser.js";
-import { SITES, boardpackBinary, buildSite, pagesOf, repoRoot } from "./lib/sites.js";
+import { SITES, boardpackBinary, buildSite, pagesOf, removeSite, repoRoot } from "./lib/sites.js";
 import { serve } from "./lib/server.js";
 
 const SCREENSHOTS = process.env.BOARDPACK_SCREENSHOTS || join(repoRoot, "target", "screenshots");
@@ -56,18 +56,20 @@ async function open(url, options = {}) {
 
 for (const site of SITES) {
   describe(site.name, () => {
+    let out;
     let server;
     let pages;
 
-    before(() => {
-      const out = buildSite(site.root, site.name);
+    before(async () => {
+      out = buildSite(site.root, site.name);
       pages = pagesOf(out);
-      return serve(out).then((s) => {
-        server = s;
-      });
+      server = await serve(out);
     });
 
-    after(() => server?.close());
+    after(async () => {
+      await server?.close();
+      removeSite(out);
+    });
 
     test("has every page type", () => {
       const kinds = new Set(pages.map((p) => p.kind));
@@ -210,16 +212,20 @@ for (const site of SITES) {
 }
 
 describe("example board", () => {
+  let out;
   let server;
   let pages;
 
   before(async () => {
-    const out = buildSite(repoRoot, "example-shots");
+    out = buildSite(repoRoot, "example-shots");
     pages = pagesOf(out);
     server = await serve(out);
   });
 
-  after(() => server?.close());
+  after(async () => {
+    await server?.close();
+    removeSite(out);
+  });
 
   test("screenshots of the home, a highlight report and the budget page", { timeout: 300_000 }, async () => {
     const shots = [
@@ -285,7 +291,7 @@ describe("example board", () => {
       assert.equal(styles.search, "none");
       assert.equal(styles.skip, "none");
       assert.equal(styles.breadcrumbs, "none");
-      assert.match(styles.externalAfter, /\(http:\/\/127\.0\.0\.1:\d+\/.*\)|\(\/.*\)/);
+      assert.match(styles.externalAfter, /attr\(href\)|\(\//, "links print their address");
       assert.ok(["none", "normal", '""'].includes(styles.anchorAfter), `in-page links print no address: ${styles.anchorAfter}`);
       assert.ok(styles.breaks.length > 0 && styles.breaks.every((b) => b === "page"), `page breaks: ${styles.breaks}`);
       assert.equal(styles.thead, "table-header-group");
@@ -300,19 +306,26 @@ describe("example board", () => {
 
 describe("front matter in search results", () => {
   let server;
+  let root;
+  let out;
 
   before(async () => {
     // A scaffolded site with a page whose title and text are markup.
-    const root = join(mkdtempSync(join(tmpdir(), "boardpack-browser-hostile-")), "site");
+    root = join(mkdtempSync(join(tmpdir(), "boardpack-browser-hostile-")), "site");
     execFileSync(boardpackBinary(), ["--quiet", "init", root]);
     writeFileSync(
       join(root, "content", "pages", "hostile.md"),
       '+++\nkind = "page"\ntitle = "Zebra <img src=x onerror=\\"window.pwned = 1\\"> crossing"\n+++\nZebra text <b>bold</b> &lt;script&gt;window.pwned = 2&lt;/script&gt; here.\n',
     );
-    server = await serve(buildSite(root, "hostile"));
+    out = buildSite(root, "hostile");
+    server = await serve(out);
   });
 
-  after(() => server?.close());
+  after(async () => {
+    await server?.close();
+    removeSite(out);
+    removeSite(root);
+  });
 
   test("is shown as text, never run as markup", async () => {
     const { context, page, errors } = await open(`${server.url}search/?q=zebra`);

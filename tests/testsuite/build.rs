@@ -276,6 +276,7 @@ fn a_highlight_report_shows_its_status_table_and_stated_progress() {
         [
             "Objective",
             "Objective progress (as stated)",
+            "Objective progress (computed)",
             "Activity",
             "Kind",
             "Due",
@@ -292,6 +293,7 @@ fn a_highlight_report_shows_its_status_table_and_stated_progress() {
         cells,
         [
             "58%",
+            "58%",
             "Develop, deliver and evaluate a joint pilot leadership programme with Scottish Government and other key public bodies",
             "Priority",
             "31/12/2009",
@@ -304,7 +306,10 @@ fn a_highlight_report_shows_its_status_table_and_stated_progress() {
     assert!(tag.value().classes().any(|c| c == "bp-tag--in-progress"));
     // Numbers are right-aligned cells.
     let numeric = first.select(&sel("td.bp-num")).count();
-    assert_eq!(numeric, 3, "objective progress, due date and progress");
+    assert_eq!(
+        numeric, 4,
+        "objective progress as stated and computed, due date and progress"
+    );
 
     // Each objective's narrative, with priority deliverables numbered PD1, PD2…
     let objectives: Vec<String> = doc
@@ -345,6 +350,7 @@ fn the_board_pack_has_every_report_in_agenda_order() {
     assert_eq!(
         contents,
         [
+            "Summary of 2009/10 Q2",
             "Improving Capacity",
             "Improving Outcomes",
             "Improving Practice",
@@ -386,7 +392,11 @@ fn the_budget_lists_every_line_under_its_group() {
             "Revised budget",
             "Planned to date",
             "Actual to date",
+            "Variance",
+            "% variance",
+            "RAG",
             "Projected outturn",
+            "Outturn variance",
             "Notes"
         ]
     );
@@ -403,7 +413,7 @@ fn the_budget_lists_every_line_under_its_group() {
         ]
     );
     let rows: Vec<Vec<String>> = table
-        .select(&sel("tbody tr:not(.bp-budget__group-row)"))
+        .select(&sel("tbody tr.bp-budget__line"))
         .map(|tr| tr.select(&sel("th, td")).map(text).collect())
         .collect();
     assert_eq!(rows.len(), 19);
@@ -413,6 +423,10 @@ fn the_budget_lists_every_line_under_its_group() {
             "RSG Funding",
             "(1,700,000)",
             "(1,700,000)",
+            "–none",
+            "–none",
+            "–none",
+            "–none",
             "–none",
             "–none",
             "–none",
@@ -426,7 +440,8 @@ fn the_budget_lists_every_line_under_its_group() {
     assert_eq!(
         km[1..],
         [
-            "222,577", "233,103", "116,546", "76,244", "233,103", "Note 1"
+            "222,577", "233,103", "116,546", "76,244", "(40,302)", "(35%)", "Red", "233,103", "0",
+            "Note 1"
         ]
     );
     // The memorandum line comes last, as in the paper.
@@ -467,9 +482,10 @@ fn sites_without_a_theme_folder_use_the_built_in_theme() {
     );
     let ni14 = doc.select(&sel("tr#indicators-ni-14")).next().unwrap();
     assert!(text(ni14).contains("25.6%"));
+    // As stated, then as computed from the data.
     assert_eq!(
         ni14.select(&sel(".bp-tag")).map(text).collect::<Vec<_>>(),
-        ["On track"]
+        ["On track", "Off target"]
     );
 
     let doc = page(&out, "actions/2009-10-q1/index.html");

@@ -5,5 +5,8 @@ mod aggregate;
 mod build;
 mod check;
 mod common;
+mod hardening;
+mod pages;
+mod search;
 mod serve;
 mod session;

@@ -1,6 +1,6 @@
 // Build boardpack sites into temporary folders with the boardpack binary.
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -48,6 +48,13 @@ export function buildSite(root, name = "site") {
     );
   }
   return out;
+}
+
+/** Remove a folder `buildSite` made, with the temporary folder around it. */
+export function removeSite(out) {
+  if (out && out.startsWith(tmpdir())) {
+    rmSync(dirname(out), { recursive: true, force: true });
+  }
 }
 
 /** Every HTML page of a built site: `{ rel, url, kind }`, where `kind` is the page's

@@ -1,0 +1,114 @@
+//! Watch-mode latency: the time from a report being written to the updated page being served.
+//!
+//! `cargo run --release --example serve_latency -- SITE REPORT [RUNS]` starts
+//! `target/release/boardpack serve` on SITE, then RUNS times rewrites REPORT (a path relative to
+//! SITE) with a new sentence at the end of its body, and polls the report's page over HTTP
+//! until the sentence is served. It prints every latency and the median, and restores the file.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn get(addr: SocketAddr, path: &str) -> String {
+    let Ok(mut s) = TcpStream::connect(addr) else {
+        return String::new();
+    };
+    let _ = write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    );
+    let mut out = Vec::new();
+    let _ = s.read_to_end(&mut out);
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The report's page: `/programmes/<programme>/<period-slug>/`, read from its front matter.
+fn page_of(text: &str) -> String {
+    let value = |key: &str| {
+        text.lines()
+            .find_map(|l| {
+                let l = l.trim();
+                let rest = l.strip_prefix(key)?.trim_start().strip_prefix('=')?;
+                Some(rest.trim().trim_matches('"').to_string())
+            })
+            .unwrap_or_else(|| panic!("no `{key}` in the report"))
+    };
+    let programme = value("programme");
+    let period = value("period").to_lowercase().replace(['/', ' '], "-");
+    format!("/programmes/{programme}/{period}/")
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if args.len() < 3 {
+        eprintln!("usage: serve_latency SITE REPORT [RUNS]");
+        std::process::exit(2);
+    }
+    let site = PathBuf::from(&args[1]);
+    let report = site.join(&args[2]);
+    let runs: usize = args.get(3).and_then(|r| r.parse().ok()).unwrap_or(20);
+    let original = std::fs::read_to_string(&report).expect("read the report");
+    let page = page_of(&original);
+    let bin = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release/boardpack");
+    let mut child = Command::new(&bin)
+        .arg("--root")
+        .arg(&site)
+        .args(["-q", "serve", "--port", "0"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("start boardpack serve (build it first: cargo build --release)");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("stdout"))
+        .read_line(&mut line)
+        .expect("the serving line");
+    let addr: SocketAddr = line
+        .split_whitespace()
+        .last()
+        .and_then(|u| {
+            u.trim_start_matches("http://")
+                .trim_end_matches('/')
+                .parse()
+                .ok()
+        })
+        .expect("an address");
+    assert!(
+        get(addr, &page).starts_with("HTTP/1.1 200"),
+        "{page} is not served"
+    );
+    let mut times = Vec::with_capacity(runs);
+    for i in 0..runs {
+        let marker = format!("Latency check number {i} of this run.");
+        let text = format!("{}\n{marker}\n", original.trim_end());
+        // Let the previous rebuild's events settle so each run measures one save.
+        std::thread::sleep(Duration::from_millis(150));
+        let t0 = Instant::now();
+        std::fs::write(&report, text).expect("write the report");
+        loop {
+            if get(addr, &page).contains(&marker) {
+                break;
+            }
+            assert!(
+                t0.elapsed() < Duration::from_secs(30),
+                "no update after 30 s"
+            );
+            std::thread::sleep(Duration::from_micros(500));
+        }
+        let ms = t0.elapsed().as_secs_f64() * 1000.0;
+        println!("run {i}: {ms:.1} ms");
+        times.push(ms);
+    }
+    std::fs::write(&report, &original).expect("restore the report");
+    let _ = child.kill();
+    let _ = child.wait();
+    times.sort_by(f64::total_cmp);
+    let median = times[times.len() / 2];
+    let p90 = times[(times.len() * 9 / 10).min(times.len() - 1)];
+    println!(
+        "{runs} runs on {}: median {median:.1} ms, p90 {p90:.1} ms, min {:.1} ms, max {:.1} ms",
+        site.display(),
+        times[0],
+        times[times.len() - 1]
+    );
+}
