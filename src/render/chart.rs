@@ -65,18 +65,7 @@ fn word(text: &str) -> DataCell {
 
 /// Escape text for SVG (XML) content and attribute values.
 pub fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
+    super::escape_html(s)
 }
 
 /// A pixel coordinate: rounded half-up to a tenth, without trailing zeros.

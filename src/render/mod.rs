@@ -9,3 +9,20 @@ pub mod markdown;
 pub mod summary;
 pub mod templates;
 pub mod theme;
+
+/// Escape text for HTML and XML content and attribute values. The one escaper for markup
+/// boardpack writes itself (charts, the serve overlay); templates autoescape on their own.
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}

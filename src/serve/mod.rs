@@ -13,6 +13,7 @@ use std::time::Instant;
 
 use crate::diagnostic::Diagnostic;
 use crate::error::Error;
+use crate::render::escape_html;
 use crate::site::session::{Changes, Outcome, Session};
 use state::{Message, Shared, Snapshot};
 
@@ -35,21 +36,6 @@ pub fn url_of(path: &str) -> String {
         Some(dir) => format!("/{dir}"),
         None => format!("/{path}"),
     }
-}
-
-fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// The error overlay: the diagnostics exactly as `check` prints them (without colour), over
@@ -78,8 +64,8 @@ pub fn overlay(diagnostics: &[Diagnostic], error: Option<&str>) -> String {
             r#"<p style="margin:0 0 1rem">Fix the problem and save: this message goes away by itself.</p>"#,
             r#"<pre style="white-space:pre-wrap;font:14px/1.45 ui-monospace,Menlo,Consolas,monospace;color:#fff;background:#1d1f20;padding:1rem;margin:0">{}</pre></div>"#
         ),
-        escape(&count),
-        escape(&text)
+        escape_html(&count),
+        escape_html(&text)
     )
 }
 

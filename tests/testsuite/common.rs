@@ -164,3 +164,17 @@ pub fn redact_elapsed(text: &str) -> String {
         .collect::<Vec<_>>()
         .join("\n")
 }
+
+/// Copy a directory tree, for tests that change a site.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let dest = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &dest);
+        } else {
+            std::fs::copy(e.path(), &dest).unwrap();
+        }
+    }
+}
