@@ -67,8 +67,12 @@ impl<'a> Cx<'a> {
         format!("{rel}index.html")
     }
 
-    /// Write both files of a table beside the page at `url`.
+    /// Write both files of a table beside the page at `url`. An empty table has nothing to
+    /// download: no files, no links.
     fn download(&mut self, t: &Table, url: &str) -> Vec<Download> {
+        if t.rows.is_empty() {
+            return Vec::new();
+        }
         let path = self.page_path(url);
         let from = download::Provenance {
             site: self.loaded.config.title.clone(),
@@ -1711,6 +1715,46 @@ fn actions_view(
     let mut downloads = Downloads::new();
     downloads.insert("summary", cx.download(&summary, url));
     downloads.insert("actions", cx.download(&detail, url));
+    let mut matrix = Table::new(
+        "responsibilities",
+        format!("{}: responsibility for improvement priorities", plan.title),
+        &[
+            ("priority_id", "Priority ID"),
+            ("priority", "Priority"),
+            ("term", "Term"),
+            ("primary", "Primary responsibility"),
+            ("secondary", "Secondary responsibility"),
+            ("joint_remit", "Joint remit declared"),
+            (
+                "shared_primary",
+                "Two or more primaries without a joint remit",
+            ),
+        ],
+    );
+    let workstream = |id: &str| {
+        plan.workstreams
+            .iter()
+            .find(|w| w.id == id)
+            .map_or_else(|| id.to_string(), |w| w.title.clone())
+    };
+    for p in &plan.priorities {
+        let names = |v: &[crate::content::reader::Located<String>]| {
+            v.iter()
+                .map(|w| workstream(&w.value))
+                .collect::<Vec<_>>()
+                .join("; ")
+        };
+        matrix.push(vec![
+            Cell::text(p.id.clone()),
+            Cell::text(p.title.clone()),
+            Cell::opt_text(p.term.map(|t| t.label())),
+            Cell::text(names(&p.primary)),
+            Cell::text(names(&p.secondary)),
+            Cell::Bool(p.joint_remit),
+            Cell::Bool(s.shared_primaries.contains(&p.id)),
+        ]);
+    }
+    downloads.insert("responsibilities", cx.download(&matrix, url));
     ActionsView {
         any_stated: sections.iter().any(|x| x.stated.is_some()),
         any_mismatch: sections.iter().any(|x| x.matches_stated == Some(false)),

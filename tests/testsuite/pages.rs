@@ -373,6 +373,14 @@ fn west_dunbartonshire_flags_shared_primaries_in_the_matrix() {
         .map(|th| th.select(&sel(".bp-code")).next().map(text).unwrap())
         .collect();
     assert_eq!(flagged, ["IP3", "IP10"]);
+    // The matrix downloads with the finding as a column.
+    let (headers, rows) = read_csv(&out.join("actions/2008-09-q1/responsibilities.csv"));
+    let shared: Vec<&str> = rows
+        .iter()
+        .filter(|r| field(&headers, r, "Two or more primaries without a joint remit") == "yes")
+        .map(|r| r[0].as_str())
+        .collect();
+    assert_eq!(shared, ["IP3", "IP10"]);
 }
 
 #[test]
@@ -739,7 +747,7 @@ fn the_exceptions_page_lists_the_latest_period_and_links_every_period() {
         .collect();
     assert_eq!(kinds, ["Budget amber", "Delayed", "Slipped", "Unexplained"]);
     let periods: Vec<(String, String)> = doc
-        .select(&sel("#by-period ~ table tbody tr"))
+        .select(&sel("#by-period ~ .bp-table-wrap table tbody tr"))
         .map(|tr| {
             let a = tr.select(&sel("a")).next().unwrap();
             (text(a), a.value().attr("href").unwrap().to_string())
@@ -777,7 +785,7 @@ fn the_board_pack_summarises_the_period_in_the_wigan_form() {
     let out = built("example");
     let doc = page(out, "periods/2009-10-q2/index.html");
     let table = doc
-        .select(&sel("#activity-summary ~ table"))
+        .select(&sel("#activity-summary ~ .bp-table-wrap table"))
         .next()
         .unwrap();
     let row = table.select(&sel("tbody tr")).next().map(cells).unwrap();
@@ -786,7 +794,7 @@ fn the_board_pack_summarises_the_period_in_the_wigan_form() {
         ["All programmes", "48", "0% (0)", "81% (39)", "19% (9)"]
     );
     let ranking: Vec<Vec<String>> = doc
-        .select(&sel("#ranking ~ table tbody tr"))
+        .select(&sel("#ranking ~ .bp-table-wrap table tbody tr"))
         .map(cells)
         .collect();
     assert_eq!(ranking[0], ["1", "Customer First", "66%", "66%"]);
