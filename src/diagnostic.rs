@@ -103,6 +103,8 @@ pub enum Problem {
     RepeatedPlaceholder { section: String, count: usize },
     #[error("{message}")]
     Finding { code: &'static str, message: String },
+    #[error("the text nests more than {limit} levels deep")]
+    TooDeep { limit: usize },
     #[error("{more} more problems in this file are not shown")]
     TooManyProblems {
         /// How many were left out.
@@ -142,6 +144,7 @@ impl Problem {
             Problem::IdPattern { .. } => "id-pattern",
             Problem::RepeatedPlaceholder { .. } => "repeated-placeholder",
             Problem::Finding { code, .. } => code,
+            Problem::TooDeep { .. } => "too-deep",
             Problem::TooManyProblems { .. } => "too-many-problems",
         }
     }
@@ -233,6 +236,10 @@ impl Problem {
                 suggestion.as_ref().map(|s| format!("did you mean `{s}`?"))
             }
             Problem::WrongType { expected, .. } => Some(format!("expected {expected}")),
+            Problem::TooDeep { .. } => Some(
+                "board papers nest lists, quotes and HTML a few levels deep; flatten this text"
+                    .into(),
+            ),
             Problem::TooManyProblems { .. } => Some(format!(
                 "only the first {MAX_PER_FILE} problems of a file are shown; fix those and check again"
             )),

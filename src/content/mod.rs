@@ -7,6 +7,7 @@ pub mod front_matter;
 pub mod highlight;
 pub mod indicators;
 pub mod money;
+pub mod nesting;
 pub mod page;
 pub mod period;
 pub mod reader;
@@ -301,6 +302,13 @@ pub fn parse_document(
         diags.extend(typed);
         crate::diagnostic::sort(&mut diags);
         return (None, crate::diagnostic::limit_per_file(diags));
+    }
+    if let Some(at) = nesting::too_deep(&file.text[split.body.clone()]) {
+        let at = split.body.start + at;
+        let problem = Problem::TooDeep {
+            limit: nesting::MAX_DEPTH,
+        };
+        cx.diags.push(Diagnostic::new(problem, &file, at..at + 1));
     }
     let diags = crate::diagnostic::limit_per_file(cx.diags);
     let has_errors = diags.iter().any(Diagnostic::is_error);

