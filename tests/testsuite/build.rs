@@ -3,11 +3,12 @@
 //! links that resolve), and the build's guarantees: byte-identical output across runs and thread
 //! counts, and a failed build that leaves the previous output untouched.
 
+use crate::common::{page, sel, text};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
-use scraper::{ElementRef, Html, Selector};
+use scraper::{ElementRef, Html};
 
 fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -80,23 +81,6 @@ fn example_copy() -> tempfile::TempDir {
         }
     }
     dir
-}
-
-fn sel(s: &str) -> Selector {
-    Selector::parse(s).unwrap()
-}
-
-fn page(out: &Path, rel: &str) -> Html {
-    let text = std::fs::read_to_string(out.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"));
-    Html::parse_document(&text)
-}
-
-fn text(e: ElementRef<'_>) -> String {
-    e.text()
-        .collect::<String>()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 /// The output file a site-relative URL points at, if it is a page or file of this site.

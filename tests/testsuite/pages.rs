@@ -2,12 +2,13 @@
 //! read back out of the HTML with `scraper`, the charts' text alternatives and data tables, and
 //! the CSV and JSON downloads, parsed with the `csv` crate and `serde_json`.
 
+use crate::common::{page, sel, text};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use assert_cmd::Command;
-use scraper::{ElementRef, Html, Selector};
+use scraper::{ElementRef, Html};
 
 fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -45,23 +46,6 @@ fn built(name: &'static str) -> &'static Path {
     build(&root, out);
     map.insert(name, out);
     out
-}
-
-fn sel(s: &str) -> Selector {
-    Selector::parse(s).unwrap()
-}
-
-fn page(out: &Path, rel: &str) -> Html {
-    let text = std::fs::read_to_string(out.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"));
-    Html::parse_document(&text)
-}
-
-fn text(e: ElementRef<'_>) -> String {
-    e.text()
-        .collect::<String>()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 /// The cells of a row, header cell first, as text.
