@@ -521,6 +521,55 @@ mod tests {
     }
 
     #[test]
+    fn limit_per_file_keeps_the_first_and_counts_the_rest_once() {
+        let text = "x = 1\n".repeat(300);
+        let f = SourceFile::new("a.md", "content/a.md", text);
+        let g = SourceFile::new("b.md", "content/b.md", "y\n".into());
+        let mut diags: Vec<Diagnostic> = (0..250)
+            .map(|i| {
+                Diagnostic::new(
+                    Problem::MissingKey {
+                        key: format!("k{i}"),
+                    },
+                    &f,
+                    i * 6..i * 6 + 1,
+                )
+            })
+            .collect();
+        diags.push(Diagnostic::new(Problem::EmptyFile, &g, 0..0));
+        diags.push(Diagnostic::global(Problem::NoContent));
+        let once = limit_per_file(diags);
+        assert_eq!(once.len(), MAX_PER_FILE + 3);
+        let last = &once[MAX_PER_FILE];
+        assert_eq!(
+            last.problem,
+            Problem::TooManyProblems {
+                more: 150,
+                errors: 150
+            }
+        );
+        assert_eq!(last.line_col(), Some((101, 1)));
+        assert!(last.is_error());
+        // Again, with one more problem in the file: still one summary, counting it too.
+        let mut again = once.clone();
+        again.insert(3, Diagnostic::new(Problem::EmptyFile, &f, 0..0));
+        let twice = limit_per_file(again);
+        assert_eq!(twice.len(), MAX_PER_FILE + 3);
+        let summaries: Vec<&Problem> = twice
+            .iter()
+            .map(|d| &d.problem)
+            .filter(|p| matches!(p, Problem::TooManyProblems { .. }))
+            .collect();
+        assert_eq!(
+            summaries,
+            [&Problem::TooManyProblems {
+                more: 151,
+                errors: 151
+            }]
+        );
+    }
+
+    #[test]
     fn render_names_file_line_and_column() {
         let f = SourceFile::new("x.md", "content/x.md", "+++\ntitel = 1\n+++\n".into());
         let d = Diagnostic::new(
