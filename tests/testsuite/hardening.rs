@@ -1108,6 +1108,64 @@ fn a_content_failure_mid_way_keeps_the_previous_output() {
     assert_eq!(siblings, ["out"], "no temporary folder is left beside it");
 }
 
+/// Found by the `site` fuzz target: these passed `check` and then failed `build` with "two
+/// outputs would be written to …", naming no file. Now `check` names both.
+#[test]
+fn two_reports_for_one_page_are_located_at_check_time() {
+    let site = Site::copy(&fixture("wigan"));
+    let indicators = "content/2009-10-q1/indicators.md";
+    let text = std::fs::read_to_string(site.root().join(indicators)).unwrap();
+    site.write("content/extra/indicators-again.md", &text);
+    site.write(
+        "content/pages/search.md",
+        "+++\nkind = \"page\"\ntitle = \"Finding things\"\n+++\nText.\n",
+    );
+    let (code, diags) = site.check();
+    assert_eq!(code, 1);
+    assert_diag(
+        &diags,
+        "content/extra/indicators-again.md",
+        (1, 1),
+        "duplicate-report",
+        "two indicator sets for 2009/10 Q1",
+    );
+    let d = diags.iter().find(|d| d.code == "duplicate-report").unwrap();
+    assert_eq!(
+        d.help.as_deref(),
+        Some("first defined at content/2009-10-q1/indicators.md")
+    );
+    assert_diag(
+        &diags,
+        "content/pages/search.md",
+        (1, 1),
+        "reserved-slug",
+        "the page slug `search` is taken by the site's search page",
+    );
+    assert_eq!(
+        diags.iter().filter(|d| d.severity == "error").count(),
+        2,
+        "{diags:#?}"
+    );
+}
+
+/// Found by the `site` fuzz target (docs/reliability.md): the search indexer looked for the `;`
+/// of a character reference in the 12 bytes after an `&` by slicing the text there, which
+/// panicked when byte 12 fell inside a character, so a page saying "R&D – £1m" panicked every
+/// build.
+#[test]
+fn an_ampersand_near_a_pound_sign_builds() {
+    let site = Site::minimal();
+    site.write(
+        "content/pages/plans.md",
+        "+++\nkind = \"page\"\ntitle = \"Plans\"\n+++\nSpend on R&D – £1m this year.\n",
+    );
+    let built = site.build();
+    let page = built.page("plans/index.html");
+    assert!(main_text(&page).contains("Spend on R&D – £1m this year."));
+    let index = built.search_index().to_string();
+    assert!(index.contains("Spend on R&D – £1m this year."), "{index}");
+}
+
 // ---- Unsafe input comes out inert --------------------------------------------------------------
 
 /// Appended to every front-matter string that is free text: a script, an attribute break with an
