@@ -83,6 +83,17 @@ pub enum Problem {
         period: String,
         first: String,
     },
+    #[error("two {what} for {period}")]
+    DuplicateInPeriod {
+        what: &'static str,
+        period: String,
+        first: String,
+    },
+    #[error("the page slug `{slug}` is taken by the site's {taken_by}")]
+    ReservedSlug {
+        slug: String,
+        taken_by: &'static str,
+    },
     #[error("unknown {what} `{id}`")]
     UnknownReference {
         what: &'static str,
@@ -137,7 +148,10 @@ impl Problem {
             Problem::InvalidPeriod { .. } => "invalid-period",
             Problem::InvalidId { .. } => "invalid-id",
             Problem::DuplicateId { .. } => "duplicate-id",
-            Problem::DuplicateReport { .. } => "duplicate-report",
+            Problem::DuplicateReport { .. } | Problem::DuplicateInPeriod { .. } => {
+                "duplicate-report"
+            }
+            Problem::ReservedSlug { .. } => "reserved-slug",
             Problem::UnknownReference { .. } => "unknown-reference",
             Problem::Cycle { .. } => "cycle",
             Problem::DueOutsideYear { .. } => "due-outside-year",
@@ -164,9 +178,9 @@ impl Problem {
     /// The short label drawn under the snippet when the raiser gave none.
     pub fn label(&self) -> Option<String> {
         Some(match self {
-            Problem::DuplicateId { .. } | Problem::DuplicateReport { .. } => {
-                "defined again here".into()
-            }
+            Problem::DuplicateId { .. }
+            | Problem::DuplicateReport { .. }
+            | Problem::DuplicateInPeriod { .. } => "defined again here".into(),
             Problem::UnknownReference { what, .. } => format!("no such {what}"),
             Problem::InvalidPeriod { .. } => "not a period".into(),
             Problem::InvalidId { .. } => "not a valid id".into(),
@@ -229,8 +243,13 @@ impl Problem {
             Problem::InvalidId { .. } => {
                 Some("ids use letters, digits, `-`, `_` and `.`, and start with a letter or digit".into())
             }
-            Problem::DuplicateId { first, .. } | Problem::DuplicateReport { first, .. } => {
+            Problem::DuplicateId { first, .. }
+            | Problem::DuplicateReport { first, .. }
+            | Problem::DuplicateInPeriod { first, .. } => {
                 Some(format!("first defined at {first}"))
+            }
+            Problem::ReservedSlug { .. } => {
+                Some("give the page another `slug`, or rename the file".into())
             }
             Problem::UnknownReference { suggestion, .. } => {
                 suggestion.as_ref().map(|s| format!("did you mean `{s}`?"))

@@ -20,8 +20,32 @@ pub fn check(docs: &[Document], config: &Config) -> Vec<Diagnostic> {
     let programmes = known_programmes(docs, config);
     let mut reports: HashMap<(String, crate::content::period::Period), &Document> = HashMap::new();
     let mut slugs: HashMap<String, &Document> = HashMap::new();
+    // Budgets, indicator sets and action plans: one of each a period, as each has one page.
+    let mut per_period: HashMap<(&'static str, crate::content::period::Period), &Document> =
+        HashMap::new();
     for doc in docs {
         let f = &doc.file;
+        let one_a_period = match &doc.data {
+            Data::Budget(b) => Some(("budget reports", b.period)),
+            Data::Indicators(s) => Some(("indicator sets", s.period)),
+            Data::Actions(a) => Some(("action plans", a.period)),
+            Data::Highlight(_) | Data::Page(_) => None,
+        };
+        if let Some((what, period)) = one_a_period {
+            if let Some(first) = per_period.get(&(what, period)) {
+                out.push(Diagnostic::new(
+                    Problem::DuplicateInPeriod {
+                        what,
+                        period: period.to_string(),
+                        first: first.file.display.clone(),
+                    },
+                    f,
+                    0..3,
+                ));
+            } else {
+                per_period.insert((what, period), doc);
+            }
+        }
         match &doc.data {
             Data::Highlight(h) => {
                 let key = (h.programme.clone(), h.period);
@@ -70,7 +94,18 @@ pub fn check(docs: &[Document], config: &Config) -> Vec<Diagnostic> {
             }
             Data::Page(p) => {
                 let slug = p.slug.clone().unwrap_or_else(|| doc.stem.clone());
-                if let Some(first) = slugs.get(&slug) {
+                // Pages the site makes itself at `/<slug>/`. (A page may replace the
+                // accessibility statement and the exceptions page, so those are not here.)
+                if slug == "search" {
+                    out.push(Diagnostic::new(
+                        Problem::ReservedSlug {
+                            slug,
+                            taken_by: "search page",
+                        },
+                        f,
+                        0..3,
+                    ));
+                } else if let Some(first) = slugs.get(&slug) {
                     out.push(Diagnostic::new(
                         Problem::DuplicateId {
                             what: "page",
