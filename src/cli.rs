@@ -310,10 +310,13 @@ fn run(cli: &Cli, out: &Out) -> Result<ExitCode, Error> {
             }
             let report = crate::site::build(&loaded, &out_dir)?;
             out.status(&format!(
-                "built {} into {} in {:.0?}, {}",
+                "built {} into {} in {:.0?} ({} of {} changed, {} removed), {}",
                 plural(report.pages, "page"),
                 display(&out_dir),
                 started.elapsed(),
+                report.changed,
+                plural(report.files, "file"),
+                report.removed,
                 plural(warnings, "warning"),
             ));
             Ok(ExitCode::SUCCESS)

@@ -72,6 +72,10 @@ pub struct BuildReport {
     pub files: usize,
     /// Their total size.
     pub bytes: u64,
+    /// Files whose bytes changed since the previous output (all of them for a new output).
+    pub changed: usize,
+    /// Files of the previous output that are gone.
+    pub removed: usize,
 }
 
 /// A whole site rendered into memory.
@@ -92,15 +96,35 @@ pub fn render(loaded: &Loaded) -> Result<Rendered, Error> {
     Ok(rendered)
 }
 
-/// Build the site into `out`: render everything into memory, then replace `out` atomically.
-/// A failed build leaves the previous output as it was.
+/// Build the site into `out`. Pages are rendered in parallel and each is staged as soon as it
+/// is rendered; the output is only changed once everything has rendered (see [`write`]), so a
+/// failed build leaves the previous output as it was.
 pub fn build(loaded: &Loaded, out: &Path) -> Result<BuildReport, Error> {
     write::check_output(out, &loaded.root)?;
-    let rendered = render(loaded)?;
-    let written = write::write_atomic(out, &rendered.files)?;
+    let renderer = Renderer::new(loaded)?;
+    let plan = pages::plan(&loaded.config, &loaded.content.documents);
+    let staging = write::Staging::begin(out)?;
+    let docs = &loaded.content.documents;
+    let (pages, indexed) = renderer.render_each(
+        loaded,
+        &plan,
+        |_| true,
+        &|path, bytes| staging.put(path, bytes),
+        |page, html| search::index_page(&plan, docs, page, html),
+    )?;
+    let index = search::Index {
+        v: search::INDEX_VERSION,
+        pages: indexed,
+    };
+    staging.put(search::INDEX_PATH, &search::to_json(&index))?;
+    let t = timing::phase("commit");
+    let written = staging.commit()?;
+    drop(t);
     Ok(BuildReport {
-        pages: rendered.pages,
+        pages,
         files: written.files,
         bytes: written.bytes,
+        changed: written.changed,
+        removed: written.removed,
     })
 }

@@ -80,33 +80,42 @@ pub fn build_index<'a>(
     docs: &[Document],
     pages: impl IntoIterator<Item = (&'a PlannedPage, &'a [u8])>,
 ) -> Index {
-    let mut out = Vec::new();
-    for (page, html) in pages {
-        if !is_indexed(page) {
-            continue;
-        }
-        let (title, kind) = match &page.kind {
-            PageKind::Report(r) => {
-                let report = &plan.reports[*r];
-                (
-                    docs[report.doc].title().to_string(),
-                    format!("{}, {}", kind_label(report.kind), report.period),
-                )
-            }
-            _ => (page.title.clone(), "Page".to_string()),
-        };
-        let html = String::from_utf8_lossy(html);
-        out.push(IndexedPage {
-            u: page.url.clone(),
-            t: title,
-            k: kind,
-            s: sections(&html),
-        });
-    }
     Index {
         v: INDEX_VERSION,
-        pages: out,
+        pages: pages
+            .into_iter()
+            .filter_map(|(page, html)| index_page(plan, docs, page, html))
+            .collect(),
     }
+}
+
+/// One page's entry in the index, or `None` when the page is not searched.
+pub fn index_page(
+    plan: &Plan,
+    docs: &[Document],
+    page: &PlannedPage,
+    html: &[u8],
+) -> Option<IndexedPage> {
+    if !is_indexed(page) {
+        return None;
+    }
+    let (title, kind) = match &page.kind {
+        PageKind::Report(r) => {
+            let report = &plan.reports[*r];
+            (
+                docs[report.doc].title().to_string(),
+                format!("{}, {}", kind_label(report.kind), report.period),
+            )
+        }
+        _ => (page.title.clone(), "Page".to_string()),
+    };
+    let html = String::from_utf8_lossy(html);
+    Some(IndexedPage {
+        u: page.url.clone(),
+        t: title,
+        k: kind,
+        s: sections(&html),
+    })
 }
 
 /// Add `search/index.json` to a whole rendered site, built from the pages in it. Pages of the
