@@ -11,9 +11,11 @@ pub mod indicators;
 pub mod programme;
 pub mod rollup;
 
+use std::collections::HashMap;
 use std::ops::Range;
 
 use jiff::civil::Date;
+use rayon::prelude::*;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -145,12 +147,21 @@ pub struct Aggregates {
     pub periods: Vec<PeriodSummary>,
     #[serde(skip)]
     pub findings: Vec<Diagnostic>,
+    /// Document index → index into `programmes`, so that a page finds its report's summary
+    /// without a search through every report.
+    #[serde(skip)]
+    programme_by_doc: HashMap<usize, usize>,
 }
 
 impl Aggregates {
     /// The summary for a highlight report, by document index.
     pub fn programme_for(&self, doc: usize) -> Option<&ProgrammeSummary> {
-        self.programmes.iter().find(|p| p.doc == doc)
+        match self.programme_by_doc.get(&doc) {
+            Some(&i) if self.programmes.get(i).is_some_and(|p| p.doc == doc) => {
+                self.programmes.get(i)
+            }
+            _ => self.programmes.iter().find(|p| p.doc == doc),
+        }
     }
 
     pub fn budget_for(&self, doc: usize) -> Option<&BudgetSummary> {
@@ -184,26 +195,45 @@ pub fn agenda(config: &Config) -> std::collections::HashMap<&str, usize> {
 
 /// Compute every summary from the loaded documents.
 pub fn aggregate(config: &Config, docs: &[Document]) -> Aggregates {
+    // Short-lived: each is moved into its vector at once, so boxing would only add allocations.
+    #[allow(clippy::large_enum_variant)]
+    enum One {
+        Programme(ProgrammeSummary),
+        Budget(BudgetSummary),
+        Indicators(IndicatorSetSummary),
+        Actions(ActionPlanSummary),
+    }
+    // Each report on its own, in parallel; gathered in document order, so the result does not
+    // depend on the number of threads.
+    let each: Vec<(One, Vec<Diagnostic>)> = docs
+        .par_iter()
+        .enumerate()
+        .filter(|(_, d)| !d.has_errors)
+        .filter_map(|(i, doc)| {
+            let mut found = Vec::new();
+            let one = match &doc.data {
+                Data::Highlight(h) => {
+                    One::Programme(programme::summarise(config, i, doc, h, &mut found))
+                }
+                Data::Budget(b) => One::Budget(budget::summarise(config, i, doc, b, &mut found)),
+                Data::Indicators(s) => {
+                    One::Indicators(indicators::summarise(i, doc, s, &mut found))
+                }
+                Data::Actions(a) => One::Actions(actions::summarise(i, doc, a, &mut found)),
+                Data::Page(_) => return None,
+            };
+            Some((one, found))
+        })
+        .collect();
     let mut findings = Vec::new();
     let mut agg = Aggregates::default();
-    for (i, doc) in docs.iter().enumerate().filter(|(_, d)| !d.has_errors) {
-        match &doc.data {
-            Data::Highlight(h) => {
-                agg.programmes
-                    .push(programme::summarise(config, i, doc, h, &mut findings))
-            }
-            Data::Budget(b) => {
-                agg.budgets
-                    .push(budget::summarise(config, i, doc, b, &mut findings))
-            }
-            Data::Indicators(s) => {
-                agg.indicators
-                    .push(indicators::summarise(i, doc, s, &mut findings))
-            }
-            Data::Actions(a) => agg
-                .actions
-                .push(actions::summarise(i, doc, a, &mut findings)),
-            Data::Page(_) => {}
+    for (one, found) in each {
+        findings.extend(found);
+        match one {
+            One::Programme(p) => agg.programmes.push(p),
+            One::Budget(b) => agg.budgets.push(b),
+            One::Indicators(s) => agg.indicators.push(s),
+            One::Actions(a) => agg.actions.push(a),
         }
     }
     let agenda = agenda(config);
@@ -220,6 +250,9 @@ pub fn aggregate(config: &Config, docs: &[Document]) -> Aggregates {
             .then_with(|| a.programme.cmp(&b.programme))
     });
     programme::compare(&mut agg.programmes, docs, &mut findings);
+    agg.programme_by_doc = (agg.programmes.iter().enumerate())
+        .map(|(i, p)| (p.doc, i))
+        .collect();
     agg.periods = periods(config, docs, &agg);
     crate::diagnostic::sort(&mut findings);
     agg.findings = findings;

@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use jiff::civil::Date;
+use rayon::prelude::*;
 use rust_decimal::Decimal;
 use serde::Serialize;
 use tera::Value;
@@ -58,7 +59,10 @@ struct Cx<'a> {
     report_of_doc: BTreeMap<usize, usize>,
     /// Programme id → planned programme index.
     programme_index: BTreeMap<&'a str, usize>,
-    files: Vec<(String, Vec<u8>)>,
+    /// (Programme id, period) → that report's summary.
+    programme_summaries: std::collections::HashMap<(&'a str, Period), &'a ProgrammeSummary>,
+    /// Download files, from many threads: sorted when all are in.
+    files: std::sync::Mutex<Vec<(String, Vec<u8>)>>,
 }
 
 impl<'a> Cx<'a> {
@@ -69,7 +73,7 @@ impl<'a> Cx<'a> {
 
     /// Write both files of a table beside the page at `url`. An empty table has nothing to
     /// download: no files, no links.
-    fn download(&mut self, t: &Table, url: &str) -> Vec<Download> {
+    fn download(&self, t: &Table, url: &str) -> Vec<Download> {
         if t.rows.is_empty() {
             return Vec::new();
         }
@@ -80,8 +84,9 @@ impl<'a> Cx<'a> {
             page: url.to_string(),
         };
         let files = download::both(t, &from, &path);
+        let mut all = self.files.lock().unwrap_or_else(|e| e.into_inner());
         for f in &files {
-            self.files.push((f.path.clone(), f.bytes.clone()));
+            all.push((f.path.clone(), f.bytes.clone()));
         }
         files.into()
     }
@@ -114,10 +119,7 @@ impl<'a> Cx<'a> {
     }
 
     fn programme_summary(&self, programme: &str, period: Period) -> Option<&'a ProgrammeSummary> {
-        self.agg
-            .programmes
-            .iter()
-            .find(|p| p.programme == programme && p.period == period)
+        self.programme_summaries.get(&(programme, period)).copied()
     }
 
     fn highlight_url(&self, programme: &str, period: Period) -> Option<&'a str> {
@@ -599,7 +601,7 @@ fn activity_views(h: &Highlight, list: &[ActivityRef]) -> Vec<ActivityView> {
 }
 
 fn highlight_view(
-    cx: &mut Cx<'_>,
+    cx: &Cx<'_>,
     doc: &Document,
     h: &Highlight,
     s: &ProgrammeSummary,
@@ -1326,7 +1328,7 @@ fn budget_tables(b: &Budget, s: &BudgetSummary) -> (Table, Table) {
 }
 
 fn budget_view(
-    cx: &mut Cx<'_>,
+    cx: &Cx<'_>,
     doc: &Document,
     b: &Budget,
     s: &BudgetSummary,
@@ -1442,7 +1444,7 @@ fn share_of(count: usize, total: usize) -> Decimal {
 }
 
 fn indicators_view(
-    cx: &mut Cx<'_>,
+    cx: &Cx<'_>,
     doc: &Document,
     set: &IndicatorSet,
     s: &IndicatorSetSummary,
@@ -1590,7 +1592,7 @@ fn share(count: usize, total: usize) -> Share {
 }
 
 fn actions_view(
-    cx: &mut Cx<'_>,
+    cx: &Cx<'_>,
     doc: &Document,
     plan: &ActionPlan,
     s: &ActionPlanSummary,
@@ -1815,7 +1817,7 @@ struct PeriodView {
     downloads: Downloads,
 }
 
-fn period_view(cx: &mut Cx<'_>, ps: &PeriodSummary, url: &str) -> PeriodView {
+fn period_view(cx: &Cx<'_>, ps: &PeriodSummary, url: &str) -> PeriodView {
     let agg = cx.agg;
     let programmes: Vec<&ProgrammeSummary> =
         ps.programmes.iter().map(|i| &agg.programmes[*i]).collect();
@@ -2055,7 +2057,7 @@ struct ProgrammePageView {
     downloads: Downloads,
 }
 
-fn programme_view(cx: &mut Cx<'_>, id: &str, title: &str, url: &str) -> ProgrammePageView {
+fn programme_view(cx: &Cx<'_>, id: &str, title: &str, url: &str) -> ProgrammePageView {
     let agg = cx.agg;
     let list: Vec<&ProgrammeSummary> = agg
         .programmes
@@ -2206,7 +2208,7 @@ fn owned_or<'a, T: Clone>(found: Option<&'a T>, make: impl FnOnce() -> T) -> Cow
 impl Summaries {
     pub fn build(loaded: &Loaded, plan: &Plan) -> Self {
         let docs = &loaded.content.documents;
-        let mut cx = Cx {
+        let cx = Cx {
             loaded,
             plan,
             docs,
@@ -2223,46 +2225,52 @@ impl Summaries {
                 .enumerate()
                 .map(|(i, p)| (p.id.as_str(), i))
                 .collect(),
-            files: Vec::new(),
+            programme_summaries: loaded
+                .aggregates
+                .programmes
+                .iter()
+                .rev() // so that the first of two reports for one period wins, as `find` did
+                .map(|p| ((p.programme.as_str(), p.period), p))
+                .collect(),
+            files: std::sync::Mutex::new(Vec::new()),
         };
         let config = &loaded.config;
         let agg = &loaded.aggregates;
-        let mut reports = Vec::with_capacity(plan.reports.len());
-        for r in &plan.reports {
-            let doc = &docs[r.doc];
-            let mut scratch = Vec::new();
-            let v = match &doc.data {
-                Data::Highlight(h) => {
-                    let s = owned_or(agg.programme_for(r.doc), || {
-                        aggregate::programme::summarise(config, r.doc, doc, h, &mut scratch)
-                    });
-                    Value::from_serializable(&highlight_view(&mut cx, doc, h, &s, &r.url))
-                }
-                Data::Budget(b) => {
-                    let s = owned_or(agg.budget_for(r.doc), || {
-                        aggregate::budget::summarise(config, r.doc, doc, b, &mut scratch)
-                    });
-                    Value::from_serializable(&budget_view(&mut cx, doc, b, &s, &r.url, &r.anchor))
-                }
-                Data::Indicators(set) => {
-                    let s = owned_or(agg.indicators_for(r.doc), || {
-                        aggregate::indicators::summarise(r.doc, doc, set, &mut scratch)
-                    });
-                    Value::from_serializable(&indicators_view(&mut cx, doc, set, &s, &r.url))
-                }
-                Data::Actions(a) => {
-                    let s = owned_or(agg.actions_for(r.doc), || {
-                        aggregate::actions::summarise(r.doc, doc, a, &mut scratch)
-                    });
-                    Value::from_serializable(&actions_view(&mut cx, doc, a, &s, &r.url))
-                }
-                Data::Page(_) => {
-                    reports.push(None);
-                    continue;
-                }
-            };
-            reports.push(Some(v));
-        }
+        let reports: Vec<Option<Value>> = plan
+            .reports
+            .par_iter()
+            .map(|r| {
+                let doc = &docs[r.doc];
+                let mut scratch = Vec::new();
+                Some(match &doc.data {
+                    Data::Highlight(h) => {
+                        let s = owned_or(agg.programme_for(r.doc), || {
+                            aggregate::programme::summarise(config, r.doc, doc, h, &mut scratch)
+                        });
+                        Value::from_serializable(&highlight_view(&cx, doc, h, &s, &r.url))
+                    }
+                    Data::Budget(b) => {
+                        let s = owned_or(agg.budget_for(r.doc), || {
+                            aggregate::budget::summarise(config, r.doc, doc, b, &mut scratch)
+                        });
+                        Value::from_serializable(&budget_view(&cx, doc, b, &s, &r.url, &r.anchor))
+                    }
+                    Data::Indicators(set) => {
+                        let s = owned_or(agg.indicators_for(r.doc), || {
+                            aggregate::indicators::summarise(r.doc, doc, set, &mut scratch)
+                        });
+                        Value::from_serializable(&indicators_view(&cx, doc, set, &s, &r.url))
+                    }
+                    Data::Actions(a) => {
+                        let s = owned_or(agg.actions_for(r.doc), || {
+                            aggregate::actions::summarise(r.doc, doc, a, &mut scratch)
+                        });
+                        Value::from_serializable(&actions_view(&cx, doc, a, &s, &r.url))
+                    }
+                    Data::Page(_) => return None,
+                })
+            })
+            .collect();
         let mut periods = Vec::with_capacity(plan.periods.len());
         let mut counts = Vec::with_capacity(plan.periods.len());
         for p in &plan.periods {
@@ -2272,14 +2280,14 @@ impl Summaries {
                 url: format!("{}#exceptions", p.url),
                 count: found.map_or(0, |s| s.exceptions.len()),
             });
-            periods.push(found.map(|s| Value::from_serializable(&period_view(&mut cx, s, &p.url))));
+            periods.push(found.map(|s| Value::from_serializable(&period_view(&cx, s, &p.url))));
         }
         let programmes = plan
             .programmes
             .iter()
             .map(|p| {
                 Some(Value::from_serializable(&programme_view(
-                    &mut cx, &p.id, &p.title, &p.url,
+                    &cx, &p.id, &p.title, &p.url,
                 )))
             })
             .collect();
@@ -2303,8 +2311,9 @@ impl Summaries {
             latest,
             periods: counts,
         });
-        let mut files = std::mem::take(&mut cx.files);
-        files.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut files = cx.files.into_inner().unwrap_or_else(|e| e.into_inner());
+        // By path and then bytes, so that the order the threads finished in cannot matter.
+        files.sort();
         files.dedup_by(|a, b| a.0 == b.0);
         Summaries {
             reports,
