@@ -535,7 +535,10 @@ impl Contexts {
                 in_nav: p.in_nav,
             })
             .collect();
+        let t = crate::site::timing::phase("summaries");
         let summaries = Summaries::build(loaded, plan);
+        drop(t);
+        let _t = crate::site::timing::phase("report values");
         let reports: Vec<Value> = plan
             .reports
             .par_iter()
@@ -623,6 +626,18 @@ impl Contexts {
             ctx.insert_value("summary", summary.clone());
         }
         ctx
+    }
+
+    /// What every page's context starts from: the site, navigation, periods, programmes and
+    /// pages.
+    pub fn base(&self) -> &Context {
+        &self.base
+    }
+
+    /// Start every page's context from `base` instead: a preview of one report renders with
+    /// the whole site's navigation, kept from the last full build.
+    pub fn set_base(&mut self, base: Context) {
+        self.base = base;
     }
 
     /// The download files (CSV and JSON) the pages link to: (output path, bytes), sorted by

@@ -122,17 +122,17 @@ async fn file(State(shared): State<Shared>, method: Method, uri: Uri) -> Respons
     let snap = shared.snapshot();
     let found = resolve(uri.path()).and_then(|key| {
         // `/periods/x` without a slash is the folder's index page.
-        match snap.files.get(&key) {
+        match snap.get(&key) {
             Some(f) => Some((key, f.clone())),
             None => {
                 let index = format!("{key}/index.html");
-                snap.files.get(&index).map(|f| (index, f.clone()))
+                snap.get(&index).map(|f| (index, f.clone()))
             }
         }
     });
     let (status, key, bytes) = match found {
         Some((key, bytes)) => (StatusCode::OK, key, bytes),
-        None => match snap.files.get("404.html") {
+        None => match snap.get("404.html") {
             Some(b) => (StatusCode::NOT_FOUND, "404.html".to_string(), b.clone()),
             None => (
                 StatusCode::NOT_FOUND,

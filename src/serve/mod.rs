@@ -76,11 +76,15 @@ fn next_state(
     previous: &Snapshot,
 ) -> (Snapshot, Option<Message>) {
     let version = previous.version + 1;
-    let files = session
-        .output()
-        .iter()
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
+    // A rebuild's output replaces any preview: previews are not part of the last good site.
+    let files: std::sync::Arc<std::collections::HashMap<String, std::sync::Arc<[u8]>>> =
+        std::sync::Arc::new(
+            session
+                .output()
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+        );
     match outcome {
         Outcome::Built {
             changed,
@@ -94,8 +98,14 @@ fn next_state(
                     event: "css",
                     data: serde_json::json!({ "href": url_of(css_path) }).to_string(),
                 })
-            } else if !changed.is_empty() {
-                let paths: Vec<String> = changed.iter().map(|p| url_of(p)).collect();
+            } else if let paths = changed
+                .iter()
+                // A page already served with these bytes (by a preview) needs no reload.
+                .filter(|p| previous.get(p) != files.get(*p))
+                .map(|p| url_of(p))
+                .collect::<Vec<String>>()
+                && !paths.is_empty()
+            {
                 Some(Message {
                     event: "reload",
                     data: serde_json::json!({ "paths": paths, "all": false }).to_string(),
@@ -111,6 +121,7 @@ fn next_state(
             (
                 Snapshot {
                     files,
+                    patch: Default::default(),
                     overlay: None,
                     version,
                 },
@@ -120,6 +131,7 @@ fn next_state(
         Outcome::Unchanged => (
             Snapshot {
                 files,
+                patch: Default::default(),
                 overlay: previous.overlay.clone(),
                 version,
             },
@@ -131,6 +143,7 @@ fn next_state(
             (
                 Snapshot {
                     files,
+                    patch: Default::default(),
                     overlay: Some(html),
                     version,
                 },
@@ -140,6 +153,52 @@ fn next_state(
                 }),
             )
         }
+    }
+}
+
+/// Serve the edited report's own page at once when the session can preview it
+/// ([`Session::preview`]); the rebuild that follows brings every other page up to date.
+fn preview(
+    session: &Session,
+    changes: &Changes,
+    shared: &Shared,
+    started: Instant,
+    opts: &Options,
+) {
+    let previous = shared.snapshot();
+    // While the site is broken, only a rebuild can say whether this save fixes it.
+    if previous.overlay.is_some() {
+        return;
+    }
+    let Some((path, bytes)) = session.preview(changes) else {
+        return;
+    };
+    if previous.get(&path) == Some(&bytes) {
+        return;
+    }
+    let t = crate::site::timing::phase("preview: publish");
+    let mut patch = previous.patch.clone();
+    patch.insert(path.clone(), bytes);
+    let url = url_of(&path);
+    let data = serde_json::json!({ "paths": [&url], "all": false }).to_string();
+    shared.publish(
+        Snapshot {
+            files: previous.files.clone(),
+            patch,
+            overlay: None,
+            version: previous.version + 1,
+        },
+        Some(Message {
+            event: "reload",
+            data,
+        }),
+    );
+    drop(t);
+    if !opts.quiet {
+        eprintln!(
+            "previewed {url} in {:.1} ms; rebuilding the rest",
+            started.elapsed().as_secs_f64() * 1000.0
+        );
     }
 }
 
@@ -273,6 +332,7 @@ pub fn run(root: &Path, opts: &Options) -> Result<(), Error> {
                     }
                 };
                 let started = Instant::now();
+                preview(&session, &changes, &updates, started, &watch_opts);
                 let outcome = session.update(&changes);
                 report(&outcome, started, &watch_opts);
                 watch.set_theme(&session.theme());

@@ -9,8 +9,11 @@ use tokio::sync::broadcast;
 /// One complete site as served. Swapped whole, so a request never sees half a rebuild.
 #[derive(Debug, Default)]
 pub struct Snapshot {
-    /// Output path (`periods/2009-10-q2/index.html`) to bytes.
-    pub files: HashMap<String, Arc<[u8]>>,
+    /// Output path (`periods/2009-10-q2/index.html`) to bytes: a whole build.
+    pub files: Arc<HashMap<String, Arc<[u8]>>>,
+    /// Pages that replace `files`' since that build: previews, so that showing one does not
+    /// copy the whole site.
+    pub patch: HashMap<String, Arc<[u8]>>,
     /// The error overlay's HTML, present while the content is broken.
     pub overlay: Option<String>,
     /// Increases with every change, for tests and logs.
@@ -23,6 +26,13 @@ pub struct Message {
     /// `reload`, `css`, `error` or `ok`.
     pub event: &'static str,
     pub data: String,
+}
+
+impl Snapshot {
+    /// The bytes served for an output path.
+    pub fn get(&self, path: &str) -> Option<&Arc<[u8]>> {
+        self.patch.get(path).or_else(|| self.files.get(path))
+    }
 }
 
 #[derive(Clone)]

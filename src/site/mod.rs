@@ -105,18 +105,22 @@ pub fn build(loaded: &Loaded, out: &Path) -> Result<BuildReport, Error> {
     let plan = pages::plan(&loaded.config, &loaded.content.documents);
     let staging = write::Staging::begin(out)?;
     let docs = &loaded.content.documents;
+    let contexts = renderer.contexts(loaded, &plan);
     let (pages, indexed) = renderer.render_each(
         loaded,
         &plan,
+        &contexts,
         |_| true,
         &|path, bytes| staging.put(path, bytes),
         |page, html| search::index_page(&plan, docs, page, html),
     )?;
+    let t = timing::phase("search index");
     let index = search::Index {
         v: search::INDEX_VERSION,
         pages: indexed,
     };
     staging.put(search::INDEX_PATH, &search::to_json(&index))?;
+    drop(t);
     let t = timing::phase("commit");
     let written = staging.commit()?;
     drop(t);

@@ -56,10 +56,41 @@ impl Renderer {
         plan: &Plan,
         select: impl Fn(&PlannedPage) -> bool + Sync,
     ) -> Result<Rendered, Error> {
+        let contexts = self.contexts(loaded, plan);
+        self.render_with(loaded, plan, &contexts, select)
+    }
+
+    /// Every page's context, for [`Renderer::render_with`] and [`Renderer::render_page`].
+    pub fn contexts(&self, loaded: &Loaded, plan: &Plan) -> Contexts {
+        let _t = timing::phase("contexts");
+        Contexts::new(loaded, plan, &self.stylesheet.path)
+    }
+
+    /// One page, from contexts already built.
+    pub fn render_page(
+        &self,
+        contexts: &Contexts,
+        loaded: &Loaded,
+        plan: &Plan,
+        page: &PlannedPage,
+    ) -> Result<Vec<u8>, Error> {
+        self.templates
+            .render(page.template, &contexts.page(loaded, plan, page))
+    }
+
+    /// As [`Renderer::render`], from contexts already built.
+    pub fn render_with(
+        &self,
+        loaded: &Loaded,
+        plan: &Plan,
+        contexts: &Contexts,
+        select: impl Fn(&PlannedPage) -> bool + Sync,
+    ) -> Result<Rendered, Error> {
         let files = Mutex::new(Vec::new());
         let (pages, _) = self.render_each(
             loaded,
             plan,
+            contexts,
             select,
             &|path, bytes| {
                 let mut files = files.lock().unwrap_or_else(|e| e.into_inner());
@@ -85,13 +116,11 @@ impl Renderer {
         &self,
         loaded: &Loaded,
         plan: &Plan,
+        contexts: &Contexts,
         select: impl Fn(&PlannedPage) -> bool + Sync,
         sink: &Sink<'_>,
         inspect: impl Fn(&PlannedPage, &[u8]) -> Option<T> + Sync,
     ) -> Result<(usize, Vec<T>), Error> {
-        let t = timing::phase("contexts");
-        let contexts = Contexts::new(loaded, plan, &self.stylesheet.path);
-        drop(t);
         let chosen: Vec<&PlannedPage> = plan.pages.iter().filter(|p| select(p)).collect();
         let statics: Vec<&ThemeFile> = self
             .statics
@@ -130,9 +159,7 @@ impl Renderer {
         let results: Vec<Result<Option<T>, Error>> = chosen
             .par_iter()
             .map(|page| {
-                let html = self
-                    .templates
-                    .render(page.template, &contexts.page(loaded, plan, page))?;
+                let html = self.render_page(contexts, loaded, plan, page)?;
                 let kept = inspect(page, &html);
                 sink(&page.path, &html)?;
                 Ok(kept)

@@ -92,6 +92,9 @@ pub struct Session {
     /// The plan of the last good build, for rebuilding the search index from its output.
     plan: Option<Plan>,
     search_stale: bool,
+    /// The last good build's shared template context (navigation, periods, programmes), so
+    /// that a [`Session::preview`] renders with the whole site's navigation.
+    base: Option<tera::Context>,
 }
 
 /// One file's parse: the document, if it could be read, and its diagnostics.
@@ -116,6 +119,7 @@ impl Session {
             base_url: None,
             plan: None,
             search_stale: false,
+            base: None,
         }
     }
 
@@ -301,6 +305,99 @@ impl Session {
         Ok(())
     }
 
+    /// The edited report's own page, at once, for the commonest edit: one highlight report
+    /// saved again, still free of errors, under the same programme, period and title (so its
+    /// page, and every page's navigation, stay where they are).
+    ///
+    /// It is rendered from the report and the other reports of its programme alone (all its
+    /// page shows: its summary, and the changes and trends against earlier reports), with the
+    /// last good build's navigation. So it costs the same at 10 reports or 10,000, where a
+    /// rebuild must recompute every summary that might include the report. The watch server
+    /// shows it, then runs [`Session::update`], which checks the whole site and re-renders
+    /// the board pack, programme page and summaries; if that fails, the last good site,
+    /// without the preview, is served again under the error overlay.
+    ///
+    /// Returns the page's output path and bytes, or `None` when the change is not of this kind.
+    pub fn preview(&self, changes: &Changes) -> Option<(String, Arc<[u8]>)> {
+        if changes.config
+            || changes.templates
+            || changes.css
+            || changes.statics
+            || changes.content.len() != 1
+        {
+            return None;
+        }
+        let (renderer, base, config) = (
+            self.renderer.as_ref()?,
+            self.base.as_ref()?,
+            self.config.as_ref()?,
+        );
+        let path = changes.content.first()?;
+        let rel = self.rel(path)?;
+        if !path.is_file() || !self.files.contains_key(&rel) {
+            return None;
+        }
+        let Data::Highlight(before) = &self.doc(&rel)?.data else {
+            return None;
+        };
+        let t = timing::phase("preview: parse");
+        let (doc, diags) = content::load_file(path, &self.root, &self.content_dir());
+        drop(t);
+        if diags.iter().any(Diagnostic::is_error) {
+            return None;
+        }
+        let doc = doc?;
+        let Data::Highlight(h) = &doc.data else {
+            return None;
+        };
+        if (&h.programme, h.period, &h.title) != (&before.programme, before.period, &before.title) {
+            return None;
+        }
+        // Its page shows its own summary, and changes and trends against the programme's
+        // report before it and the one a year earlier: those are all the preview needs.
+        let t = timing::phase("preview: aggregate");
+        let (programme, period) = (h.programme.as_str(), h.period);
+        let same = |d: &&Document| {
+            Path::new(&d.rel_path) != rel
+                && matches!(&d.data, Data::Highlight(o) if o.programme == programme)
+        };
+        let previous = (self.docs.iter().filter(same))
+            .filter_map(Document::period)
+            .filter(|p| *p < period)
+            .max();
+        let wanted = [previous, Some(period.year_earlier())];
+        let mut docs: Vec<Document> = (self.docs.iter().filter(same))
+            .filter(|d| wanted.contains(&d.period()))
+            .cloned()
+            .collect();
+        let at = docs
+            .binary_search_by(|d| Path::new(&d.rel_path).cmp(&rel))
+            .unwrap_or_else(|i| i);
+        docs.insert(at, doc);
+        let aggregates = aggregate(config, &docs);
+        let loaded = Loaded {
+            root: self.root.clone(),
+            config: config.clone(),
+            content: Content {
+                files: docs.len(),
+                documents: docs,
+                diagnostics: Vec::new(),
+            },
+            aggregates,
+        };
+        let plan = pages::plan(&loaded.config, &loaded.content.documents);
+        drop(t);
+        let page = plan.pages.iter().find(|p| match p.kind {
+            PageKind::Report(r) => plan.reports[r].doc == at,
+            _ => false,
+        })?;
+        let mut contexts = renderer.contexts(&loaded, &plan);
+        contexts.set_base(base.clone());
+        let _t = timing::phase("preview: render");
+        let bytes = renderer.render_page(&contexts, &loaded, &plan, page).ok()?;
+        Some((page.path.clone(), Arc::from(bytes)))
+    }
+
     /// Apply a set of changes and rebuild what they touch.
     pub fn update(&mut self, changes: &Changes) -> Outcome {
         let mut all = !self.built_once || changes.config || changes.templates;
@@ -410,10 +507,13 @@ impl Session {
         }
         let docs = &loaded.content.documents;
         let select = |page: &pages::PlannedPage| all || dirty.selects(page, &plan, docs);
-        let rendered = match renderer.render(loaded, &plan, select) {
+        let contexts = renderer.contexts(loaded, &plan);
+        let rendered = match renderer.render_with(loaded, &plan, &contexts, select) {
             Ok(r) => r,
             Err(e) => return failed(e),
         };
+        let base = contexts.base().clone();
+        drop(contexts);
         let css_path = renderer.stylesheet.path.clone();
 
         let mut next: BTreeMap<String, Arc<[u8]>> = if all {
@@ -463,6 +563,7 @@ impl Session {
             next.insert(search::INDEX_PATH.to_string(), old.clone());
         }
         self.search_stale = true;
+        self.base = Some(base);
         self.plan = Some(plan);
         self.output = next;
         self.nav = Some(nav);

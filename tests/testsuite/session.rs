@@ -171,3 +171,56 @@ fn the_example_board_edit_by_edit() {
     built(&s.update(&content_change(&report)));
     assert_same(&mut s, root, "report edit");
 }
+
+/// The preview of an edited report's page is exactly the page the full rebuild then makes, for
+/// every highlight report of three sites; and a change it cannot preview gives none.
+#[test]
+fn a_preview_is_the_page_the_rebuild_makes() {
+    for name in ["", "two-periods", "messy"] {
+        let dir = site(name);
+        let root = dir.path();
+        let mut s = Session::new(root);
+        built(&s.update(&Changes::everything()));
+        let reports: Vec<PathBuf> = walkdir::WalkDir::new(root.join("content"))
+            .sort_by_file_name()
+            .into_iter()
+            .flatten()
+            .map(|e| e.path().to_path_buf())
+            .filter(|p| {
+                std::fs::read_to_string(p).is_ok_and(|t| t.contains("kind = \"highlight\""))
+            })
+            .collect();
+        assert!(!reports.is_empty(), "{name}: no highlight reports");
+        for (i, report) in reports.iter().enumerate() {
+            let text = std::fs::read_to_string(report).unwrap();
+            std::fs::write(report, format!("{text}\nA sentence added by edit {i}.\n")).unwrap();
+            let change = content_change(report);
+            let (path, bytes) = s
+                .preview(&change)
+                .unwrap_or_else(|| panic!("{name}: no preview for {}", report.display()));
+            assert!(String::from_utf8_lossy(&bytes).contains(&format!("edit {i}.")));
+            built(&s.update(&change));
+            assert!(
+                s.output()[&path][..] == bytes[..],
+                "{name}: the preview of {} differs from the rebuilt {path}",
+                report.display()
+            );
+        }
+        assert_same(&mut s, root, name);
+
+        // Not previewed: a new title (the navigation shows it), or an error.
+        let report = &reports[0];
+        let text = std::fs::read_to_string(report).unwrap();
+        let retitled = text.replacen("title = \"", "title = \"Renamed ", 1);
+        std::fs::write(report, &retitled).unwrap();
+        assert!(
+            s.preview(&content_change(report)).is_none(),
+            "{name}: retitled"
+        );
+        std::fs::write(report, text.replacen("kind = \"highlight\"", "kind = 3", 1)).unwrap();
+        assert!(
+            s.preview(&content_change(report)).is_none(),
+            "{name}: broken"
+        );
+    }
+}
