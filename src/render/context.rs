@@ -20,7 +20,7 @@ use tera::{Context, Value};
 
 use crate::content::words::DocKind;
 use crate::content::{ActionPlan, Budget, Data, Document, IndicatorSet};
-use crate::render::summary::Summaries;
+use crate::render::summary::{Needed, Summaries};
 use crate::site::Loaded;
 use crate::site::pages::{PageKind, Plan, PlannedPage, PlannedReport, period_title};
 
@@ -445,6 +445,12 @@ pub struct Contexts {
 impl Contexts {
     /// Serialise the shared data and every report, once.
     pub fn new(loaded: &Loaded, plan: &Plan, css_path: &str) -> Self {
+        Self::for_pages(loaded, plan, css_path, &Needed::all(plan))
+    }
+
+    /// As [`Contexts::new`], with only the summaries `needed` picks: a page that shows any
+    /// other must not be rendered with these.
+    pub fn for_pages(loaded: &Loaded, plan: &Plan, css_path: &str, needed: &Needed) -> Self {
         let config = &loaded.config;
         let docs = &loaded.content.documents;
         let site = SiteInfo {
@@ -536,14 +542,21 @@ impl Contexts {
             })
             .collect();
         let t = crate::site::timing::phase("summaries");
-        let summaries = Summaries::build(loaded, plan);
+        let summaries = Summaries::build(loaded, plan, needed);
         drop(t);
         let _t = crate::site::timing::phase("report values");
         let reports: Vec<Value> = plan
             .reports
             .par_iter()
+            .enumerate()
             .zip(&summaries.reports)
-            .map(|(r, s)| report_value(plan, loaded, r, s.as_ref()))
+            .map(|((i, r), s)| {
+                if needed.reports[i] {
+                    report_value(plan, loaded, r, s.as_ref())
+                } else {
+                    Value::none()
+                }
+            })
             .collect();
 
         let mut base = Context::new();

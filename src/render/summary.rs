@@ -30,7 +30,7 @@ use crate::render::chart::{self, Chart};
 use crate::render::context::budget_layout;
 use crate::render::download::{self, Cell, Download, Table};
 use crate::site::Loaded;
-use crate::site::pages::Plan;
+use crate::site::pages::{PageKind, Plan};
 
 /// Every summary value, and the download files they link to.
 #[derive(Default)]
@@ -2205,8 +2205,66 @@ fn owned_or<'a, T: Clone>(found: Option<&'a T>, make: impl FnOnce() -> T) -> Cow
     }
 }
 
+/// Which summaries to lay out, by index into the plan's reports, periods and programmes. A
+/// rebuild in watch mode lays out only those of the pages it re-renders; the others are left
+/// `None`, with no downloads, and their pages and downloads are kept from the last build.
+#[derive(Debug, Clone)]
+pub struct Needed {
+    pub reports: Vec<bool>,
+    pub periods: Vec<bool>,
+    pub programmes: Vec<bool>,
+}
+
+impl Needed {
+    /// Everything: a full build.
+    pub fn all(plan: &Plan) -> Self {
+        Self::every(plan, true)
+    }
+
+    /// Nothing yet; see [`Needed::page`].
+    pub fn none(plan: &Plan) -> Self {
+        Self::every(plan, false)
+    }
+
+    fn every(plan: &Plan, yes: bool) -> Self {
+        Needed {
+            reports: vec![yes; plan.reports.len()],
+            periods: vec![yes; plan.periods.len()],
+            programmes: vec![yes; plan.programmes.len()],
+        }
+    }
+
+    /// Add what one page shows.
+    pub fn page(&mut self, plan: &Plan, kind: &PageKind) {
+        let reports: &[usize] = match kind {
+            PageKind::Report(r) => std::slice::from_ref(r),
+            PageKind::Period(i) => {
+                self.periods[*i] = true;
+                &plan.periods[*i].reports
+            }
+            PageKind::Programme(i) => {
+                self.programmes[*i] = true;
+                &plan.programmes[*i].reports
+            }
+            // The home and exceptions pages show the latest period's summary: the first
+            // planned.
+            PageKind::Home | PageKind::Exceptions => {
+                if let Some(p) = self.periods.first_mut() {
+                    *p = true;
+                }
+                &[]
+            }
+            _ => &[],
+        };
+        for &r in reports {
+            self.reports[r] = true;
+        }
+    }
+}
+
 impl Summaries {
-    pub fn build(loaded: &Loaded, plan: &Plan) -> Self {
+    /// Lay out the summaries `needed` picks; see [`Needed`].
+    pub fn build(loaded: &Loaded, plan: &Plan, needed: &Needed) -> Self {
         let docs = &loaded.content.documents;
         let cx = Cx {
             loaded,
@@ -2239,7 +2297,11 @@ impl Summaries {
         let reports: Vec<Option<Value>> = plan
             .reports
             .par_iter()
-            .map(|r| {
+            .enumerate()
+            .map(|(i, r)| {
+                if !needed.reports[i] {
+                    return None;
+                }
                 let doc = &docs[r.doc];
                 let mut scratch = Vec::new();
                 Some(match &doc.data {
@@ -2271,24 +2333,39 @@ impl Summaries {
                 })
             })
             .collect();
-        let mut periods = Vec::with_capacity(plan.periods.len());
-        let mut counts = Vec::with_capacity(plan.periods.len());
-        for p in &plan.periods {
-            let found = agg.periods.iter().find(|s| s.period == p.period);
-            counts.push(PeriodExceptions {
+        let counts: Vec<PeriodExceptions> = plan
+            .periods
+            .iter()
+            .map(|p| PeriodExceptions {
                 label: p.period.to_string(),
                 url: format!("{}#exceptions", p.url),
-                count: found.map_or(0, |s| s.exceptions.len()),
-            });
-            periods.push(found.map(|s| Value::from_serializable(&period_view(&cx, s, &p.url))));
-        }
+                count: agg
+                    .periods
+                    .iter()
+                    .find(|s| s.period == p.period)
+                    .map_or(0, |s| s.exceptions.len()),
+            })
+            .collect();
+        let periods: Vec<Option<Value>> = plan
+            .periods
+            .par_iter()
+            .enumerate()
+            .map(|(i, p)| {
+                if !needed.periods[i] {
+                    return None;
+                }
+                let found = agg.periods.iter().find(|s| s.period == p.period)?;
+                Some(Value::from_serializable(&period_view(&cx, found, &p.url)))
+            })
+            .collect();
         let programmes = plan
             .programmes
-            .iter()
-            .map(|p| {
-                Some(Value::from_serializable(&programme_view(
-                    &cx, &p.id, &p.title, &p.url,
-                )))
+            .par_iter()
+            .enumerate()
+            .map(|(i, p)| {
+                needed.programmes[i].then(|| {
+                    Value::from_serializable(&programme_view(&cx, &p.id, &p.title, &p.url))
+                })
             })
             .collect();
         // The latest period is the first planned one (newest first).

@@ -9,6 +9,7 @@ use crate::error::Error;
 use crate::render::context::Contexts;
 use crate::render::css::{self, Stylesheet};
 use crate::render::markdown::Markdown;
+use crate::render::summary::Needed;
 use crate::render::templates::Templates;
 use crate::render::theme::{Theme, ThemeFile, layered};
 use crate::site::pages::{Plan, PlannedPage};
@@ -64,6 +65,12 @@ impl Renderer {
     pub fn contexts(&self, loaded: &Loaded, plan: &Plan) -> Contexts {
         let _t = timing::phase("contexts");
         Contexts::new(loaded, plan, &self.stylesheet.path)
+    }
+
+    /// Contexts with only the summaries `needed` picks; see [`Contexts::for_pages`].
+    pub fn contexts_for(&self, loaded: &Loaded, plan: &Plan, needed: &Needed) -> Contexts {
+        let _t = timing::phase("contexts");
+        Contexts::for_pages(loaded, plan, &self.stylesheet.path, needed)
     }
 
     /// One page, from contexts already built.

@@ -13,6 +13,7 @@ use crate::content::period::Period;
 use crate::content::{self, Content, Data, Document, validate};
 use crate::diagnostic::{Diagnostic, Problem};
 use crate::error::Error;
+use crate::render::summary::Needed;
 use crate::site::pages::{self, PageKind, Plan};
 use crate::site::search;
 use crate::site::timing;
@@ -507,7 +508,19 @@ impl Session {
         }
         let docs = &loaded.content.documents;
         let select = |page: &pages::PlannedPage| all || dirty.selects(page, &plan, docs);
-        let contexts = renderer.contexts(loaded, &plan);
+        // Only the reports the re-rendered pages show are laid out; the others keep their
+        // pages and downloads from the last build.
+        let mut needed = if all {
+            Needed::all(&plan)
+        } else {
+            Needed::none(&plan)
+        };
+        if !all {
+            for page in plan.pages.iter().filter(|p| select(p)) {
+                needed.page(&plan, &page.kind);
+            }
+        }
+        let contexts = renderer.contexts_for(loaded, &plan, &needed);
         let rendered = match renderer.render_with(loaded, &plan, &contexts, select) {
             Ok(r) => r,
             Err(e) => return failed(e),
@@ -519,12 +532,27 @@ impl Session {
         let mut next: BTreeMap<String, Arc<[u8]>> = if all {
             BTreeMap::new()
         } else {
-            // Keep pages that were not re-rendered; drop any the plan no longer has.
+            // Keep pages that were not re-rendered, and the downloads beside pages whose
+            // summaries were not laid out again; drop any the plan no longer has.
             let mut wanted: HashSet<&str> = plan.pages.iter().map(|p| p.path.as_str()).collect();
             wanted.insert(search::INDEX_PATH);
+            let kept_dirs: HashSet<&str> = (plan.pages.iter())
+                .filter(|p| match p.kind {
+                    PageKind::Report(r) => !needed.reports[r],
+                    PageKind::Period(i) => !needed.periods[i],
+                    PageKind::Programme(i) => !needed.programmes[i],
+                    _ => false,
+                })
+                .filter_map(|p| p.path.strip_suffix("/index.html"))
+                .collect();
             self.output
                 .iter()
-                .filter(|(k, _)| wanted.contains(k.as_str()))
+                .filter(|(k, _)| {
+                    wanted.contains(k.as_str())
+                        || (!k.ends_with(".html")
+                            && k.rsplit_once('/')
+                                .is_some_and(|(d, _)| kept_dirs.contains(d)))
+                })
                 .map(|(k, v)| (k.clone(), v.clone()))
                 .collect()
         };

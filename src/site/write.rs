@@ -218,19 +218,28 @@ impl Staging {
         }
         // Old files first, so that a folder can take the place of a file or the reverse.
         let mut stale = Vec::new();
-        let mut folders = Vec::new();
         for entry in walkdir::WalkDir::new(&self.out).min_depth(1) {
             let entry = entry.map_err(|e| Error::Write {
                 path: e.path().unwrap_or(&self.out).to_path_buf(),
                 source: e.into(),
             })?;
-            let rel = relative(&self.out, entry.path());
-            if entry.file_type().is_dir() {
-                folders.push(entry.path().to_path_buf());
-            } else if !state.all.contains(&rel) {
+            if !entry.file_type().is_dir()
+                && !state.all.contains(&relative(&self.out, entry.path()))
+            {
                 stale.push(entry.path().to_path_buf());
             }
         }
+        // Only folders that lost a file can have become empty.
+        let mut folders: Vec<PathBuf> = stale
+            .iter()
+            .flat_map(|p| {
+                (p.ancestors().skip(1))
+                    .take_while(|a| a.starts_with(&self.out) && *a != self.out)
+                    .map(Path::to_path_buf)
+            })
+            .collect();
+        folders.sort();
+        folders.dedup();
         for path in &stale {
             fs::remove_file(path).map_err(write_err(path))?;
         }
