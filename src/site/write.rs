@@ -11,7 +11,8 @@
 //!   output, one atomic step.
 //! - **A previous output**: only the files whose bytes changed are staged, and each is moved into
 //!   place with its own rename, so no reader or web server ever sees a half-written file; files
-//!   the new build does not produce are then removed. Unchanged files are not touched at all,
+//!   the new build does not produce are removed just before (so that a folder can take the
+//!   place of a file, or the reverse). Unchanged files are not touched at all,
 //!   which keeps their modification times for `rsync` and spares the file system from creating
 //!   and deleting tens of thousands of files on every build (the slowest part of a large build
 //!   when every file was rewritten: see docs/benchmarks.md).

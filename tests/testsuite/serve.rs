@@ -195,6 +195,53 @@ fn editing_a_report_serves_the_new_content_and_sends_a_reload() {
     );
 }
 
+/// A save of one report shows its page first (the preview), then the board pack and the
+/// other pages that show it; the report's page is reloaded once, not again by the rebuild.
+#[test]
+fn a_saved_report_is_shown_first_and_reloaded_once() {
+    let s = start("two-periods");
+    let rx = events(s.addr);
+    edit(
+        &report_file(&s),
+        "Waiting on a partner.",
+        "Waiting on a partner in Angus.",
+    );
+    let pack = "/periods/2009-10-q2/";
+    eventually("the board pack to show the edit", || {
+        get(s.addr, pack)
+            .body
+            .contains("Waiting on a partner in Angus.")
+    });
+    assert!(
+        get(s.addr, REPORT)
+            .body
+            .contains("Waiting on a partner in Angus.")
+    );
+    // Every reload event up to now, and any that arrive shortly after.
+    let mut reloads = Vec::new();
+    while let Ok((e, d)) = rx.recv_timeout(Duration::from_millis(500)) {
+        if e == "reload" {
+            let v: serde_json::Value = serde_json::from_str(&d).unwrap();
+            let paths: Vec<String> = v["paths"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter_map(|p| p.as_str().map(str::to_string))
+                .collect();
+            reloads.push(paths);
+        }
+    }
+    let report_reloads = reloads
+        .iter()
+        .filter(|p| p.iter().any(|p| p == REPORT))
+        .count();
+    assert_eq!(report_reloads, 1, "{reloads:?}");
+    assert!(
+        reloads.iter().flatten().any(|p| p == pack),
+        "the board pack is reloaded too: {reloads:?}"
+    );
+}
+
 #[test]
 fn a_broken_save_keeps_the_last_good_page_and_shows_the_overlay_until_fixed() {
     let s = start("two-periods");
