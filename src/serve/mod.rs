@@ -93,19 +93,18 @@ fn next_state(
             ..
         } => {
             let was_broken = previous.overlay.is_some();
+            // A page already served with these bytes (by a preview) needs no reload.
+            let paths: Vec<String> = changed
+                .iter()
+                .filter(|p| previous.get(p) != files.get(*p))
+                .map(|p| url_of(p))
+                .collect();
             let msg = if *css_only && !was_broken {
                 Some(Message {
                     event: "css",
                     data: serde_json::json!({ "href": url_of(css_path) }).to_string(),
                 })
-            } else if let paths = changed
-                .iter()
-                // A page already served with these bytes (by a preview) needs no reload.
-                .filter(|p| previous.get(p) != files.get(*p))
-                .map(|p| url_of(p))
-                .collect::<Vec<String>>()
-                && !paths.is_empty()
-            {
+            } else if !paths.is_empty() {
                 Some(Message {
                     event: "reload",
                     data: serde_json::json!({ "paths": paths, "all": false }).to_string(),

@@ -310,13 +310,16 @@ impl Session {
     /// saved again, still free of errors, under the same programme, period and title (so its
     /// page, and every page's navigation, stay where they are).
     ///
-    /// It is rendered from the report and the other reports of its programme alone (all its
-    /// page shows: its summary, and the changes and trends against earlier reports), with the
-    /// last good build's navigation. So it costs the same at 10 reports or 10,000, where a
-    /// rebuild must recompute every summary that might include the report. The watch server
-    /// shows it, then runs [`Session::update`], which checks the whole site and re-renders
-    /// the board pack, programme page and summaries; if that fails, the last good site,
-    /// without the preview, is served again under the error overlay.
+    /// It is rendered from the report and the two earlier reports of its programme that its
+    /// page compares against (the previous one and the one a year earlier), with the last good
+    /// build's navigation and site-wide lists. So it costs the same at 10 reports or 10,000,
+    /// where a rebuild must recompute every summary that might include the report. The watch
+    /// server shows it, then runs [`Session::update`], which checks the whole site and
+    /// re-renders the board pack, programme page and summaries; if that fails, the last good
+    /// site, without the preview, is served again under the error overlay. The default theme's
+    /// report page is byte for byte the rebuilt one (tested); should a theme show on it
+    /// something site-wide that the edit changed (the `programmes` list's stated progress, say),
+    /// the rebuilt page replaces the preview and the browser reloads once more.
     ///
     /// Returns the page's output path and bytes, or `None` when the change is not of this kind.
     pub fn preview(&self, changes: &Changes) -> Option<(String, Arc<[u8]>)> {
