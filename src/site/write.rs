@@ -19,6 +19,7 @@
 
 use std::collections::HashSet;
 use std::fs;
+use std::io::{BufRead, BufReader, Write};
 use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
 
@@ -167,34 +168,80 @@ impl Staging {
 
     /// Stage one file of the new output, unless the previous output already has these bytes.
     pub fn put(&self, rel: &str, bytes: &[u8]) -> Result<(), Error> {
+        self.claim(rel, bytes.len() as u64)?;
+        if self.update && same_bytes(&self.out.join(rel), bytes) {
+            return Ok(());
+        }
+        let path = self.staged_path(rel)?;
+        fs::write(&path, bytes).map_err(write_err(&path))?;
+        self.changed(rel);
+        Ok(())
+    }
+
+    /// As [`Staging::put`], for a file that `write` writes: a large file (the search index)
+    /// need never be held in memory whole. It is written to the staging folder and compared
+    /// with the previous output's there.
+    pub fn put_written(
+        &self,
+        rel: &str,
+        write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+    ) -> Result<(), Error> {
+        self.claim(rel, 0)?;
+        let path = self.staged_path(rel)?;
+        let file = fs::File::create(&path).map_err(write_err(&path))?;
+        let mut out = std::io::BufWriter::new(file);
+        write(&mut out)
+            .and_then(|()| out.flush())
+            .map_err(write_err(&path))?;
+        drop(out);
+        let len = fs::metadata(&path).map_err(write_err(&path))?.len();
+        self.state.lock().unwrap_or_else(|e| e.into_inner()).bytes += len;
+        if self.update && same_files(&self.out.join(rel), &path) {
+            return fs::remove_file(&path).map_err(write_err(&path));
+        }
+        self.changed(rel);
+        Ok(())
+    }
+
+    /// An unnamed file beside the output, gone when closed: room for what a build would
+    /// otherwise hold in memory until the end. It is on the output's disk, not in memory.
+    pub fn scratch(&self) -> Result<fs::File, Error> {
+        let dir = self.tmp.path().parent().unwrap_or(Path::new("."));
+        tempfile::tempfile_in(dir).map_err(write_err(dir))
+    }
+
+    /// Count `rel` as part of the new output, refusing a path outside it or seen before.
+    fn claim(&self, rel: &str, len: u64) -> Result<(), Error> {
         if !is_safe_relative(rel) {
             return Err(Error::UnsafeOutput {
                 path: PathBuf::from(rel),
                 reason: "an output path must stay inside the output folder",
             });
         }
-        {
-            let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
-            if !state.all.insert(rel.to_string()) {
-                return Err(Error::OutputCollision {
-                    path: rel.to_string(),
-                    first: "an earlier output".into(),
-                    second: "another".into(),
-                });
-            }
-            state.bytes += bytes.len() as u64;
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        if !state.all.insert(rel.to_string()) {
+            return Err(Error::OutputCollision {
+                path: rel.to_string(),
+                first: "an earlier output".into(),
+                second: "another".into(),
+            });
         }
-        if self.update && same_bytes(&self.out.join(rel), bytes) {
-            return Ok(());
-        }
+        state.bytes += len;
+        Ok(())
+    }
+
+    /// Where `rel` is staged, with the folders above it made.
+    fn staged_path(&self, rel: &str) -> Result<PathBuf, Error> {
         let path = self.tmp.path().join(rel);
         if let Some(dir) = path.parent() {
             fs::create_dir_all(dir).map_err(write_err(dir))?;
         }
-        fs::write(&path, bytes).map_err(write_err(&path))?;
+        Ok(path)
+    }
+
+    fn changed(&self, rel: &str) {
         let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
         state.changed.push(rel.to_string());
-        Ok(())
     }
 
     /// Put the staged files in place and remove what the new output no longer has.
@@ -269,14 +316,99 @@ fn write_err(path: &Path) -> impl FnOnce(std::io::Error) -> Error + use<> {
     move |source| Error::Write { path, source }
 }
 
+/// Records appended from many threads to a scratch file, each read back later by the
+/// [`Record`] its append returned: what a build makes page by page but writes only at the end
+/// (the search index's entries), kept on disk instead of in memory.
+pub struct Spill {
+    file: Mutex<(std::io::BufWriter<fs::File>, u64)>,
+}
+
+/// Where one record of a [`Spill`] is: offset and length.
+pub type Record = (u64, usize);
+
+impl Spill {
+    pub fn new(file: fs::File) -> Self {
+        Spill {
+            file: Mutex::new((std::io::BufWriter::new(file), 0)),
+        }
+    }
+
+    pub fn push(&self, bytes: &[u8]) -> std::io::Result<Record> {
+        let mut guard = self.file.lock().unwrap_or_else(|e| e.into_inner());
+        let (file, len) = &mut *guard;
+        file.write_all(bytes)?;
+        let at = *len;
+        *len += bytes.len() as u64;
+        Ok((at, bytes.len()))
+    }
+
+    /// Every record is in; read them back.
+    pub fn finish(self) -> std::io::Result<SpillReader> {
+        let (file, _) = self.file.into_inner().unwrap_or_else(|e| e.into_inner());
+        Ok(SpillReader {
+            file: file.into_inner().map_err(|e| e.into_error())?,
+        })
+    }
+}
+
+pub struct SpillReader {
+    file: fs::File,
+}
+
+impl SpillReader {
+    pub fn get(&mut self, (at, len): Record) -> std::io::Result<Vec<u8>> {
+        use std::io::{Read, Seek, SeekFrom};
+        self.file.seek(SeekFrom::Start(at))?;
+        let mut bytes = vec![0; len];
+        self.file.read_exact(&mut bytes)?;
+        Ok(bytes)
+    }
+}
+
 /// Whether `path` is a regular file holding exactly `bytes`. Reading an unchanged file back
 /// costs far less than replacing it.
 fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
     match fs::symlink_metadata(path) {
         Ok(m) if m.is_file() && m.len() == bytes.len() as u64 => {
-            fs::read(path).is_ok_and(|old| old == bytes)
+            fs::File::open(path).is_ok_and(|file| same_reads(BufReader::new(file), bytes))
         }
         _ => false,
+    }
+}
+
+/// Whether `old` is a regular file with the same bytes as the file `new`.
+fn same_files(old: &Path, new: &Path) -> bool {
+    let (Ok(o), Ok(n)) = (fs::symlink_metadata(old), fs::metadata(new)) else {
+        return false;
+    };
+    if !o.is_file() || o.len() != n.len() {
+        return false;
+    }
+    match (fs::File::open(old), fs::File::open(new)) {
+        (Ok(a), Ok(b)) => same_reads(BufReader::new(a), BufReader::new(b)),
+        _ => false,
+    }
+}
+
+/// Whether two readers give the same bytes, compared a buffer at a time so that a large file
+/// is never read whole.
+fn same_reads(mut a: impl BufRead, mut b: impl BufRead) -> bool {
+    loop {
+        let n = match (a.fill_buf(), b.fill_buf()) {
+            (Ok(x), Ok(y)) => {
+                let n = x.len().min(y.len());
+                if x[..n] != y[..n] {
+                    return false;
+                }
+                if n == 0 {
+                    return x.is_empty() && y.is_empty();
+                }
+                n
+            }
+            _ => return false,
+        };
+        a.consume(n);
+        b.consume(n);
     }
 }
 
@@ -324,6 +456,72 @@ fn set_folder_permissions(_: &Path) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A reader that hands out at most three bytes a time, as a slow file might.
+    struct Trickle<'a>(&'a [u8]);
+
+    impl std::io::Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = buf.len().min(3).min(self.0.len());
+            buf[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn two_reads_match_only_when_every_byte_does() {
+        let big: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
+        let trickle = |b| BufReader::with_capacity(7, Trickle(b));
+        assert!(same_reads(trickle(&big), &big[..]));
+        assert!(same_reads(&big[..], trickle(&big)));
+        assert!(same_reads(&b""[..], &b""[..]));
+        assert!(
+            !same_reads(&big[..], &big[..199_999]),
+            "the first is longer"
+        );
+        assert!(
+            !same_reads(trickle(&big[..70_000]), &big[..]),
+            "the first is shorter"
+        );
+        let mut changed = big.clone();
+        changed[150_000] ^= 1;
+        assert!(!same_reads(trickle(&changed), &big[..]));
+    }
+
+    #[test]
+    fn spilled_records_read_back_in_any_order() {
+        let spill = Spill::new(tempfile::tempfile().unwrap());
+        let records: Vec<Record> = ["one", "", "three", "four"]
+            .iter()
+            .map(|r| spill.push(r.as_bytes()).unwrap())
+            .collect();
+        let mut back = spill.finish().unwrap();
+        for (i, text) in [(2, "three"), (0, "one"), (3, "four"), (1, "")] {
+            assert_eq!(back.get(records[i]).unwrap(), text.as_bytes());
+        }
+    }
+
+    #[test]
+    fn a_written_file_is_staged_only_when_it_changed() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        let write = |text: &'static str| {
+            let staging = Staging::begin(&out).unwrap();
+            staging
+                .put_written("search/index.json", |w| w.write_all(text.as_bytes()))
+                .unwrap();
+            staging.commit().unwrap()
+        };
+        assert_eq!(write("one").changed, 1);
+        let again = write("one");
+        assert_eq!((again.changed, again.files, again.bytes), (0, 1, 3));
+        assert_eq!(write("two!").changed, 1);
+        assert_eq!(
+            fs::read_to_string(out.join("search/index.json")).unwrap(),
+            "two!"
+        );
+    }
 
     fn files(list: &[(&str, &str)]) -> Vec<(String, Vec<u8>)> {
         list.iter()
