@@ -451,6 +451,14 @@ impl Contexts {
     /// As [`Contexts::new`], with only the summaries `needed` picks: a page that shows any
     /// other must not be rendered with these.
     pub fn for_pages(loaded: &Loaded, plan: &Plan, css_path: &str, needed: &Needed) -> Self {
+        let mut contexts = Self::shared(loaded, plan, css_path);
+        contexts.lay_out(loaded, plan, needed);
+        contexts
+    }
+
+    /// What every page shares (the site, navigation, periods, programmes and pages), with no
+    /// summary laid out yet: [`Contexts::lay_out`] adds them.
+    pub fn shared(loaded: &Loaded, plan: &Plan, css_path: &str) -> Self {
         let config = &loaded.config;
         let docs = &loaded.content.documents;
         let site = SiteInfo {
@@ -541,24 +549,6 @@ impl Contexts {
                 in_nav: p.in_nav,
             })
             .collect();
-        let t = crate::site::timing::phase("summaries");
-        let summaries = Summaries::build(loaded, plan, needed);
-        drop(t);
-        let _t = crate::site::timing::phase("report values");
-        let reports: Vec<Value> = plan
-            .reports
-            .par_iter()
-            .enumerate()
-            .zip(&summaries.reports)
-            .map(|((i, r), s)| {
-                if needed.reports[i] {
-                    report_value(plan, loaded, r, s.as_ref())
-                } else {
-                    Value::none()
-                }
-            })
-            .collect();
-
         let mut base = Context::new();
         base.insert("site", &site);
         base.insert("nav", &nav);
@@ -574,11 +564,34 @@ impl Contexts {
         );
         Self {
             base,
-            reports,
-            summaries,
+            reports: vec![Value::none(); plan.reports.len()],
+            summaries: Summaries::empty(plan),
             periods,
             programmes,
         }
+    }
+
+    /// Lay out the summaries and report values `needed` picks, in place of those laid out
+    /// before, which are dropped first: a build lays out one batch of pages at a time, so that
+    /// its memory is bounded by the batch, not the site.
+    pub fn lay_out(&mut self, loaded: &Loaded, plan: &Plan, needed: &Needed) {
+        self.summaries = Summaries::empty(plan);
+        self.reports.iter_mut().for_each(|v| *v = Value::none());
+        let t = crate::site::timing::phase("summaries");
+        self.summaries = Summaries::build(loaded, plan, needed);
+        drop(t);
+        let _t = crate::site::timing::phase("report values");
+        let summaries = &self.summaries;
+        plan.reports
+            .par_iter()
+            .enumerate()
+            .zip(&summaries.reports)
+            .zip(self.reports.par_iter_mut())
+            .for_each(|(((i, r), s), slot)| {
+                if needed.reports[i] {
+                    *slot = report_value(plan, loaded, r, s.as_ref());
+                }
+            });
     }
 
     /// The context for one page.

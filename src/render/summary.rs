@@ -2263,6 +2263,16 @@ impl Needed {
 }
 
 impl Summaries {
+    /// No summary laid out: every page that shows one must wait for [`Summaries::build`].
+    pub fn empty(plan: &Plan) -> Self {
+        Summaries {
+            reports: vec![None; plan.reports.len()],
+            periods: vec![None; plan.periods.len()],
+            programmes: vec![None; plan.programmes.len()],
+            ..Summaries::default()
+        }
+    }
+
     /// Lay out the summaries `needed` picks; see [`Needed`].
     pub fn build(loaded: &Loaded, plan: &Plan, needed: &Needed) -> Self {
         let docs = &loaded.content.documents;

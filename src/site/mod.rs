@@ -17,6 +17,7 @@ use crate::content::{self, Content};
 use crate::diagnostic::Diagnostic;
 use crate::error::Error;
 use crate::source::SourceFile;
+use pages::Plan;
 
 /// A site's configuration and content, loaded, checked and aggregated.
 #[derive(Debug)]
@@ -91,9 +92,30 @@ pub struct Rendered {
 pub fn render(loaded: &Loaded) -> Result<Rendered, Error> {
     let renderer = Renderer::new(loaded)?;
     let plan = pages::plan(&loaded.config, &loaded.content.documents);
-    let mut rendered = renderer.render(loaded, &plan, |_| true)?;
+    let files = std::sync::Mutex::new(Vec::new());
+    let (pages, _) = renderer.render_in_batches(
+        loaded,
+        &plan,
+        batch_reports(&plan),
+        &|path, bytes| {
+            let mut files = files.lock().unwrap_or_else(|e| e.into_inner());
+            files.push((path.to_string(), bytes.to_vec()));
+            Ok(())
+        },
+        |_, _| None::<()>,
+    )?;
+    let mut files = files.into_inner().unwrap_or_else(|e| e.into_inner());
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut rendered = Rendered { files, pages };
     search::add_index(&plan, &loaded.content.documents, &mut rendered)?;
     Ok(rendered)
+}
+
+/// How many reports' summaries a build lays out at once: enough that each batch keeps both
+/// threads busy and its fixed costs are small, few enough that memory is bounded by a
+/// sixteenth of the site rather than all of it.
+fn batch_reports(plan: &Plan) -> usize {
+    (plan.reports.len() / 16).max(512)
 }
 
 /// Build the site into `out`. Pages are rendered in parallel and each is staged as soon as it
@@ -105,21 +127,32 @@ pub fn build(loaded: &Loaded, out: &Path) -> Result<BuildReport, Error> {
     let plan = pages::plan(&loaded.config, &loaded.content.documents);
     let staging = write::Staging::begin(out)?;
     let docs = &loaded.content.documents;
-    let contexts = renderer.contexts(loaded, &plan);
-    let (pages, indexed) = renderer.render_each(
+    // Each page's index entry goes to a scratch file as the page renders: the index is the
+    // largest file of a big site and is written last, in plan order.
+    let spill = write::Spill::new(staging.scratch()?);
+    let (pages, indexed) = renderer.render_in_batches(
         loaded,
         &plan,
-        &contexts,
-        |_| true,
+        batch_reports(&plan),
         &|path, bytes| staging.put(path, bytes),
-        |page, html| search::index_page(&plan, docs, page, html),
+        |page, html| {
+            let entry = search::index_page(&plan, docs, page, html)?;
+            Some(spill.push(&search::entry_json(&entry)))
+        },
     )?;
     let t = timing::phase("search index");
-    let index = search::Index {
-        v: search::INDEX_VERSION,
-        pages: indexed,
+    let scratch_err = |source| Error::Write {
+        path: out.join(search::INDEX_PATH),
+        source,
     };
-    staging.put(search::INDEX_PATH, &search::to_json(&index))?;
+    let records: Vec<write::Record> = indexed
+        .into_iter()
+        .collect::<Result<_, _>>()
+        .map_err(scratch_err)?;
+    let mut spilled = spill.finish().map_err(scratch_err)?;
+    staging.put_written(search::INDEX_PATH, |w| {
+        search::write_index(records.iter().map(|r| spilled.get(*r)), w)
+    })?;
     drop(t);
     let t = timing::phase("commit");
     let written = staging.commit()?;

@@ -1,6 +1,7 @@
 //! The renderer: a site's compiled templates, stylesheet and static files, built once and used
 //! for a whole build, or kept across rebuilds by the watch server.
 
+use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
 
 use rayon::prelude::*;
@@ -12,7 +13,7 @@ use crate::render::markdown::Markdown;
 use crate::render::summary::Needed;
 use crate::render::templates::Templates;
 use crate::render::theme::{Theme, ThemeFile, layered};
-use crate::site::pages::{Plan, PlannedPage};
+use crate::site::pages::{PageKind, Plan, PlannedPage};
 use crate::site::{Loaded, Rendered, search, timing};
 
 /// Where rendered files go: `(path relative to the output folder, bytes)`, from many threads.
@@ -111,6 +112,123 @@ impl Renderer {
         Ok(Rendered { files, pages })
     }
 
+    /// Refuse two outputs with one path, before anything is rendered: the pages, the
+    /// stylesheet, the search index, the static files and `downloads`.
+    fn claim<'a>(
+        &'a self,
+        pages: &[&'a PlannedPage],
+        statics: &[&'a ThemeFile],
+        downloads: impl Iterator<Item = &'a str>,
+    ) -> Result<HashMap<&'a str, String>, Error> {
+        let mut paths: Vec<(&str, String)> = Vec::with_capacity(pages.len() + statics.len() + 2);
+        paths.extend(
+            pages
+                .iter()
+                .map(|p| (p.path.as_str(), format!("the page {}", p.url))),
+        );
+        paths.push((self.stylesheet.path.as_str(), "the stylesheet".into()));
+        paths.push((search::INDEX_PATH, "the search index".into()));
+        for f in statics {
+            paths.push((
+                f.rel.as_str(),
+                format!("the static file {}", f.origin.display()),
+            ));
+        }
+        paths.extend(downloads.map(|path| (path, format!("the download {path}"))));
+        paths.sort_by(|a, b| a.0.cmp(b.0));
+        if let Some(w) = paths.windows(2).find(|w| w[0].0 == w[1].0) {
+            return Err(Error::OutputCollision {
+                path: w[0].0.to_string(),
+                first: w[0].1.clone(),
+                second: w[1].1.clone(),
+            });
+        }
+        Ok(paths.into_iter().collect())
+    }
+
+    /// The static files other than stylesheets, which are bundled into one.
+    fn statics(&self) -> Vec<&ThemeFile> {
+        self.statics
+            .iter()
+            .filter(|f| !f.rel.ends_with(".css"))
+            .collect()
+    }
+
+    /// Render every page, the stylesheet, static files and downloads, as
+    /// [`Renderer::render_each`] does, laying out the summaries a batch of pages shows, rendering
+    /// them and dropping the summaries before the next batch: a period's report pages and its
+    /// board pack, then a few programmes' pages, so that memory is bounded by `batch_reports`
+    /// reports' summaries rather than the whole site's. The output is the same whatever the
+    /// batch size.
+    pub fn render_in_batches<T: Send>(
+        &self,
+        loaded: &Loaded,
+        plan: &Plan,
+        batch_reports: usize,
+        sink: &Sink<'_>,
+        inspect: impl Fn(&PlannedPage, &[u8]) -> Option<T> + Sync,
+    ) -> Result<(usize, Vec<T>), Error> {
+        let statics = self.statics();
+        let all: Vec<&PlannedPage> = plan.pages.iter().collect();
+        let claimed = self.claim(&all, &statics, std::iter::empty())?;
+        drop(all);
+        let mut contexts = {
+            let _t = timing::phase("contexts");
+            Contexts::shared(loaded, plan, &self.stylesheet.path)
+        };
+        // Report summaries reappear on their programme's page: their downloads are written
+        // by the first batch that lays them out.
+        let mut downloaded: HashSet<String> = HashSet::new();
+        let mut kept: Vec<(usize, T)> = Vec::new();
+        for batch in batches(plan, batch_reports) {
+            let mut needed = Needed::none(plan);
+            for &i in &batch {
+                needed.page(plan, &plan.pages[i].kind);
+            }
+            {
+                let _t = timing::phase("contexts");
+                contexts.lay_out(loaded, plan, &needed);
+            }
+            for (path, _) in contexts.files() {
+                if let Some(first) = claimed.get(path.as_str()) {
+                    return Err(Error::OutputCollision {
+                        path: path.clone(),
+                        first: first.clone(),
+                        second: format!("the download {path}"),
+                    });
+                }
+            }
+            let _t = timing::phase("render and write");
+            let results: Vec<Result<Option<(usize, T)>, Error>> = batch
+                .par_iter()
+                .map(|&i| {
+                    let page = &plan.pages[i];
+                    let html = self.render_page(&contexts, loaded, plan, page)?;
+                    let kept = inspect(page, &html).map(|t| (i, t));
+                    sink(&page.path, &html)?;
+                    Ok(kept)
+                })
+                .collect();
+            for result in results {
+                kept.extend(result?);
+            }
+            contexts
+                .files()
+                .par_iter()
+                .filter(|(path, _)| !downloaded.contains(path))
+                .map(|(path, bytes)| sink(path, bytes))
+                .collect::<Result<(), Error>>()?;
+            downloaded.extend(contexts.files().iter().map(|(path, _)| path.clone()));
+        }
+        drop(contexts);
+        sink(&self.stylesheet.path, &self.stylesheet.bytes)?;
+        for f in statics {
+            sink(&f.rel, &f.bytes)?;
+        }
+        kept.sort_by_key(|(i, _)| *i);
+        Ok((plan.pages.len(), kept.into_iter().map(|(_, t)| t).collect()))
+    }
+
     /// Render the pages `select` picks, plus the stylesheet, static files and downloads, in
     /// parallel, handing each output to `sink` (from many threads at once) as soon as it is
     /// ready, so that a large site is never held in memory whole. `inspect` sees each rendered
@@ -129,38 +247,9 @@ impl Renderer {
         inspect: impl Fn(&PlannedPage, &[u8]) -> Option<T> + Sync,
     ) -> Result<(usize, Vec<T>), Error> {
         let chosen: Vec<&PlannedPage> = plan.pages.iter().filter(|p| select(p)).collect();
-        let statics: Vec<&ThemeFile> = self
-            .statics
-            .iter()
-            .filter(|f| !f.rel.ends_with(".css"))
-            .collect();
-
-        let mut paths: Vec<(&str, String)> = Vec::with_capacity(chosen.len() + statics.len() + 2);
-        paths.extend(
-            chosen
-                .iter()
-                .map(|p| (p.path.as_str(), format!("the page {}", p.url))),
-        );
-        paths.push((self.stylesheet.path.as_str(), "the stylesheet".into()));
-        paths.push((search::INDEX_PATH, "the search index".into()));
-        for f in &statics {
-            paths.push((
-                f.rel.as_str(),
-                format!("the static file {}", f.origin.display()),
-            ));
-        }
-        for (path, _) in contexts.files() {
-            paths.push((path.as_str(), format!("the download {path}")));
-        }
-        paths.sort_by(|a, b| a.0.cmp(b.0));
-        if let Some(w) = paths.windows(2).find(|w| w[0].0 == w[1].0) {
-            return Err(Error::OutputCollision {
-                path: w[0].0.to_string(),
-                first: w[0].1.clone(),
-                second: w[1].1.clone(),
-            });
-        }
-        drop(paths);
+        let statics = self.statics();
+        let downloads = contexts.files().iter().map(|(path, _)| path.as_str());
+        self.claim(&chosen, &statics, downloads)?;
 
         let _t = timing::phase("render and write");
         let results: Vec<Result<Option<T>, Error>> = chosen
@@ -187,4 +276,64 @@ impl Renderer {
             .collect::<Result<(), Error>>()?;
         Ok((chosen.len(), kept))
     }
+}
+
+/// The pages of a build in batches, each a list of indices into `plan.pages` in plan order:
+/// whole periods (their reports' pages and board pack, the home and exceptions pages with the
+/// latest) until a batch has `batch_reports` reports, then whole programmes the same way, then
+/// the pages that show no summary.
+fn batches(plan: &Plan, batch_reports: usize) -> Vec<Vec<usize>> {
+    let mut period_of = vec![None; plan.reports.len()];
+    for (i, p) in plan.periods.iter().enumerate() {
+        for &r in &p.reports {
+            period_of[r] = Some(i);
+        }
+    }
+    let mut by_period = vec![Vec::new(); plan.periods.len()];
+    let mut by_programme = vec![Vec::new(); plan.programmes.len()];
+    let mut rest = Vec::new();
+    for (i, page) in plan.pages.iter().enumerate() {
+        let period = match page.kind {
+            PageKind::Report(r) => period_of[r],
+            PageKind::Period(p) => Some(p),
+            PageKind::Home | PageKind::Exceptions if !plan.periods.is_empty() => Some(0),
+            PageKind::Programme(p) => {
+                by_programme[p].push(i);
+                continue;
+            }
+            _ => None,
+        };
+        match period {
+            Some(p) => by_period[p].push(i),
+            None => rest.push(i),
+        }
+    }
+    let mut batches = Vec::new();
+    let mut gather = |groups: Vec<Vec<usize>>, sizes: &mut dyn Iterator<Item = usize>| {
+        let mut batch = Vec::new();
+        let mut reports = 0;
+        for (pages, size) in groups.into_iter().zip(sizes) {
+            batch.extend(pages);
+            reports += size;
+            if reports >= batch_reports {
+                batches.push(std::mem::take(&mut batch));
+                reports = 0;
+            }
+        }
+        if !batch.is_empty() {
+            batches.push(batch);
+        }
+    };
+    gather(by_period, &mut plan.periods.iter().map(|p| p.reports.len()));
+    gather(
+        by_programme,
+        &mut plan.programmes.iter().map(|p| p.reports.len()),
+    );
+    if !rest.is_empty() {
+        batches.push(rest);
+    }
+    for batch in &mut batches {
+        batch.sort_unstable();
+    }
+    batches
 }

@@ -529,6 +529,73 @@ fn builds_are_byte_identical_across_runs_and_thread_counts() {
     assert_eq!(one, tree(&c), "one thread and many differ");
 }
 
+/// A build lays out and renders its pages a batch at a time to bound its memory; the batches
+/// must not show. Every page and download of each site, rendered all at once, must equal the
+/// same site rendered in batches of any size, and what `build` writes to disk (its search index
+/// spilled to a scratch file as pages render) must equal the site rendered in memory.
+#[test]
+fn batches_and_spilling_do_not_change_a_byte() {
+    use boardpack::site::{Renderer, pages, search};
+    for root in [
+        repo_root(),
+        repo_root().join("tests/fixtures/two-periods"),
+        repo_root().join("tests/fixtures/wigan"),
+        repo_root().join("tests/fixtures/messy"),
+    ] {
+        let loaded = boardpack::site::load(&root).unwrap();
+        let renderer = Renderer::new(&loaded).unwrap();
+        let plan = pages::plan(&loaded.config, &loaded.content.documents);
+        let whole: BTreeMap<String, Vec<u8>> = renderer
+            .render(&loaded, &plan, |_| true)
+            .unwrap()
+            .files
+            .into_iter()
+            .collect();
+        if root == repo_root() {
+            // Enough periods and programmes that batches of one and two split both.
+            assert!(plan.periods.len() > 1 && plan.programmes.len() > 2);
+        }
+        for size in [1, 2, 5, usize::MAX] {
+            let files = std::sync::Mutex::new(BTreeMap::new());
+            let (pages, indexed) = renderer
+                .render_in_batches(
+                    &loaded,
+                    &plan,
+                    size,
+                    &|path, bytes| {
+                        let old = files
+                            .lock()
+                            .unwrap()
+                            .insert(path.to_string(), bytes.to_vec());
+                        assert!(old.is_none(), "{path} written twice");
+                        Ok(())
+                    },
+                    |page, _| Some(page.url.clone()),
+                )
+                .unwrap();
+            assert_eq!(pages, plan.pages.len());
+            let urls: Vec<String> = plan.pages.iter().map(|p| p.url.clone()).collect();
+            assert_eq!(indexed, urls, "{root:?}: kept values in plan order");
+            assert!(
+                files.into_inner().unwrap() == whole,
+                "{root:?}: batches of {size} differ from one render"
+            );
+        }
+        let rendered = boardpack::site::render(&loaded).unwrap();
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("out");
+        boardpack::site::build(&loaded, &out).unwrap();
+        let written = tree(&out);
+        let in_memory: BTreeMap<String, Vec<u8>> = rendered.files.into_iter().collect();
+        assert!(in_memory.contains_key(search::INDEX_PATH));
+        assert!(written == in_memory, "{root:?}: build and render differ");
+        // Over its own output, a build changes nothing.
+        let again = boardpack::site::build(&loaded, &out).unwrap();
+        assert_eq!(again.changed, 0, "{root:?}");
+        assert!(tree(&out) == in_memory);
+    }
+}
+
 #[test]
 fn a_broken_template_fails_the_build_and_keeps_the_previous_output() {
     let site = example_copy();
