@@ -111,11 +111,16 @@ pub fn render(loaded: &Loaded) -> Result<Rendered, Error> {
     Ok(rendered)
 }
 
-/// How many reports' summaries a build lays out at once: enough that each batch keeps both
-/// threads busy and its fixed costs are small, few enough that memory is bounded by a
-/// sixteenth of the site rather than all of it.
+/// How many reports' summaries a build lays out at once. A site of up to 2,048 reports is one
+/// batch: its programme pages would otherwise lay out their reports' summaries a second time,
+/// which costs a small site more time than it saves memory. A larger one has batches of a
+/// sixteenth of its reports, at least 512: enough that each batch keeps both threads busy
+/// and its fixed costs are small, few enough that memory is bounded by a fraction of the site.
 fn batch_reports(plan: &Plan) -> usize {
-    (plan.reports.len() / 16).max(512)
+    match plan.reports.len() {
+        n @ 0..=2048 => n,
+        n => (n / 16).max(512),
+    }
 }
 
 /// Build the site into `out`. Pages are rendered in parallel and each is staged as soon as it

@@ -281,11 +281,10 @@ impl Renderer {
 /// The pages of a build in batches, each a list of indices into `plan.pages` in plan order:
 /// whole periods (their reports' pages and board pack, the home and exceptions pages with the
 /// latest) until a batch has `batch_reports` reports, then whole programmes the same way, then
-/// the pages that show no summary. A site of up to twice `batch_reports` reports is one batch:
-/// programme pages show their reports' summaries again, and laying those out a second time
-/// would cost a small site more time than it saves memory.
+/// the pages that show no summary. A site of no more than `batch_reports` reports is one batch:
+/// programme pages show their reports' summaries again, and need not lay them out twice.
 fn batches(plan: &Plan, batch_reports: usize) -> Vec<Vec<usize>> {
-    if plan.reports.len() <= batch_reports.saturating_mul(2) {
+    if plan.reports.len() <= batch_reports {
         return vec![(0..plan.pages.len()).collect()];
     }
     let mut period_of = vec![None; plan.reports.len()];
