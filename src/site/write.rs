@@ -370,7 +370,7 @@ impl SpillReader {
 fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
     match fs::symlink_metadata(path) {
         Ok(m) if m.is_file() && m.len() == bytes.len() as u64 => {
-            fs::File::open(path).is_ok_and(|file| same_reads(BufReader::new(file), bytes))
+            fs::File::open(path).is_ok_and(|file| same_reads(reader(file, m.len()), bytes))
         }
         _ => false,
     }
@@ -385,9 +385,16 @@ fn same_files(old: &Path, new: &Path) -> bool {
         return false;
     }
     match (fs::File::open(old), fs::File::open(new)) {
-        (Ok(a), Ok(b)) => same_reads(BufReader::new(a), BufReader::new(b)),
+        (Ok(a), Ok(b)) => same_reads(reader(a, o.len()), reader(b, n.len())),
         _ => false,
     }
+}
+
+/// A buffered reader for a file of `len` bytes: one read for most pages, and a bounded buffer
+/// for a large file.
+fn reader(file: fs::File, len: u64) -> BufReader<fs::File> {
+    let capacity = usize::try_from(len).unwrap_or(usize::MAX).clamp(1, 256 * 1024);
+    BufReader::with_capacity(capacity, file)
 }
 
 /// Whether two readers give the same bytes, compared a buffer at a time so that a large file
