@@ -1,7 +1,8 @@
 //! A whole site built in memory from arbitrary files: each `\0`-separated part of the input is
 //! one document under `content/`, parsed as the loader parses it, checked across documents,
-//! aggregated and rendered with the built-in theme into pages and the search index. Nothing
-//! touches the disk. Never panics; a build of documents that have no errors always renders.
+//! aggregated and rendered with the built-in theme into pages and the search index, whole and
+//! in batches. Nothing touches the disk. Never panics; a build of documents that have no errors
+//! always renders, and the same in batches of two reports.
 #![no_main]
 
 use std::path::PathBuf;
@@ -93,11 +94,30 @@ fuzz_target!(|bytes: &[u8]| {
     if all.iter().any(|d| d.is_error()) {
         return;
     }
-    // Exactly what `site::render` does, with the theme compiled once.
+    // What `site::render` does, with the theme compiled once, and again in batches of two
+    // reports, as a large site's build lays them out: the two must agree byte for byte.
     let plan = pages::plan(&loaded.config, &loaded.content.documents);
     let mut rendered = setup
         .renderer
         .render(&loaded, &plan, |_| true)
         .expect("a site without errors renders");
+    let files = std::sync::Mutex::new(Vec::new());
+    let (pages, _) = setup
+        .renderer
+        .render_in_batches(
+            &loaded,
+            &plan,
+            2,
+            &|path, bytes| {
+                files.lock().unwrap().push((path.to_string(), bytes.to_vec()));
+                Ok(())
+            },
+            |_, _| None::<()>,
+        )
+        .expect("a site without errors renders in batches");
+    let mut files = files.into_inner().unwrap();
+    files.sort();
+    assert_eq!(pages, rendered.pages);
+    assert!(files == rendered.files, "batches change the output");
     search::add_index(&plan, &loaded.content.documents, &mut rendered).expect("the index builds");
 });
