@@ -87,26 +87,35 @@ pub struct Rendered {
     pub pages: usize,
 }
 
+impl Rendered {
+    /// What `render` hands its sink, kept in memory and sorted by path; `render` returns the
+    /// number of pages.
+    pub fn collect(
+        render: impl FnOnce(&renderer::Sink<'_>) -> Result<usize, Error>,
+    ) -> Result<Self, Error> {
+        let files = std::sync::Mutex::new(Vec::new());
+        let pages = render(&|path, bytes| {
+            let mut files = files.lock().unwrap_or_else(|e| e.into_inner());
+            files.push((path.to_string(), bytes.to_vec()));
+            Ok(())
+        })?;
+        let mut files = files.into_inner().unwrap_or_else(|e| e.into_inner());
+        files.sort_by(|a: &(String, Vec<u8>), b| a.0.cmp(&b.0));
+        Ok(Rendered { files, pages })
+    }
+}
+
 /// Render every page, the stylesheet and the static files into memory, in parallel. The
 /// result is the same bytes whatever the number of threads.
 pub fn render(loaded: &Loaded) -> Result<Rendered, Error> {
     let renderer = Renderer::new(loaded)?;
     let plan = pages::plan(&loaded.config, &loaded.content.documents);
-    let files = std::sync::Mutex::new(Vec::new());
-    let (pages, _) = renderer.render_in_batches(
-        loaded,
-        &plan,
-        batch_reports(&plan),
-        &|path, bytes| {
-            let mut files = files.lock().unwrap_or_else(|e| e.into_inner());
-            files.push((path.to_string(), bytes.to_vec()));
-            Ok(())
-        },
-        |_, _| None::<()>,
-    )?;
-    let mut files = files.into_inner().unwrap_or_else(|e| e.into_inner());
-    files.sort_by(|a, b| a.0.cmp(&b.0));
-    let mut rendered = Rendered { files, pages };
+    let mut rendered = Rendered::collect(|sink| {
+        let batch = batch_reports(&plan);
+        let (pages, _) =
+            renderer.render_in_batches(loaded, &plan, batch, sink, |_, _| None::<()>)?;
+        Ok(pages)
+    })?;
     search::add_index(&plan, &loaded.content.documents, &mut rendered)?;
     Ok(rendered)
 }

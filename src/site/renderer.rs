@@ -2,7 +2,6 @@
 //! for a whole build, or kept across rebuilds by the watch server.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::Mutex;
 
 use rayon::prelude::*;
 
@@ -94,22 +93,11 @@ impl Renderer {
         contexts: &Contexts,
         select: impl Fn(&PlannedPage) -> bool + Sync,
     ) -> Result<Rendered, Error> {
-        let files = Mutex::new(Vec::new());
-        let (pages, _) = self.render_each(
-            loaded,
-            plan,
-            contexts,
-            select,
-            &|path, bytes| {
-                let mut files = files.lock().unwrap_or_else(|e| e.into_inner());
-                files.push((path.to_string(), bytes.to_vec()));
-                Ok(())
-            },
-            |_, _| None::<()>,
-        )?;
-        let mut files = files.into_inner().unwrap_or_else(|e| e.into_inner());
-        files.sort_by(|a: &(String, Vec<u8>), b| a.0.cmp(&b.0));
-        Ok(Rendered { files, pages })
+        Rendered::collect(|sink| {
+            let (pages, _) =
+                self.render_each(loaded, plan, contexts, select, sink, |_, _| None::<()>)?;
+            Ok(pages)
+        })
     }
 
     /// Refuse two outputs with one path, before anything is rendered: the pages, the
@@ -159,7 +147,8 @@ impl Renderer {
     /// them and dropping the summaries before the next batch: a period's report pages and its
     /// board pack, then a few programmes' pages, so that memory is bounded by `batch_reports`
     /// reports' summaries rather than the whole site's. The output is the same whatever the
-    /// batch size.
+    /// batch size. Errors are taken batch by batch, each in page order, so the error reported
+    /// does not depend on scheduling.
     pub fn render_in_batches<T: Send>(
         &self,
         loaded: &Loaded,

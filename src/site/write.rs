@@ -393,7 +393,9 @@ fn same_files(old: &Path, new: &Path) -> bool {
 /// A buffered reader for a file of `len` bytes: one read for most pages, and a bounded buffer
 /// for a large file.
 fn reader(file: fs::File, len: u64) -> BufReader<fs::File> {
-    let capacity = usize::try_from(len).unwrap_or(usize::MAX).clamp(1, 256 * 1024);
+    let capacity = usize::try_from(len)
+        .unwrap_or(usize::MAX)
+        .clamp(1, 256 * 1024);
     BufReader::with_capacity(capacity, file)
 }
 
