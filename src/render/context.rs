@@ -1,14 +1,16 @@
 //! Template contexts: what each page's template receives, built in one place.
 //!
-//! Everything shared is serialised once per build: the site, the navigation, the lists of
-//! periods, programmes and pages, and one value per report (its model, its layout helpers and
-//! its summary). A page's context is then a handful of cheap clones of those values (Tera's
+//! Everything shared is serialised once per build: the site, the navigation, and the lists of
+//! periods, programmes and pages ([`Contexts::shared`]). One value per report (its model, its
+//! layout helpers and its summary) is serialised for each batch of pages that shows it
+//! ([`Contexts::lay_out`]), so that a large site's summaries are never all in memory at once.
+//! A page's context is then a handful of cheap clones of those values (Tera's
 //! arrays and maps are reference-counted) plus the page's own few fields, so no page copies the
 //! model.
 //!
 //! Summaries from [`crate::aggregate`] are laid out for pages by [`crate::render::summary`]: one
 //! per report (`report.summary`, shown on the report's own page and in its board pack) and one
-//! per home, period, programme and exceptions page (`summary`, chosen in [`page_summary`]). The
+//! per home, period, programme and exceptions page (`summary`, chosen in `page_summary`). The
 //! download files those summaries link to are built at the same time; [`Contexts::files`]
 //! hands them to the renderer.
 

@@ -1,7 +1,8 @@
 //! What templates see of the aggregates: each summary from [`crate::aggregate`] laid out for a
 //! page, with its links resolved, its charts drawn and its downloads written.
 //!
-//! Built once per build, in [`Summaries::build`], and handed to templates by
+//! Built in [`Summaries::build`] for the pages about to be rendered (a batch of them in a full
+//! build, the changed ones in a rebuild; see [`Needed`]), and handed to templates by
 //! [`crate::render::context`]: a report's summary as `report.summary` (and `summary` on the
 //! report's own page), and a page summary as `summary` on the home, period, programme and
 //! exceptions pages. `docs/theming.md` lists every field.

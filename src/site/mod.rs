@@ -132,8 +132,8 @@ fn batch_reports(plan: &Plan) -> usize {
     }
 }
 
-/// Build the site into `out`. Pages are rendered in parallel and each is staged as soon as it
-/// is rendered; the output is only changed once everything has rendered (see [`write`]), so a
+/// Build the site into `out`. Pages are rendered in parallel, a batch at a time (see
+/// [`Renderer::render_in_batches`]), and each is staged as soon as it is rendered; the output is only changed once everything has rendered (see [`mod@write`]), so a
 /// failed build leaves the previous output as it was.
 pub fn build(loaded: &Loaded, out: &Path) -> Result<BuildReport, Error> {
     write::check_output(out, &loaded.root)?;

@@ -157,8 +157,8 @@ pub fn to_json(index: &Index) -> Vec<u8> {
     bytes
 }
 
-/// One page's entry as it appears in `search/index.json`: a build keeps entries in this form,
-/// a third the size of [`IndexedPage`], until it writes the index with [`index_parts`].
+/// One page's entry as it appears in `search/index.json`: a build spills entries in this form
+/// to a scratch file as pages render, and writes the index from them with [`write_index`].
 pub fn entry_json(page: &IndexedPage) -> Vec<u8> {
     serde_json::to_vec(page).expect("an index entry serialises")
 }
