@@ -5,6 +5,12 @@
 //! every page has rendered and been staged, the previous output is untouched; if anything fails
 //! before then, the staging folder is removed and the output is as it was.
 //!
+//! A build that is killed (Ctrl-C, `kill -9`, a CI timeout) cannot remove its staging folder.
+//! On Unix each build holds a lock on its own folder for as long as it runs, and the next build
+//! removes any staging folder of the same output whose lock it can take: the process that held
+//! it is gone. Folders changed in the last minute are left for a later build, so that a build
+//! that has just made its folder and not yet locked it never loses it.
+//!
 //! How the staged files then reach the output depends on what is there:
 //!
 //! - **No output yet** (or a file in the way is refused): the staging folder is renamed to be the
@@ -115,6 +121,8 @@ pub fn write_atomic(out: &Path, files: &[(String, Vec<u8>)]) -> Result<Written, 
 pub struct Staging {
     out: PathBuf,
     tmp: tempfile::TempDir,
+    /// Held while the build runs, so that other builds know the staging folder is in use.
+    _lock: Option<fs::File>,
     /// Whether there is a previous output to update in place.
     update: bool,
     /// Every path of the new output, and the ones staged because they changed.
@@ -158,9 +166,12 @@ impl Staging {
             .tempdir_in(&parent)
             .map_err(write_err(&parent))?;
         set_folder_permissions(tmp.path()).map_err(write_err(tmp.path()))?;
+        let lock = lock_folder(tmp.path());
+        remove_abandoned(&parent, &name, tmp.path());
         Ok(Self {
             out: out.to_path_buf(),
             tmp,
+            _lock: lock,
             update,
             state: Mutex::new(StagingState::default()),
         })
@@ -310,6 +321,60 @@ impl Staging {
         Ok(written)
     }
 }
+
+/// Take an exclusive lock on a folder, held until the returned handle is dropped (or the
+/// process ends). `None` where folders cannot be locked: staging then works as before, and
+/// only the clean-up of abandoned folders is lost.
+#[cfg(unix)]
+fn lock_folder(dir: &Path) -> Option<fs::File> {
+    let file = fs::File::open(dir).ok()?;
+    file.try_lock().ok()?;
+    Some(file)
+}
+
+#[cfg(not(unix))]
+fn lock_folder(_dir: &Path) -> Option<fs::File> {
+    None
+}
+
+/// How long a staging folder must have been left unchanged before another build may remove it.
+const ABANDONED_AFTER: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Remove the staging folders of `<parent>/<name>` that killed builds left behind: those no
+/// running build holds a lock on, unchanged for [`ABANDONED_AFTER`]. Best effort: a folder that
+/// cannot be read, locked or removed is left as it is, and the build goes on.
+#[cfg(unix)]
+fn remove_abandoned(parent: &Path, name: &str, own: &Path) {
+    let prefix = format!("{name}.tmp-");
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let ours = entry.file_name().to_str().is_some_and(|n| n.starts_with(&prefix));
+        if !ours || path == own {
+            continue;
+        }
+        // Not following links: only a real folder of this output's is ever removed.
+        let Ok(meta) = fs::symlink_metadata(&path) else {
+            continue;
+        };
+        let settled = meta
+            .modified()
+            .ok()
+            .and_then(|m| m.elapsed().ok())
+            .is_some_and(|age| age >= ABANDONED_AFTER);
+        if !meta.is_dir() || !settled {
+            continue;
+        }
+        if let Some(_held) = lock_folder(&path) {
+            let _ = fs::remove_dir_all(&path);
+        }
+    }
+}
+
+#[cfg(not(unix))]
+fn remove_abandoned(_parent: &Path, _name: &str, _own: &Path) {}
 
 fn write_err(path: &Path) -> impl FnOnce(std::io::Error) -> Error + use<> {
     let path = path.to_path_buf();
@@ -581,6 +646,51 @@ mod tests {
             let mode = fs::metadata(&out).unwrap().permissions().mode() & 0o777;
             assert_eq!(mode, 0o755);
         }
+    }
+
+    /// What a killed build left is removed by the next; what a running build holds, what was
+    /// changed a moment ago, another output's folder and a link are not.
+    #[test]
+    #[cfg(unix)]
+    fn a_killed_builds_staging_folder_is_removed_by_the_next_build() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("site");
+        let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+        let folder = |name: &str, old: bool| {
+            let path = dir.path().join(name);
+            fs::create_dir_all(path.join("deep")).unwrap();
+            fs::write(path.join("deep/index.html"), "half").unwrap();
+            if old {
+                fs::File::open(&path).unwrap().set_modified(hour_ago).unwrap();
+            }
+            path
+        };
+        folder("site.tmp-killed", true);
+        let running = folder("site.tmp-running", true);
+        let held = lock_folder(&running).expect("a folder can be locked");
+        folder("site.tmp-justmade", false);
+        folder("other.tmp-killed", true);
+        let target = folder("elsewhere", true);
+        std::os::unix::fs::symlink(&target, dir.path().join("site.tmp-link")).unwrap();
+
+        write_atomic(&out, &files(&[("index.html", "one")])).unwrap();
+        assert_eq!(
+            siblings(dir.path()),
+            [
+                "elsewhere",
+                "other.tmp-killed",
+                "site",
+                "site.tmp-justmade",
+                "site.tmp-link",
+                "site.tmp-running"
+            ]
+        );
+        assert!(target.join("deep/index.html").exists());
+
+        // Once the running build has gone, its folder goes at the next build too.
+        drop(held);
+        write_atomic(&out, &files(&[("index.html", "two")])).unwrap();
+        assert!(!running.exists());
     }
 
     #[cfg(unix)]
