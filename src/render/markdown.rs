@@ -7,6 +7,9 @@
 //! - headings are moved so that the highest one in the text sits at the level the template asks
 //!   for (a page has one `<h1>`: the template's);
 //! - table header cells get `scope="col"`, and alignment becomes a class rather than a `style`;
+//!   each table sits in a named, focusable region that scrolls sideways on its own, so that a
+//!   wide table never makes the page wider than a phone (WCAG 1.4.10, reflow at 320 px) and
+//!   keyboard users can still scroll it (the theme's own tables do the same);
 //! - footnotes are numbered in order of first reference and gathered at the end of the text, with
 //!   ids that carry a prefix, so that several texts on one page do not share ids.
 
@@ -52,6 +55,7 @@ impl std::fmt::Debug for Markdown {
 
 /// Classes the renderer itself emits, and so the only ones the sanitiser lets through.
 const TABLE_CLASSES: &[&str] = &["bp-table"];
+const WRAP_CLASSES: &[&str] = &["bp-table-wrap"];
 const CELL_CLASSES: &[&str] = &["bp-align-left", "bp-align-center", "bp-align-right"];
 /// Ids the renderer emits start with this; any other id is removed by the sanitiser.
 const ID_PREFIX: &str = "bp-fn";
@@ -69,17 +73,18 @@ impl Markdown {
             .add_tag_attributes("li", ["id"])
             .add_tag_attributes("a", ["id"])
             .add_allowed_classes("table", TABLE_CLASSES)
+            .add_allowed_classes("div", WRAP_CLASSES)
+            .add_tag_attributes("div", ["role", "tabindex", "aria-label"])
             .add_allowed_classes("th", CELL_CLASSES)
             .add_allowed_classes("td", CELL_CLASSES)
             .add_allowed_classes("ol", ["bp-footnotes"])
             .add_allowed_classes("sup", ["bp-footnote-ref"])
             .add_allowed_classes("a", ["bp-footnote-back"])
-            .attribute_filter(|_element, attribute, value| {
-                if attribute == "id" && !value.starts_with(ID_PREFIX) {
-                    None
-                } else {
-                    Some(Cow::Borrowed(value))
-                }
+            .attribute_filter(|element, attribute, value| match (element, attribute) {
+                ("div", "role") if value != "region" => None,
+                ("div", "tabindex") if value != "0" => None,
+                (_, "id") if !value.starts_with(ID_PREFIX) => None,
+                _ => Some(Cow::Borrowed(value)),
             });
         Self {
             trust_html,
@@ -146,6 +151,24 @@ fn level_from(n: u8) -> HeadingLevel {
     HeadingLevel::try_from(usize::from(n.clamp(1, 6))).unwrap_or(HeadingLevel::H6)
 }
 
+/// The opening of a Markdown table: a region named after its columns, and the table.
+fn table_open(columns: &[String]) -> String {
+    let named: Vec<&str> = columns
+        .iter()
+        .map(|c| c.trim())
+        .filter(|c| !c.is_empty())
+        .collect();
+    let label = if named.is_empty() {
+        "Table".to_string()
+    } else {
+        format!("Table: {}", named.join(", "))
+    };
+    format!(
+        "<div class=\"bp-table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"{}\"><table class=\"bp-table\">",
+        super::escape_html(&label)
+    )
+}
+
 /// Markdown to unsanitised HTML, with the rewrites described in the module documentation, and
 /// whether the text was *plain*: free of raw HTML, links and images, so that every tag in the
 /// result is one the renderer writes itself.
@@ -188,6 +211,10 @@ fn to_html(source: &str, options: RenderOptions<'_>) -> (String, bool) {
     let mut alignments: Vec<Alignment> = Vec::new();
     let mut in_head = false;
     let mut cell = 0usize;
+    // Where the open table's region starts, and its header cells' text: the region is named
+    // after the columns, which are known only once the header row has been read.
+    let mut table_start = 0usize;
+    let mut columns: Vec<String> = Vec::new();
 
     for event in events {
         let out = match &mut in_definition {
@@ -211,10 +238,12 @@ fn to_html(source: &str, options: RenderOptions<'_>) -> (String, bool) {
             }
             Event::Start(Tag::Table(aligns)) => {
                 alignments = aligns;
-                out.push(Event::Html(CowStr::Borrowed("<table class=\"bp-table\">")));
+                columns.clear();
+                table_start = out.len();
+                out.push(Event::Html(table_open(&columns).into()));
             }
             Event::End(TagEnd::Table) => {
-                out.push(Event::Html(CowStr::Borrowed("</tbody></table>\n")))
+                out.push(Event::Html(CowStr::Borrowed("</tbody></table></div>\n")))
             }
             Event::Start(Tag::TableHead) => {
                 in_head = true;
@@ -223,7 +252,16 @@ fn to_html(source: &str, options: RenderOptions<'_>) -> (String, bool) {
             }
             Event::End(TagEnd::TableHead) => {
                 in_head = false;
+                if let Some(open) = out.get_mut(table_start) {
+                    *open = Event::Html(table_open(&columns).into());
+                }
                 out.push(Event::Html(CowStr::Borrowed("</tr></thead><tbody>")));
+            }
+            Event::Text(ref text) | Event::Code(ref text) if in_head => {
+                if let Some(column) = columns.get_mut(cell) {
+                    column.push_str(text);
+                }
+                out.push(event);
             }
             Event::Start(Tag::TableRow) => {
                 cell = 0;
@@ -231,6 +269,9 @@ fn to_html(source: &str, options: RenderOptions<'_>) -> (String, bool) {
             }
             Event::End(TagEnd::TableRow) => out.push(Event::Html(CowStr::Borrowed("</tr>"))),
             Event::Start(Tag::TableCell) => {
+                if in_head {
+                    columns.push(String::new());
+                }
                 let class = match alignments.get(cell) {
                     Some(Alignment::Left) => " class=\"bp-align-left\"",
                     Some(Alignment::Center) => " class=\"bp-align-center\"",
@@ -422,6 +463,35 @@ mod tests {
             "{html}"
         );
         assert!(html.contains("<tbody><tr><td>Staff</td>"), "{html}");
+    }
+
+    /// A wide table scrolls in its own region, named after its columns, through the sanitiser
+    /// or not; an author's raw HTML cannot borrow the region's role or tab stop.
+    #[test]
+    fn tables_sit_in_a_named_scrolling_region() {
+        let table = "| *Item* | `Code` | [Link](https://example.org) |\n| --- | --- | --- |\n| a | b | c |\n";
+        let wrap = |html: &str| -> (String, String, String, usize) {
+            let doc = scraper::Html::parse_fragment(html);
+            let sel = scraper::Selector::parse("div.bp-table-wrap").unwrap();
+            let div = doc.select(&sel).next().expect("a region around the table");
+            let attr = |a: &str| div.value().attr(a).unwrap_or_default().to_string();
+            let tables = div
+                .select(&scraper::Selector::parse("table.bp-table").unwrap())
+                .count();
+            (attr("role"), attr("tabindex"), attr("aria-label"), tables)
+        };
+        // With a link, the text goes through the sanitiser; without, it does not.
+        for source in [table, "| Item | Amount |\n| --- | --- |\n| a | b |\n"] {
+            let (role, tabindex, _, tables) = wrap(&clean(source));
+            assert_eq!((role.as_str(), tabindex.as_str(), tables), ("region", "0", 1));
+        }
+        assert_eq!(wrap(&clean(table)).2, "Table: Item, Code, Link");
+        assert_eq!(wrap(&clean("| |\n| --- |\n| a |\n")).2, "Table");
+        let quoted = clean("| \"Say\" <b>x</b> |\n| --- |\n| a |\n");
+        assert!(wrap(&quoted).2.starts_with("Table: \"Say\""), "{quoted}");
+
+        let raw = clean("<div class=\"bp-table-wrap\" role=\"button\" tabindex=\"5\">x</div>");
+        assert!(!raw.contains("role") && !raw.contains("tabindex"), "{raw}");
     }
 
     #[test]

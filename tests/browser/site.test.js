@@ -114,6 +114,32 @@ for (const site of SITES) {
       }
     });
 
+    // WCAG 1.4.10 (reflow): at 320 CSS pixels no page scrolls sideways. Wide tables, the
+    // theme's and those written in Markdown, scroll inside their own focusable region.
+    test("no page is wider than a 320 px window", { timeout: 300_000 }, async (t) => {
+      const context = await newContext(browser, { viewport: { width: 320, height: 700 } });
+      const page = await context.newPage();
+      try {
+        for (const p of pages) {
+          await t.test(`${p.kind}: ${p.url}`, async () => {
+            await page.goto(new URL(p.url.slice(1), server.url).href, { waitUntil: "load" });
+            const wide = await page.evaluate(() => {
+              const over = document.documentElement.scrollWidth - window.innerWidth;
+              const culprits = [...document.querySelectorAll("main *")]
+                .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1)
+                .filter((e) => !e.closest(".bp-table-wrap") && getComputedStyle(e).position !== "absolute")
+                .slice(0, 3)
+                .map((e) => `<${e.tagName.toLowerCase()} class="${e.className}">`);
+              return { over, culprits };
+            });
+            assert.ok(wide.over <= 0, `${p.url} is ${wide.over}px too wide: ${wide.culprits.join(", ")}`);
+          });
+        }
+      } finally {
+        await context.close();
+      }
+    });
+
     test("the keyboard reaches the skip link, the search box and every main navigation link", async () => {
       for (const kind of ["home", "period", "page"]) {
         const target = pages.find((p) => p.kind === kind);
