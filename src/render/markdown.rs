@@ -483,7 +483,10 @@ mod tests {
         // With a link, the text goes through the sanitiser; without, it does not.
         for source in [table, "| Item | Amount |\n| --- | --- |\n| a | b |\n"] {
             let (role, tabindex, _, tables) = wrap(&clean(source));
-            assert_eq!((role.as_str(), tabindex.as_str(), tables), ("region", "0", 1));
+            assert_eq!(
+                (role.as_str(), tabindex.as_str(), tables),
+                ("region", "0", 1)
+            );
         }
         assert_eq!(wrap(&clean(table)).2, "Table: Item, Code, Link");
         assert_eq!(wrap(&clean("| |\n| --- |\n| a |\n")).2, "Table");

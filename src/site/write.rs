@@ -351,7 +351,10 @@ fn remove_abandoned(parent: &Path, name: &str, own: &Path) {
     };
     for entry in entries.flatten() {
         let path = entry.path();
-        let ours = entry.file_name().to_str().is_some_and(|n| n.starts_with(&prefix));
+        let ours = entry
+            .file_name()
+            .to_str()
+            .is_some_and(|n| n.starts_with(&prefix));
         if !ours || path == own {
             continue;
         }
@@ -661,7 +664,10 @@ mod tests {
             fs::create_dir_all(path.join("deep")).unwrap();
             fs::write(path.join("deep/index.html"), "half").unwrap();
             if old {
-                fs::File::open(&path).unwrap().set_modified(hour_ago).unwrap();
+                fs::File::open(&path)
+                    .unwrap()
+                    .set_modified(hour_ago)
+                    .unwrap();
             }
             path
         };
