@@ -1,7 +1,7 @@
 //! The renderer: a site's compiled templates, stylesheet and static files, built once and used
 //! for a whole build, or kept across rebuilds by the watch server.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use rayon::prelude::*;
 
@@ -101,13 +101,14 @@ impl Renderer {
     }
 
     /// Refuse two outputs with one path, before anything is rendered: the pages, the
-    /// stylesheet, the search index, the static files and `downloads`.
+    /// stylesheet, the search index, the static files and `downloads`. The paths come back
+    /// sorted, with what each is, for checking later outputs against them.
     fn claim<'a>(
         &'a self,
         pages: &[&'a PlannedPage],
         statics: &[&'a ThemeFile],
         downloads: impl Iterator<Item = &'a str>,
-    ) -> Result<HashMap<&'a str, String>, Error> {
+    ) -> Result<Vec<(&'a str, String)>, Error> {
         let mut paths: Vec<(&str, String)> = Vec::with_capacity(pages.len() + statics.len() + 2);
         paths.extend(
             pages
@@ -131,7 +132,7 @@ impl Renderer {
                 second: w[1].1.clone(),
             });
         }
-        Ok(paths.into_iter().collect())
+        Ok(paths)
     }
 
     /// The static files other than stylesheets, which are bundled into one.
@@ -179,10 +180,10 @@ impl Renderer {
                 contexts.lay_out(loaded, plan, &needed);
             }
             for (path, _) in contexts.files() {
-                if let Some(first) = claimed.get(path.as_str()) {
+                if let Ok(i) = claimed.binary_search_by(|(p, _)| (*p).cmp(path.as_str())) {
                     return Err(Error::OutputCollision {
                         path: path.clone(),
-                        first: first.clone(),
+                        first: claimed[i].1.clone(),
                         second: format!("the download {path}"),
                     });
                 }

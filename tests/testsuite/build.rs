@@ -628,6 +628,47 @@ fn a_broken_template_fails_the_build_and_keeps_the_previous_output() {
     assert!(left.is_empty(), "left beside the output: {left:?}");
 }
 
+/// A static file where a page or a download goes is refused before anything is written, with
+/// both named; a download is only known once its period's summaries are laid out, batch by
+/// batch, so that check runs late and must still keep the previous output.
+#[test]
+fn a_static_file_in_the_place_of_a_page_or_download_is_refused() {
+    let site = example_copy();
+    let out = site.path().join("public");
+    build(site.path(), &out);
+    let before = tree(&out);
+    for (rel, second) in [
+        (
+            "periods/2009-10-q2/index.html",
+            "the page /periods/2009-10-q2/",
+        ),
+        (
+            "periods/2009-10-q2/exceptions.csv",
+            "the download periods/2009-10-q2/exceptions.csv",
+        ),
+    ] {
+        let file = site.path().join("static").join(rel);
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        std::fs::write(&file, "mine").unwrap();
+        let assert = bin()
+            .arg("--root")
+            .arg(site.path())
+            .args(["-q", "build", "--output"])
+            .arg(&out)
+            .assert()
+            .code(2);
+        let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+        assert!(
+            stderr.contains(&format!("two outputs would be written to `{rel}`")),
+            "{stderr}"
+        );
+        assert!(stderr.contains("the static file"), "{stderr}");
+        assert!(stderr.contains(second), "{stderr}");
+        assert_eq!(tree(&out), before, "the previous output changed");
+        std::fs::remove_file(&file).unwrap();
+    }
+}
+
 #[test]
 fn a_site_template_overrides_the_theme() {
     let site = example_copy();
