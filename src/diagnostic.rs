@@ -116,6 +116,8 @@ pub enum Problem {
     Finding { code: &'static str, message: String },
     #[error("the text nests more than {limit} levels deep")]
     TooDeep { limit: usize },
+    #[error("an image has no alt text, so screen readers read out its file name")]
+    ImageWithoutAlt,
     #[error("{more} more problems in this file are not shown")]
     TooManyProblems {
         /// How many were left out.
@@ -159,6 +161,7 @@ impl Problem {
             Problem::RepeatedPlaceholder { .. } => "repeated-placeholder",
             Problem::Finding { code, .. } => code,
             Problem::TooDeep { .. } => "too-deep",
+            Problem::ImageWithoutAlt => "image-alt",
             Problem::TooManyProblems { .. } => "too-many-problems",
         }
     }
@@ -169,6 +172,7 @@ impl Problem {
             Problem::DueOutsideYear { .. }
             | Problem::IdPattern { .. }
             | Problem::RepeatedPlaceholder { .. }
+            | Problem::ImageWithoutAlt
             | Problem::Finding { .. } => Severity::Warning,
             Problem::TooManyProblems { errors: 0, .. } => Severity::Warning,
             _ => Severity::Error,
@@ -190,6 +194,7 @@ impl Problem {
             Problem::UnclosedFrontMatter => "opened here".into(),
             Problem::InvalidDate { .. } => "not a real date".into(),
             Problem::Toml { .. } => "here".into(),
+            Problem::ImageWithoutAlt => "no alt attribute".into(),
             _ => return None,
         })
     }
@@ -257,6 +262,11 @@ impl Problem {
             Problem::WrongType { expected, .. } => Some(format!("expected {expected}")),
             Problem::TooDeep { .. } => Some(
                 "board papers nest lists, quotes and HTML a few levels deep; flatten this text"
+                    .into(),
+            ),
+            Problem::ImageWithoutAlt => Some(
+                "add alt=\"…\" saying what the image shows, or alt=\"\" if it is only decoration \
+                 (WCAG 1.1.1)"
                     .into(),
             ),
             Problem::TooManyProblems { .. } => Some(format!(

@@ -2,6 +2,7 @@
 //! model, and check what can only be checked across documents.
 
 pub mod actions;
+pub mod alt_text;
 pub mod budget;
 pub mod front_matter;
 pub mod highlight;
@@ -309,6 +310,12 @@ pub fn parse_document(
             limit: nesting::MAX_DEPTH,
         };
         cx.diags.push(Diagnostic::new(problem, &file, at..at + 1));
+    } else {
+        for image in alt_text::images_without_alt(&file.text[split.body.clone()]) {
+            let span = split.body.start + image.start..split.body.start + image.end;
+            cx.diags
+                .push(Diagnostic::new(Problem::ImageWithoutAlt, &file, span));
+        }
     }
     let diags = crate::diagnostic::limit_per_file(cx.diags);
     let has_errors = diags.iter().any(Diagnostic::is_error);

@@ -29,7 +29,7 @@ use scraper::{ElementRef, Html, Selector};
 use serde_json::Value as Json;
 use toml::de::{DeTable, DeValue};
 
-use super::common::{Diag, Run, boardpack, check_json, fixture, repo_root, run};
+use super::common::{Diag, Run, boardpack, check_json, fixture, repo_root, run, warning};
 
 // ---- Sites in temporary folders -------------------------------------------------------------
 
@@ -687,6 +687,33 @@ fn deeply_nested_front_matter_is_an_error_not_a_stack_overflow() {
     let (doc, diags) = parse_document(SourceFile::new("d.md", "d.md", text), "d.md");
     assert!(doc.is_none());
     assert!(diags.iter().any(|d| d.problem.code() == "toml"));
+}
+
+/// An `<img>` without `alt` in a body is a WCAG 1.1.1 failure on the published page: `check`
+/// says where, as a warning (the build still runs; `--deny-warnings` fails it).
+#[test]
+fn a_raw_image_without_alt_text_is_located() {
+    let site = Site::minimal();
+    site.write(
+        "content/pages/images.md",
+        "+++\nkind = \"page\"\ntitle = \"Images\"\n+++\nA chart: ![Spend by quarter](c.png), a rule ![](r.png).\n\n\
+         <div>\n  <img src=\"logo.png\"\n       width=\"20\">\n</div>\n\nInline <img src=\"x.png\" alt=\"\"> and <IMG SRC=y.png>.\n",
+    );
+    let (code, diags) = site.check();
+    assert_eq!(code, 0, "{diags:#?}");
+    let message = "an image has no alt text, so screen readers read out its file name";
+    let help = "add alt=\"…\" saying what the image shows, or alt=\"\" if it is only decoration (WCAG 1.1.1)";
+    let file = "content/pages/images.md";
+    assert_eq!(
+        diags,
+        [
+            warning(file, 8, 3, "image-alt", message).with_help(help),
+            warning(file, 12, 37, "image-alt", message).with_help(help),
+        ]
+    );
+    let (code, _) = check_json(site.root(), &["--deny-warnings"]);
+    assert_eq!(code, 1);
+    site.build();
 }
 
 #[test]
