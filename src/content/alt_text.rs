@@ -7,7 +7,7 @@
 
 use std::ops::Range;
 
-use pulldown_cmark::{Event, Options, Parser};
+use pulldown_cmark::{Event, Parser};
 
 /// Byte ranges in `text` of `<img>` tags, in raw HTML, that have no `alt` attribute.
 pub fn images_without_alt(text: &str) -> Vec<Range<usize>> {
@@ -19,12 +19,10 @@ pub fn images_without_alt(text: &str) -> Vec<Range<usize>> {
     {
         return Vec::new();
     }
-    let options =
-        Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH;
     // An HTML block comes as one event a line, so a tag may span events: scan whole runs of
     // raw HTML in the source instead.
     let mut runs: Vec<Range<usize>> = Vec::new();
-    for (event, range) in Parser::new_ext(text, options).into_offset_iter() {
+    for (event, range) in Parser::new_ext(text, super::MARKDOWN_OPTIONS).into_offset_iter() {
         if !matches!(event, Event::Html(_) | Event::InlineHtml(_)) {
             continue;
         }

@@ -15,6 +15,13 @@ pub mod reader;
 pub mod validate;
 pub mod words;
 
+/// The Markdown extensions bodies and text fields are written with: the renderer parses with
+/// these, and so must every check that reads Markdown (nesting, alt text), or they would see
+/// other structure than the page gets.
+pub const MARKDOWN_OPTIONS: pulldown_cmark::Options = pulldown_cmark::Options::ENABLE_TABLES
+    .union(pulldown_cmark::Options::ENABLE_FOOTNOTES)
+    .union(pulldown_cmark::Options::ENABLE_STRIKETHROUGH);
+
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

@@ -4,7 +4,7 @@
 //! never finish. Board papers nest a few levels; anything past [`MAX_DEPTH`] is refused with a
 //! located diagnostic before rendering starts.
 
-use pulldown_cmark::{Event, Options, Parser};
+use pulldown_cmark::{Event, Parser};
 
 /// The deepest nesting of Markdown blocks and HTML elements a text may have.
 pub const MAX_DEPTH: usize = 100;
@@ -22,11 +22,9 @@ pub fn too_deep(text: &str) -> Option<usize> {
     if text.len() < 2 * MAX_DEPTH {
         return None;
     }
-    let options =
-        Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH;
     let mut blocks = 0usize;
     let mut html = 0usize;
-    for (event, range) in Parser::new_ext(text, options).into_offset_iter() {
+    for (event, range) in Parser::new_ext(text, super::MARKDOWN_OPTIONS).into_offset_iter() {
         match event {
             Event::Start(_) => blocks += 1,
             Event::End(_) => blocks = blocks.saturating_sub(1),
