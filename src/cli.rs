@@ -45,10 +45,20 @@ pub enum ColorWhen {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Check every document and write the site.
+    ///
+    /// boardpack records the files it writes in the output's .boardpack-manifest, and a
+    /// rebuild removes only files listed there whose bytes it wrote; anything else in the
+    /// folder (.git, CNAME, files you added or edited) is left alone. A first build into a
+    /// folder that holds other files is refused unless --force. If the build fails at any
+    /// point, the previous output is left byte for byte.
     Build {
         /// Where to write the site (default: output/ under the root).
         #[arg(long, short, value_name = "DIR")]
         output: Option<PathBuf>,
+        /// Write into a folder that holds files boardpack did not write (or has no manifest):
+        /// replace those at the paths the site needs, and never delete any other.
+        #[arg(long)]
+        force: bool,
         /// Fail on warnings as well as errors.
         #[arg(long)]
         deny_warnings: bool,
@@ -291,6 +301,7 @@ fn run(cli: &Cli, out: &Out) -> Result<ExitCode, Error> {
         }
         Command::Build {
             output,
+            force,
             deny_warnings,
         } => {
             let root = resolve_root(cli)?;
@@ -309,7 +320,28 @@ fn run(cli: &Cli, out: &Out) -> Result<ExitCode, Error> {
                 ));
                 return Ok(exit_for(errors, warnings, *deny_warnings));
             }
-            let report = crate::site::build(&loaded, &out_dir)?;
+            let options = crate::site::write::Options { force: *force };
+            let report = crate::site::build(&loaded, &out_dir, options, |dir| {
+                out.status(&format!(
+                    "waiting for another boardpack build into {} to finish",
+                    display(dir)
+                ))
+            })?;
+            if !report.replaced.is_empty() {
+                out.status(&format!(
+                    "warning: --force replaced {} that boardpack had not written: {}",
+                    plural(report.replaced.len(), "file"),
+                    report.replaced.join(", ")
+                ));
+            }
+            if !report.kept.is_empty() {
+                out.status(&format!(
+                    "warning: left {} that the site no longer has, because each was changed \
+                     since boardpack wrote it: {}",
+                    plural(report.kept.len(), "file"),
+                    report.kept.join(", ")
+                ));
+            }
             out.status(&format!(
                 "built {} into {} in {:.0?} ({} of {} changed, {} removed), {}",
                 plural(report.pages, "page"),

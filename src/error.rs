@@ -58,6 +58,81 @@ pub enum Error {
     },
     #[error("refusing to write the site to {}: {reason}", path.display())]
     UnsafeOutput { path: PathBuf, reason: &'static str },
+    #[error(
+        "refusing to build into {}: it holds files boardpack did not write ({}) and no {}. \
+         Build into a new or empty folder, or pass --force to write beside them: boardpack \
+         never deletes a file it did not write",
+        path.display(), listed(files, *more), crate::site::write::manifest::MANIFEST
+    )]
+    OutputNotEmpty {
+        path: PathBuf,
+        /// The first few, sorted; folders end in `/`.
+        files: Vec<String>,
+        /// How many more there are.
+        more: usize,
+    },
+    #[error(
+        "refusing to replace files in {} that boardpack did not write ({}): move them away, or \
+         pass --force to replace them; {} is unchanged",
+        path.display(), listed(files, *more), path.display()
+    )]
+    OutputConflict {
+        path: PathBuf,
+        files: Vec<String>,
+        more: usize,
+    },
+    #[error(
+        "refusing to write through {}: it is a symbolic link, and boardpack writes nothing \
+         outside the output folder; the previous output is unchanged",
+        path.display()
+    )]
+    OutputLink { path: PathBuf },
+    #[error(
+        "cannot put the new output in place: {} holds files boardpack did not write; the \
+         previous output is unchanged",
+        path.display()
+    )]
+    OutputOccupied { path: PathBuf },
+    #[error("{}:{line}: {message}; it lists the files boardpack wrote, so remove it only \
+             together with the folder's old output, then build with --force", path.display())]
+    Manifest {
+        path: PathBuf,
+        line: usize,
+        message: &'static str,
+    },
+    #[error("cannot update {}: {source}; {}", path.display(), restored(unrestored))]
+    Commit {
+        /// The file or folder whose change failed.
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+        /// What could not be put back while undoing the commit (normally nothing).
+        unrestored: Vec<PathBuf>,
+    },
+}
+
+/// `a, b, c and 4 more`.
+fn listed(files: &[String], more: usize) -> String {
+    let mut text = files.join(", ");
+    if more > 0 {
+        text.push_str(&format!(" and {more} more"));
+    }
+    text
+}
+
+fn restored(unrestored: &[PathBuf]) -> String {
+    match unrestored {
+        [] => "every change was undone, and the previous output is as it was".to_string(),
+        paths => format!(
+            "undoing the change failed for {}, which may need putting back by hand from the \
+             folder's .boardpack-staging-* folder",
+            paths
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
 }
 
 /// `:line:column` for messages, or nothing when the location is unknown.

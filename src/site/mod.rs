@@ -65,7 +65,7 @@ pub fn load(root: &Path) -> Result<Loaded, Error> {
 }
 
 /// What a build wrote.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct BuildReport {
     /// HTML pages rendered from templates.
     pub pages: usize,
@@ -77,6 +77,11 @@ pub struct BuildReport {
     pub changed: usize,
     /// Files of the previous output that are gone.
     pub removed: usize,
+    /// Files of the previous output that are no longer part of the site but were edited
+    /// since boardpack wrote them, so were left in place.
+    pub kept: Vec<String>,
+    /// Files boardpack had not written that `--force` let it replace.
+    pub replaced: Vec<String>,
 }
 
 /// A whole site rendered into memory.
@@ -132,14 +137,20 @@ fn batch_reports(plan: &Plan) -> usize {
     }
 }
 
-/// Build the site into `out`. Pages are rendered in parallel, a batch at a time (see
+/// Build the site into `out` (see [`mod@write`] for what it may replace and remove). If
+/// another build is writing to `out`, `waiting` is called and this one waits for it. Pages are rendered in parallel, a batch at a time (see
 /// [`Renderer::render_in_batches`]), and each is staged as soon as it is rendered; the output is only changed once everything has rendered (see [`mod@write`]), so a
 /// failed build leaves the previous output as it was.
-pub fn build(loaded: &Loaded, out: &Path) -> Result<BuildReport, Error> {
+pub fn build(
+    loaded: &Loaded,
+    out: &Path,
+    options: write::Options,
+    waiting: impl FnOnce(&Path),
+) -> Result<BuildReport, Error> {
     write::check_output(out, &loaded.root)?;
     let renderer = Renderer::new(loaded)?;
     let plan = pages::plan(&loaded.config, &loaded.content.documents);
-    let staging = write::Staging::begin(out)?;
+    let staging = write::Staging::begin(out, options, waiting)?;
     let docs = &loaded.content.documents;
     // Each page's index entry goes to a scratch file as the page renders: the index is the
     // largest file of a big site and is written last, in plan order.
@@ -177,5 +188,7 @@ pub fn build(loaded: &Loaded, out: &Path) -> Result<BuildReport, Error> {
         bytes: written.bytes,
         changed: written.changed,
         removed: written.removed,
+        kept: written.kept,
+        replaced: written.replaced,
     })
 }
