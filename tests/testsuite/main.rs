@@ -6,6 +6,7 @@ mod build;
 mod check;
 mod common;
 mod hardening;
+mod output;
 mod pages;
 mod search;
 mod serve;

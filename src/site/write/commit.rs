@@ -29,6 +29,8 @@ pub(super) struct Plan<'a> {
     pub force: bool,
     /// For tests: fail the step with this number (counting from 1).
     pub fail_at: Option<usize>,
+    /// For tests: end the process at once at the step with this number, as `kill -9` would.
+    pub abort_at: Option<usize>,
 }
 
 /// Put the staged build in place.
@@ -44,6 +46,7 @@ pub(super) fn apply(plan: &Plan<'_>) -> Result<(), Error> {
         done: Vec::new(),
         steps: 0,
         fail_at: plan.fail_at,
+        abort_at: plan.abort_at,
     };
     match run(plan, &mut tx) {
         Ok(()) => Ok(()),
@@ -82,11 +85,8 @@ fn io_at(path: &Path) -> impl FnOnce(io::Error) -> Failed + use<> {
 
 fn run(plan: &Plan<'_>, tx: &mut Transaction<'_>) -> Result<(), Failed> {
     let out = plan.out;
-    let manifest = out.join(MANIFEST);
-    if fs::symlink_metadata(&manifest).is_ok() {
-        tx.set_aside(MANIFEST)?;
-    }
-    tx.mv(plan.interim_manifest, &manifest)?;
+    // Replaced in one rename: at no moment is the folder without a manifest.
+    tx.replace(MANIFEST, plan.interim_manifest)?;
 
     for rel in plan.stale {
         tx.set_aside(rel)?;
@@ -96,7 +96,10 @@ fn run(plan: &Plan<'_>, tx: &mut Transaction<'_>) -> Result<(), Failed> {
     // output, or a new period's folder, instead of one for each of its files.
     let mut moved: Option<String> = None;
     for rel in plan.changed {
-        if moved.as_ref().is_some_and(|dir| rel.starts_with(dir.as_str())) {
+        if moved
+            .as_ref()
+            .is_some_and(|dir| rel.starts_with(dir.as_str()))
+        {
             continue;
         }
         moved = None;
@@ -124,11 +127,18 @@ fn run(plan: &Plan<'_>, tx: &mut Transaction<'_>) -> Result<(), Failed> {
             // Only an old output's folder can stand here, its files removed above; a folder
             // that still holds something is not boardpack's to remove.
             Ok(m) if m.is_dir() => tx.rmdir(&target).map_err(|e| match e {
-                Failed::Io { path, source } if source.kind() == io::ErrorKind::DirectoryNotEmpty => {
+                Failed::Io { path, source }
+                    if source.kind() == io::ErrorKind::DirectoryNotEmpty =>
+                {
                     Failed::Occupied(path)
                 }
                 other => other,
             })?,
+            // One rename over the old file, so that a reader never finds it missing.
+            Ok(m) if m.is_file() => {
+                tx.replace(rel, &plan.staged.join(rel))?;
+                continue;
+            }
             Ok(_) => tx.set_aside(rel)?,
             Err(_) => {}
         }
@@ -159,9 +169,7 @@ fn run(plan: &Plan<'_>, tx: &mut Transaction<'_>) -> Result<(), Failed> {
         }
     }
 
-    // The interim manifest is set aside, not overwritten, so that undoing this step restores it.
-    tx.set_aside(MANIFEST)?;
-    tx.mv(plan.final_manifest, &manifest)
+    tx.replace(MANIFEST, plan.final_manifest)
 }
 
 /// `dir`'s components joined by `/`, as output paths are written.
@@ -174,7 +182,15 @@ fn slashed(dir: &Path) -> String {
 
 /// One journaled change to the output.
 enum Step {
-    Moved { from: PathBuf, to: PathBuf },
+    Moved {
+        from: PathBuf,
+        to: PathBuf,
+    },
+    /// `path` was replaced by a rename; its old bytes are linked at `backup`, if it had any.
+    Replaced {
+        path: PathBuf,
+        backup: Option<PathBuf>,
+    },
     RemovedDir(PathBuf),
 }
 
@@ -184,12 +200,16 @@ struct Transaction<'a> {
     done: Vec<Step>,
     steps: usize,
     fail_at: Option<usize>,
+    abort_at: Option<usize>,
 }
 
 impl Transaction<'_> {
     /// Count a step, failing it if a test asked for that.
     fn tick(&mut self, path: &Path) -> Result<(), Failed> {
         self.steps += 1;
+        if self.abort_at == Some(self.steps) {
+            std::process::abort();
+        }
         if self.fail_at == Some(self.steps) {
             return Err(Failed::Io {
                 path: path.to_path_buf(),
@@ -216,20 +236,48 @@ impl Transaction<'_> {
         Ok(())
     }
 
-    /// Move the output's `rel` into the staging folder's `old/`, where it stays until the
-    /// commit is over (and from where an undo brings it back).
-    fn set_aside(&mut self, rel: &str) -> Result<(), Failed> {
+    /// Replace the output's `rel` with the file `new` in one rename, keeping a link to the old
+    /// file's bytes in `old/` for an undo.
+    fn replace(&mut self, rel: &str, new: &Path) -> Result<(), Failed> {
+        let target = self.out.join(rel);
+        let backup = match fs::symlink_metadata(&target) {
+            Ok(_) => {
+                let backup = self.old_place(rel)?;
+                fs::hard_link(&target, &backup)
+                    .or_else(|_| fs::copy(&target, &backup).map(|_| ()))
+                    .map_err(io_at(&backup))?;
+                Some(backup)
+            }
+            Err(_) => None,
+        };
+        self.tick(&target)?;
+        fs::rename(new, &target).map_err(io_at(&target))?;
+        self.done.push(Step::Replaced {
+            path: target,
+            backup,
+        });
+        Ok(())
+    }
+
+    /// A free place for the output's `rel` in `old/`, with the folders above it made.
+    fn old_place(&self, rel: &str) -> Result<PathBuf, Failed> {
         let to = self.old.join(rel);
         // A folder of the staging area, not of the output: not journaled, it goes with it.
         if let Some(dir) = to.parent() {
             fs::create_dir_all(dir).map_err(io_at(dir))?;
         }
-        // A file set aside twice in one commit (the manifest) keeps its first copy's place free.
-        let to = if fs::symlink_metadata(&to).is_ok() {
+        // A file set aside twice in one commit (the manifest) keeps its first copy's place.
+        Ok(if fs::symlink_metadata(&to).is_ok() {
             to.with_file_name(format!("{}.{}", rel.replace('/', "_"), self.done.len()))
         } else {
             to
-        };
+        })
+    }
+
+    /// Move the output's `rel` into the staging folder's `old/`, where it stays until the
+    /// commit is over (and from where an undo brings it back).
+    fn set_aside(&mut self, rel: &str) -> Result<(), Failed> {
+        let to = self.old_place(rel)?;
         self.mv(&self.out.join(rel), &to)
     }
 
@@ -239,6 +287,11 @@ impl Transaction<'_> {
         for step in self.done.into_iter().rev() {
             let (result, path) = match step {
                 Step::Moved { from, to } => (fs::rename(&to, &from), to),
+                Step::Replaced {
+                    path,
+                    backup: Some(backup),
+                } => (fs::rename(&backup, &path), path),
+                Step::Replaced { path, backup: None } => (fs::remove_file(&path), path),
                 Step::RemovedDir(path) => (fs::create_dir(&path), path),
             };
             if result.is_err() {

@@ -61,7 +61,6 @@ pub(super) fn same_reads(mut a: impl BufRead, mut b: impl BufRead) -> bool {
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -211,7 +211,10 @@ mod tests {
         assert!(!back.wrote("a/b c/index.html", &hash(b"four")));
         assert!(back.owns("index.html") && !back.owns("thesis.txt"));
         assert!(back.owns_under("a") && back.owns_under("a/b c") && !back.owns_under("a/b"));
-        assert_eq!(back.paths().collect::<Vec<_>>(), ["a/b c/index.html", "index.html"]);
+        assert_eq!(
+            back.paths().collect::<Vec<_>>(),
+            ["a/b c/index.html", "index.html"]
+        );
     }
 
     #[test]

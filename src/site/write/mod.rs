@@ -133,7 +133,6 @@ pub fn check_output(out: &Path, root: &Path) -> Result<(), Error> {
     Ok(())
 }
 
-
 /// Write `files` (relative path, bytes; no duplicates) as the new contents of `out`.
 pub fn write_atomic(out: &Path, files: &[(String, Vec<u8>)]) -> Result<Written, Error> {
     let staging = Staging::begin(out, Options::default(), |_| {})?;
@@ -161,8 +160,9 @@ pub struct Staging {
     /// What the previous build wrote.
     previous: Manifest,
     options: Options,
-    /// For tests: the commit step to fail.
+    /// For tests: the commit step to fail, and the one at which to end the process.
     fail_at: Option<usize>,
+    abort_at: Option<usize>,
     state: Mutex<StagingState>,
 }
 
@@ -241,7 +241,8 @@ impl Staging {
             update,
             previous: previous.unwrap_or_default(),
             options,
-            fail_at: injected_failure(),
+            fail_at: injected("BOARDPACK_TEST_FAIL_COMMIT_STEP"),
+            abort_at: injected("BOARDPACK_TEST_ABORT_COMMIT_STEP"),
             state: Mutex::new(StagingState::default()),
         })
     }
@@ -373,7 +374,11 @@ impl Staging {
         // What the previous build wrote and this one does not: removed only if unchanged.
         let mut stale = Vec::new();
         let mut kept = Vec::new();
-        for rel in self.previous.paths().filter(|p| !state.all.contains_key(*p)) {
+        for rel in self
+            .previous
+            .paths()
+            .filter(|p| !state.all.contains_key(*p))
+        {
             let path = self.out.join(rel);
             match manifest::hash_file(&path) {
                 Some(digest) if self.previous.wrote(rel, &digest) => stale.push(rel.to_string()),
@@ -398,6 +403,7 @@ impl Staging {
             changed: &changed,
             force: self.options.force,
             fail_at: self.fail_at,
+            abort_at: self.abort_at,
         })?;
         self.made_out = false;
         Ok(Written {
@@ -451,13 +457,12 @@ fn unsafe_path(rel: &str) -> Error {
     }
 }
 
-/// In debug builds only, `BOARDPACK_TEST_FAIL_COMMIT_STEP=N` fails the commit's N-th step, so
-/// that the integration tests can see a failed commit undone on the real binary.
-fn injected_failure() -> Option<usize> {
+/// In debug builds only, `BOARDPACK_TEST_FAIL_COMMIT_STEP=N` fails the commit's N-th step and
+/// `BOARDPACK_TEST_ABORT_COMMIT_STEP=N` ends the process there, so that the integration tests
+/// can see a failed commit undone, and a killed one repaired, on the real binary.
+fn injected(variable: &str) -> Option<usize> {
     if cfg!(debug_assertions) {
-        std::env::var("BOARDPACK_TEST_FAIL_COMMIT_STEP")
-            .ok()
-            .and_then(|n| n.parse().ok())
+        std::env::var(variable).ok().and_then(|n| n.parse().ok())
     } else {
         None
     }
@@ -637,11 +642,23 @@ mod tests {
         build(&[("index.html", "one"), ("sub/index.html", "two")]);
         // Without --force from now on: the manifest says what is boardpack's.
         write_atomic(&out, &files(&[("index.html", "three")])).unwrap();
-        assert_eq!(fs::read_to_string(out.join("thesis.txt")).unwrap(), "my thesis");
-        assert_eq!(fs::read_to_string(out.join("sub/notes.md")).unwrap(), "notes");
+        assert_eq!(
+            fs::read_to_string(out.join("thesis.txt")).unwrap(),
+            "my thesis"
+        );
+        assert_eq!(
+            fs::read_to_string(out.join("sub/notes.md")).unwrap(),
+            "notes"
+        );
         assert_eq!(fs::read_to_string(out.join(".hidden")).unwrap(), "h");
-        assert!(!out.join("sub/index.html").exists(), "boardpack's own stale file goes");
-        assert_eq!(listing(&out), [".hidden", "index.html", "sub", "thesis.txt"]);
+        assert!(
+            !out.join("sub/index.html").exists(),
+            "boardpack's own stale file goes"
+        );
+        assert_eq!(
+            listing(&out),
+            [".hidden", "index.html", "sub", "thesis.txt"]
+        );
     }
 
     /// GitHub Pages keeps `.git`, `CNAME` and `.nojekyll` in the published folder: a first
@@ -662,7 +679,10 @@ mod tests {
             [".git", ".nojekyll", "CNAME", "index.html", "two"]
         );
         assert!(out.join(".git/objects").is_dir());
-        assert_eq!(fs::read_to_string(out.join("CNAME")).unwrap(), "board.example.org");
+        assert_eq!(
+            fs::read_to_string(out.join("CNAME")).unwrap(),
+            "board.example.org"
+        );
     }
 
     /// A file boardpack wrote that the user has since edited is the user's: a rebuild that no
@@ -676,8 +696,14 @@ mod tests {
         fs::write(out.join("old.html"), "edited by hand").unwrap();
         fs::write(out.join("new.html"), "the user's").unwrap();
         let w = write_atomic(&out, &files(&[("index.html", "2")])).unwrap();
-        assert_eq!((w.removed, w.kept.as_slice()), (0, &["old.html".to_string()][..]));
-        assert_eq!(fs::read_to_string(out.join("old.html")).unwrap(), "edited by hand");
+        assert_eq!(
+            (w.removed, w.kept.as_slice()),
+            (0, &["old.html".to_string()][..])
+        );
+        assert_eq!(
+            fs::read_to_string(out.join("old.html")).unwrap(),
+            "edited by hand"
+        );
 
         let before = fs::read(out.join(MANIFEST)).unwrap();
         let err = write_atomic(&out, &files(&[("index.html", "3"), ("new.html", "n")]));
@@ -689,15 +715,21 @@ mod tests {
         assert_eq!(fs::read(out.join(MANIFEST)).unwrap(), before);
 
         // The same bytes are simply adopted.
-        let w = write_atomic(&out, &files(&[("index.html", "3"), ("new.html", "the user's")]))
-            .unwrap();
+        let w = write_atomic(
+            &out,
+            &files(&[("index.html", "3"), ("new.html", "the user's")]),
+        )
+        .unwrap();
         assert!(w.replaced.is_empty());
         let staging = Staging::begin(&out, Options { force: true }, |_| {}).unwrap();
         staging.put("index.html", b"4").unwrap();
         staging.put("old.html", b"boardpack's again").unwrap();
         let w = staging.commit().unwrap();
         assert_eq!(w.replaced, ["old.html"]);
-        assert_eq!(fs::read_to_string(out.join("old.html")).unwrap(), "boardpack's again");
+        assert_eq!(
+            fs::read_to_string(out.join("old.html")).unwrap(),
+            "boardpack's again"
+        );
     }
 
     /// A commit that fails at any one of its steps leaves every file of the previous output
@@ -746,7 +778,11 @@ mod tests {
         assert_eq!(after["new/deep/index.html"], b"fresh");
         assert_eq!(after["folder-then-file"], b"now a file");
         assert_eq!(after["mine.txt"], b"the user's");
-        assert!(!after.keys().any(|k| k.starts_with("gone") || k.starts_with(STAGING_PREFIX)));
+        assert!(
+            !after
+                .keys()
+                .any(|k| k.starts_with("gone") || k.starts_with(STAGING_PREFIX))
+        );
     }
 
     /// Every file and folder under `dir`, with a file's bytes (a folder's are empty).
@@ -756,7 +792,12 @@ mod tests {
             .into_iter()
             .map(Result::unwrap)
             .map(|e| {
-                let rel = e.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+                let rel = e
+                    .path()
+                    .strip_prefix(dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
                 let bytes = if e.file_type().is_file() {
                     fs::read(e.path()).unwrap()
                 } else {
@@ -791,8 +832,8 @@ mod tests {
     fn a_second_build_waits_for_the_first() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("site");
-        let first = Staging::begin(&out, Options::default(), |_| panic!("nothing to wait for"))
-            .unwrap();
+        let first =
+            Staging::begin(&out, Options::default(), |_| panic!("nothing to wait for")).unwrap();
         first.put("index.html", b"first").unwrap();
         let (tx, rx) = std::sync::mpsc::channel();
         let second = {
@@ -810,7 +851,10 @@ mod tests {
             .expect("the second build says it is waiting");
         first.commit().unwrap();
         second.join().unwrap();
-        assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "second");
+        assert_eq!(
+            fs::read_to_string(out.join("index.html")).unwrap(),
+            "second"
+        );
     }
 
     /// The output may be a link to a folder; a link inside it is never written through.
@@ -830,7 +874,10 @@ mod tests {
         std::os::unix::fs::symlink(&elsewhere, real.join("a")).unwrap();
         let err = write_atomic(&link, &files(&[("index.html", "two"), ("a/x.html", "x")]));
         assert!(matches!(err, Err(Error::OutputLink { .. })), "{err:?}");
-        assert!(siblings(&elsewhere).is_empty(), "nothing written through the link");
+        assert!(
+            siblings(&elsewhere).is_empty(),
+            "nothing written through the link"
+        );
         assert_eq!(fs::read_to_string(real.join("index.html")).unwrap(), "one");
     }
 

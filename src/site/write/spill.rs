@@ -54,7 +54,6 @@ impl SpillReader {
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
