@@ -1,0 +1,168 @@
+//! A set of performance indicators' summary: each indicator against its target, and the
+//! shares by status.
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use super::shared::{FindingView, findings_for};
+use super::{Cx, Downloads};
+use crate::aggregate::{IndicatorSetSummary, Trend, format};
+use crate::content::words::{IndicatorStatus, Unit};
+use crate::content::{Document, IndicatorSet};
+use crate::render::download::{Cell, Table};
+
+#[derive(Serialize)]
+pub(super) struct IndicatorView {
+    pub(super) id: String,
+    /// The status the data supports: a status key.
+    pub(super) status: IndicatorStatus,
+    pub(super) stated_status: Option<IndicatorStatus>,
+    pub(super) contradicts: bool,
+    pub(super) target: Option<Decimal>,
+    pub(super) baseline_year: bool,
+    /// Against the previous year, polarity applied: `better`, `worse`, `same` or `none`.
+    pub(super) direction: &'static str,
+    pub(super) arrow: &'static str,
+    pub(super) direction_text: String,
+}
+
+#[derive(Serialize)]
+pub(super) struct StatusShare {
+    pub(super) key: String,
+    pub(super) label: String,
+    pub(super) count: usize,
+    pub(super) percent: Decimal,
+}
+
+#[derive(Serialize)]
+pub(super) struct IndicatorsView {
+    /// One per `report.data.indicators`, in order.
+    pub(super) indicators: Vec<IndicatorView>,
+    pub(super) total: usize,
+    /// Indicators by computed status, with their share of the total.
+    pub(super) by_status: Vec<StatusShare>,
+    pub(super) contradictions: usize,
+    pub(super) findings: Vec<FindingView>,
+    pub(super) downloads: Downloads,
+}
+
+pub(super) fn value_with_unit(v: Decimal, unit: Unit) -> String {
+    let v = v.normalize();
+    match unit {
+        Unit::Percent => format!("{v}%"),
+        Unit::Days => format!("{v} days"),
+        Unit::Number => v.to_string(),
+    }
+}
+
+pub(super) fn share_of(count: usize, total: usize) -> Decimal {
+    if total == 0 {
+        Decimal::ZERO
+    } else {
+        format::round_half_up(Decimal::from(count) * Decimal::ONE_HUNDRED / Decimal::from(total))
+    }
+}
+
+pub(super) fn indicators_view(
+    cx: &Cx<'_>,
+    doc: &Document,
+    set: &IndicatorSet,
+    s: &IndicatorSetSummary,
+    url: &str,
+) -> IndicatorsView {
+    let mut t = Table::new(
+        "indicators",
+        format!("{}, {}", set.title, set.period),
+        &[
+            ("id", "Indicator ID"),
+            ("code", "Code"),
+            ("title", "Indicator"),
+            ("section", "Section"),
+            ("group", "Group"),
+            ("responsible", "Responsible officer"),
+            ("unit", "Unit"),
+            ("better", "Better when"),
+            ("previous_year", "Previous year"),
+            ("previous", "Previous actual"),
+            ("national_average", "National average"),
+            ("target", "Target this year"),
+            ("actual", "Actual"),
+            ("status", "Status (computed)"),
+            ("stated_status", "Status (as stated)"),
+            ("contradicts", "Stated status contradicts the data"),
+            ("direction", "Direction of travel"),
+        ],
+    );
+    let mut views = Vec::new();
+    for (i, x) in set.indicators.iter().zip(&s.indicators) {
+        let prev = i.previous.as_ref();
+        let (direction, arrow) = match x.direction {
+            Trend::Up => ("better", "↑"),
+            Trend::Down => ("worse", "↓"),
+            Trend::Same => ("same", "→"),
+            Trend::None => ("none", ""),
+        };
+        let prev_text = prev.and_then(|p| {
+            p.value.map(|v| {
+                let year = p.year.map(|y| format!(" in {y}")).unwrap_or_default();
+                format!("{}{year}", value_with_unit(v, i.unit))
+            })
+        });
+        let direction_text = match (x.direction, prev_text) {
+            (Trend::Up, Some(p)) => format!("Better than {p}"),
+            (Trend::Down, Some(p)) => format!("Worse than {p}"),
+            (Trend::Same, Some(p)) => format!("Same as {p}"),
+            _ => "No earlier figure to compare".to_string(),
+        };
+        t.push(vec![
+            Cell::text(i.id.clone()),
+            Cell::opt_text(i.code.clone()),
+            Cell::text(i.title.clone()),
+            Cell::opt_text(i.section.clone()),
+            Cell::opt_text(i.group.clone()),
+            Cell::opt_text(i.responsible.clone()),
+            Cell::text(i.unit.label()),
+            Cell::text(i.polarity.label()),
+            Cell::opt_text(prev.and_then(|p| p.year).map(|y| y.to_string())),
+            Cell::number(prev.and_then(|p| p.value)),
+            Cell::number(i.national_average.as_ref().and_then(|n| n.value)),
+            Cell::number(x.target),
+            Cell::number(i.actual),
+            Cell::text(x.status.label()),
+            Cell::opt_text(x.stated_status.map(|s| s.label())),
+            Cell::Bool(x.contradicts),
+            Cell::text(direction),
+        ]);
+        views.push(IndicatorView {
+            id: x.id.clone(),
+            status: x.status,
+            stated_status: x.stated_status,
+            contradicts: x.contradicts,
+            target: x.target,
+            baseline_year: x.baseline_year,
+            direction,
+            arrow,
+            direction_text,
+        });
+    }
+    let total = views.len();
+    let mut downloads = Downloads::new();
+    downloads.insert("indicators", cx.download(&t, url));
+    IndicatorsView {
+        contradictions: views.iter().filter(|v| v.contradicts).count(),
+        indicators: views,
+        total,
+        by_status: s
+            .by_status
+            .iter()
+            .map(|c| StatusShare {
+                key: c.key.clone(),
+                label: c.label.clone(),
+                count: c.count,
+                percent: share_of(c.count, total),
+            })
+            .collect(),
+        findings: findings_for(cx.loaded, doc),
+        downloads,
+    }
+}

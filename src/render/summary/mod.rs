@@ -1,0 +1,346 @@
+//! What templates see of the aggregates: each summary from [`crate::aggregate`] laid out for a
+//! page, with its links resolved, its charts drawn and its downloads written.
+//!
+//! Built in [`Summaries::build`] for the pages about to be rendered (a batch of them in a full
+//! build, the changed ones in a rebuild; see [`Needed`]), and handed to templates by
+//! [`crate::render::context`]: a report's summary as `report.summary` (and `summary` on the
+//! report's own page), and a page summary as `summary` on the home, period, programme and
+//! exceptions pages. `docs/theming.md` lists every field.
+
+mod actions;
+mod budget;
+mod highlight;
+mod indicators;
+mod pages;
+mod shared;
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+
+use rayon::prelude::*;
+use tera::Value;
+
+use crate::aggregate::{self, ProgrammeSummary};
+use crate::content::period::Period;
+use crate::content::{Data, Document};
+use crate::render::download::{self, Download, Table};
+use crate::site::Loaded;
+use crate::site::pages::{PageKind, Plan};
+use actions::actions_view;
+use budget::{budget_headline, budget_view};
+use highlight::highlight_view;
+use indicators::indicators_view;
+use pages::{ExceptionsView, HomeView, PeriodExceptions, period_view, programme_view};
+
+/// Every summary value, and the download files they link to.
+#[derive(Default)]
+pub struct Summaries {
+    /// One per planned report (`Plan::reports`).
+    pub reports: Vec<Option<Value>>,
+    /// One per planned period (`Plan::periods`, newest first).
+    pub periods: Vec<Option<Value>>,
+    /// One per planned programme (`Plan::programmes`).
+    pub programmes: Vec<Option<Value>>,
+    pub home: Option<Value>,
+    pub exceptions: Option<Value>,
+    /// Download files: (output path, bytes), sorted by path.
+    pub files: Vec<(String, Vec<u8>)>,
+}
+
+type Downloads = BTreeMap<&'static str, Vec<Download>>;
+
+/// Shared lookups while building.
+struct Cx<'a> {
+    loaded: &'a Loaded,
+    plan: &'a Plan,
+    docs: &'a [Document],
+    agg: &'a aggregate::Aggregates,
+    /// Document index → planned report index.
+    report_of_doc: BTreeMap<usize, usize>,
+    /// Programme id → planned programme index.
+    programme_index: BTreeMap<&'a str, usize>,
+    /// (Programme id, period) → that report's summary.
+    programme_summaries: std::collections::HashMap<(&'a str, Period), &'a ProgrammeSummary>,
+    /// Download files, from many threads: sorted when all are in.
+    files: std::sync::Mutex<Vec<(String, Vec<u8>)>>,
+}
+
+impl<'a> Cx<'a> {
+    fn page_path(&self, url: &str) -> String {
+        let rel = url.strip_prefix(self.plan.base_url.as_str()).unwrap_or(url);
+        format!("{rel}index.html")
+    }
+
+    /// Write both files of a table beside the page at `url`. An empty table has nothing to
+    /// download: no files, no links.
+    fn download(&self, t: &Table, url: &str) -> Vec<Download> {
+        if t.rows.is_empty() {
+            return Vec::new();
+        }
+        let path = self.page_path(url);
+        let from = download::Provenance {
+            site: self.loaded.config.title.clone(),
+            publisher: self.loaded.config.organisation.clone(),
+            page: url.to_string(),
+        };
+        let files = download::both(t, &from, &path);
+        let mut all = self.files.lock().unwrap_or_else(|e| e.into_inner());
+        for f in &files {
+            all.push((f.path.clone(), f.bytes.clone()));
+        }
+        files.into()
+    }
+
+    fn report_url(&self, doc: usize) -> Option<&'a str> {
+        self.report_of_doc
+            .get(&doc)
+            .map(|r| self.plan.reports[*r].url.as_str())
+    }
+
+    fn report_anchor(&self, doc: usize) -> Option<&'a str> {
+        self.report_of_doc
+            .get(&doc)
+            .map(|r| self.plan.reports[*r].anchor.as_str())
+    }
+
+    fn programme_link(&self, id: &str) -> Option<(&'a str, &'a str)> {
+        self.programme_index.get(id).map(|i| {
+            let p = &self.plan.programmes[*i];
+            (p.title.as_str(), p.url.as_str())
+        })
+    }
+
+    fn period_url(&self, period: Period) -> Option<&'a str> {
+        self.plan
+            .periods
+            .iter()
+            .find(|p| p.period == period)
+            .map(|p| p.url.as_str())
+    }
+
+    fn programme_summary(&self, programme: &str, period: Period) -> Option<&'a ProgrammeSummary> {
+        self.programme_summaries.get(&(programme, period)).copied()
+    }
+
+    fn highlight_url(&self, programme: &str, period: Period) -> Option<&'a str> {
+        self.programme_summary(programme, period)
+            .and_then(|p| self.report_url(p.doc))
+    }
+}
+
+/// A report's summary: from the aggregates, or worked out here for a report that `check` found
+/// errors in (only `serve` renders those).
+fn owned_or<'a, T: Clone>(found: Option<&'a T>, make: impl FnOnce() -> T) -> Cow<'a, T> {
+    match found {
+        Some(x) => Cow::Borrowed(x),
+        None => Cow::Owned(make()),
+    }
+}
+
+/// Which summaries to lay out, by index into the plan's reports, periods and programmes. A
+/// rebuild in watch mode lays out only those of the pages it re-renders; the others are left
+/// `None`, with no downloads, and their pages and downloads are kept from the last build.
+#[derive(Debug, Clone)]
+pub struct Needed {
+    pub reports: Vec<bool>,
+    pub periods: Vec<bool>,
+    pub programmes: Vec<bool>,
+}
+
+impl Needed {
+    /// Everything: a full build.
+    pub fn all(plan: &Plan) -> Self {
+        Self::every(plan, true)
+    }
+
+    /// Nothing yet; see [`Needed::page`].
+    pub fn none(plan: &Plan) -> Self {
+        Self::every(plan, false)
+    }
+
+    fn every(plan: &Plan, yes: bool) -> Self {
+        Needed {
+            reports: vec![yes; plan.reports.len()],
+            periods: vec![yes; plan.periods.len()],
+            programmes: vec![yes; plan.programmes.len()],
+        }
+    }
+
+    /// Add what one page shows.
+    pub fn page(&mut self, plan: &Plan, kind: &PageKind) {
+        let reports: &[usize] = match kind {
+            PageKind::Report(r) => std::slice::from_ref(r),
+            PageKind::Period(i) => {
+                self.periods[*i] = true;
+                &plan.periods[*i].reports
+            }
+            PageKind::Programme(i) => {
+                self.programmes[*i] = true;
+                &plan.programmes[*i].reports
+            }
+            // The home and exceptions pages show the latest period's summary: the first
+            // planned.
+            PageKind::Home | PageKind::Exceptions => {
+                if let Some(p) = self.periods.first_mut() {
+                    *p = true;
+                }
+                &[]
+            }
+            _ => &[],
+        };
+        for &r in reports {
+            self.reports[r] = true;
+        }
+    }
+}
+
+impl Summaries {
+    /// No summary laid out: every page that shows one must wait for [`Summaries::build`].
+    pub fn empty(plan: &Plan) -> Self {
+        Summaries {
+            reports: vec![None; plan.reports.len()],
+            periods: vec![None; plan.periods.len()],
+            programmes: vec![None; plan.programmes.len()],
+            ..Summaries::default()
+        }
+    }
+
+    /// Lay out the summaries `needed` picks; see [`Needed`].
+    pub fn build(loaded: &Loaded, plan: &Plan, needed: &Needed) -> Self {
+        let docs = &loaded.content.documents;
+        let cx = Cx {
+            loaded,
+            plan,
+            docs,
+            agg: &loaded.aggregates,
+            report_of_doc: plan
+                .reports
+                .iter()
+                .enumerate()
+                .map(|(i, r)| (r.doc, i))
+                .collect(),
+            programme_index: plan
+                .programmes
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (p.id.as_str(), i))
+                .collect(),
+            programme_summaries: loaded
+                .aggregates
+                .programmes
+                .iter()
+                .rev() // so that the first of two reports for one period wins, as `find` did
+                .map(|p| ((p.programme.as_str(), p.period), p))
+                .collect(),
+            files: std::sync::Mutex::new(Vec::new()),
+        };
+        let config = &loaded.config;
+        let agg = &loaded.aggregates;
+        let reports: Vec<Option<Value>> = plan
+            .reports
+            .par_iter()
+            .enumerate()
+            .map(|(i, r)| {
+                if !needed.reports[i] {
+                    return None;
+                }
+                let doc = &docs[r.doc];
+                let mut scratch = Vec::new();
+                Some(match &doc.data {
+                    Data::Highlight(h) => {
+                        let s = owned_or(agg.programme_for(r.doc), || {
+                            aggregate::programme::summarise(config, r.doc, doc, h, &mut scratch)
+                        });
+                        Value::from_serializable(&highlight_view(&cx, doc, h, &s, &r.url))
+                    }
+                    Data::Budget(b) => {
+                        let s = owned_or(agg.budget_for(r.doc), || {
+                            aggregate::budget::summarise(config, r.doc, doc, b, &mut scratch)
+                        });
+                        Value::from_serializable(&budget_view(&cx, doc, b, &s, &r.url, &r.anchor))
+                    }
+                    Data::Indicators(set) => {
+                        let s = owned_or(agg.indicators_for(r.doc), || {
+                            aggregate::indicators::summarise(r.doc, doc, set, &mut scratch)
+                        });
+                        Value::from_serializable(&indicators_view(&cx, doc, set, &s, &r.url))
+                    }
+                    Data::Actions(a) => {
+                        let s = owned_or(agg.actions_for(r.doc), || {
+                            aggregate::actions::summarise(r.doc, doc, a, &mut scratch)
+                        });
+                        Value::from_serializable(&actions_view(&cx, doc, a, &s, &r.url))
+                    }
+                    Data::Page(_) => return None,
+                })
+            })
+            .collect();
+        let counts: Vec<PeriodExceptions> = plan
+            .periods
+            .iter()
+            .map(|p| PeriodExceptions {
+                label: p.period.to_string(),
+                url: format!("{}#exceptions", p.url),
+                count: agg
+                    .periods
+                    .iter()
+                    .find(|s| s.period == p.period)
+                    .map_or(0, |s| s.exceptions.len()),
+            })
+            .collect();
+        let periods: Vec<Option<Value>> = plan
+            .periods
+            .par_iter()
+            .enumerate()
+            .map(|(i, p)| {
+                if !needed.periods[i] {
+                    return None;
+                }
+                let found = agg.periods.iter().find(|s| s.period == p.period)?;
+                Some(Value::from_serializable(&period_view(&cx, found, &p.url)))
+            })
+            .collect();
+        let programmes = plan
+            .programmes
+            .par_iter()
+            .enumerate()
+            .map(|(i, p)| {
+                needed.programmes[i].then(|| {
+                    Value::from_serializable(&programme_view(&cx, &p.id, &p.title, &p.url))
+                })
+            })
+            .collect();
+        // The latest period is the first planned one (newest first).
+        let latest = periods.first().cloned().flatten();
+        let newest_budget = agg
+            .budgets
+            .iter()
+            .enumerate()
+            .max_by_key(|(i, b)| (b.period, *i))
+            .map(|(_, b)| b);
+        let budget = newest_budget.and_then(|s| match &docs[s.doc].data {
+            Data::Budget(b) => Some(budget_headline(&cx, s, b)),
+            _ => None,
+        });
+        let home = Value::from_serializable(&HomeView {
+            latest: latest.clone(),
+            budget,
+        });
+        let exceptions = Value::from_serializable(&ExceptionsView {
+            latest,
+            periods: counts,
+        });
+        let mut files = cx.files.into_inner().unwrap_or_else(|e| e.into_inner());
+        // By path and then bytes, so that the order the threads finished in cannot matter.
+        files.sort();
+        files.dedup_by(|a, b| a.0 == b.0);
+        Summaries {
+            reports,
+            periods,
+            programmes,
+            home: Some(home),
+            exceptions: Some(exceptions),
+            files,
+        }
+    }
+}
