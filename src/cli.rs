@@ -261,7 +261,7 @@ fn run(cli: &Cli, out: &Out) -> Result<ExitCode, Error> {
         } => {
             let root = resolve_root(cli)?;
             let started = std::time::Instant::now();
-            let loaded = match crate::site::load(&root) {
+            let loaded = match crate::plan::load(&root) {
                 Err(e @ Error::Config { .. }) if *format == Format::Json => {
                     // Tools reading JSON must see configuration problems too.
                     print_json(e.diagnostics());
@@ -307,7 +307,7 @@ fn run(cli: &Cli, out: &Out) -> Result<ExitCode, Error> {
             let root = resolve_root(cli)?;
             let out_dir = output.clone().unwrap_or_else(|| root.join("output"));
             let started = std::time::Instant::now();
-            let loaded = crate::site::load(&root)?;
+            let loaded = crate::plan::load(&root)?;
             let diags = loaded.all_diagnostics();
             let (errors, warnings) = counts(&diags);
             out.diagnostics(&diags);

@@ -12,9 +12,11 @@ pub mod content;
 pub mod diagnostic;
 pub mod error;
 pub mod init;
+pub mod plan;
 pub mod render;
 pub mod serve;
 pub mod site;
 pub mod source;
+pub mod timing;
 
 pub use error::Error;

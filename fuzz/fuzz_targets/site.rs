@@ -11,7 +11,8 @@ use std::sync::OnceLock;
 use boardpack::aggregate::aggregate;
 use boardpack::config::Config;
 use boardpack::content::{Content, parse_document, validate};
-use boardpack::site::{Loaded, Renderer, pages, search};
+use boardpack::plan::{Loaded, pages};
+use boardpack::site::{Renderer, search};
 use boardpack::source::SourceFile;
 use libfuzzer_sys::fuzz_target;
 

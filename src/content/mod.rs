@@ -158,7 +158,7 @@ pub fn load(root: &Path, config: &Config) -> Content {
         documents.extend(doc);
         diagnostics.extend(diags);
     }
-    let t = crate::site::timing::phase("validate");
+    let t = crate::timing::phase("validate");
     diagnostics.extend(validate::check(&documents, config));
     drop(t);
     crate::diagnostic::sort(&mut diagnostics);

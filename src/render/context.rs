@@ -22,9 +22,9 @@ use tera::{Context, Value};
 
 use crate::content::words::DocKind;
 use crate::content::{ActionPlan, Budget, Data, Document, IndicatorSet};
+use crate::plan::Loaded;
+use crate::plan::pages::{PageKind, Plan, PlannedPage, PlannedReport, period_title};
 use crate::render::summary::{Needed, Summaries};
-use crate::site::Loaded;
-use crate::site::pages::{PageKind, Plan, PlannedPage, PlannedReport, period_title};
 
 /// The summary for a whole page: the board pack's organisation summary, ranking and
 /// exceptions, a programme's trend, the home page's dashboard. `None` leaves `summary`
@@ -579,10 +579,10 @@ impl Contexts {
     pub fn lay_out(&mut self, loaded: &Loaded, plan: &Plan, needed: &Needed) {
         self.summaries = Summaries::empty(plan);
         self.reports.iter_mut().for_each(|v| *v = Value::none());
-        let t = crate::site::timing::phase("summaries");
+        let t = crate::timing::phase("summaries");
         self.summaries = Summaries::build(loaded, plan, needed);
         drop(t);
-        let _t = crate::site::timing::phase("report values");
+        let _t = crate::timing::phase("report values");
         let summaries = &self.summaries;
         plan.reports
             .par_iter()

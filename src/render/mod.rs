@@ -1,5 +1,6 @@
 //! Rendering: Markdown, templates and stylesheets, from the loaded model to bytes in memory.
-//! Nothing here writes to disk; [`crate::site`] plans the pages and writes the output.
+//! Nothing here writes to disk: [`crate::plan`] plans the pages, and `site` writes what this
+//! renders.
 
 pub mod chart;
 pub mod context;

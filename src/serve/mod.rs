@@ -175,7 +175,7 @@ fn preview(
     if previous.get(&path) == Some(&bytes) {
         return;
     }
-    let t = crate::site::timing::phase("preview: publish");
+    let t = crate::timing::phase("preview: publish");
     let mut patch = previous.patch.clone();
     patch.insert(path.clone(), bytes);
     let url = url_of(&path);

@@ -1,68 +1,18 @@
 //! The site: load configuration and content together, then build the output directory.
 
-pub mod pages;
 pub mod renderer;
 pub mod search;
 pub mod session;
-pub mod timing;
 pub mod write;
 
 pub use renderer::Renderer;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use crate::aggregate::{Aggregates, aggregate};
-use crate::config::{CONFIG_FILE, Config};
-use crate::content::{self, Content};
-use crate::diagnostic::Diagnostic;
 use crate::error::Error;
-use crate::source::SourceFile;
-use pages::Plan;
-
-/// A site's configuration and content, loaded, checked and aggregated.
-#[derive(Debug)]
-pub struct Loaded {
-    pub root: PathBuf,
-    pub config: Config,
-    pub content: Content,
-    pub aggregates: Aggregates,
-}
-
-impl Loaded {
-    /// Every diagnostic: content problems and data-quality findings, sorted by file and line.
-    pub fn all_diagnostics(&self) -> Vec<Diagnostic> {
-        let mut all = self.content.diagnostics.clone();
-        all.extend(self.aggregates.findings.iter().cloned());
-        crate::diagnostic::sort(&mut all);
-        all
-    }
-}
-
-/// Read `boardpack.toml` and every document.
-pub fn load(root: &Path) -> Result<Loaded, Error> {
-    let config_path = root.join(CONFIG_FILE);
-    let text = std::fs::read_to_string(&config_path).map_err(|source| Error::Read {
-        path: config_path.clone(),
-        source,
-    })?;
-    let file = SourceFile::new(&config_path, CONFIG_FILE, text);
-    let config = Config::parse(&file).map_err(|diagnostics| Error::Config {
-        file: CONFIG_FILE.into(),
-        diagnostics,
-    })?;
-    let t = timing::phase("load content");
-    let content = content::load(root, &config);
-    drop(t);
-    let t = timing::phase("aggregate");
-    let aggregates = aggregate(&config, &content.documents);
-    drop(t);
-    Ok(Loaded {
-        root: root.to_path_buf(),
-        config,
-        content,
-        aggregates,
-    })
-}
+use crate::plan::Loaded;
+use crate::plan::pages::{self, Plan};
+use crate::timing;
 
 /// What a build wrote.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]

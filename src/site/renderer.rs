@@ -6,14 +6,16 @@ use std::collections::HashSet;
 use rayon::prelude::*;
 
 use crate::error::Error;
+use crate::plan::Loaded;
+use crate::plan::pages::{PageKind, Plan, PlannedPage};
 use crate::render::context::Contexts;
 use crate::render::css::{self, Stylesheet};
 use crate::render::markdown::Markdown;
 use crate::render::summary::Needed;
 use crate::render::templates::Templates;
 use crate::render::theme::{Theme, ThemeFile, layered};
-use crate::site::pages::{PageKind, Plan, PlannedPage};
-use crate::site::{Loaded, Rendered, search, timing};
+use crate::site::{Rendered, search};
+use crate::timing;
 
 /// Where rendered files go: `(path relative to the output folder, bytes)`, from many threads.
 pub type Sink<'a> = dyn Fn(&str, &[u8]) -> Result<(), Error> + Sync + 'a;

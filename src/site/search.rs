@@ -24,9 +24,9 @@ use serde::Serialize;
 
 use crate::content::Document;
 use crate::error::Error;
+use crate::plan::pages::{PageKind, Plan, PlannedPage};
 use crate::render::context::kind_label;
 use crate::site::Rendered;
-use crate::site::pages::{PageKind, Plan, PlannedPage};
 
 /// Where the index is written, relative to the output folder.
 pub const INDEX_PATH: &str = "search/index.json";

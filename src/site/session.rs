@@ -13,12 +13,13 @@ use crate::content::period::Period;
 use crate::content::{self, Content, Data, Document, validate};
 use crate::diagnostic::{Diagnostic, Problem};
 use crate::error::Error;
+use crate::plan::Loaded;
+use crate::plan::pages::{self, PageKind, Plan};
 use crate::render::summary::Needed;
-use crate::site::pages::{self, PageKind, Plan};
+use crate::site::Renderer;
 use crate::site::search;
-use crate::site::timing;
-use crate::site::{Loaded, Renderer};
 use crate::source::SourceFile;
+use crate::timing;
 
 /// What changed on disk, and so what must be rebuilt.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]

@@ -535,14 +535,15 @@ fn builds_are_byte_identical_across_runs_and_thread_counts() {
 /// spilled to a scratch file as pages render) must equal the site rendered in memory.
 #[test]
 fn batches_and_spilling_do_not_change_a_byte() {
-    use boardpack::site::{Renderer, pages, search};
+    use boardpack::plan::pages;
+    use boardpack::site::{Renderer, search};
     for root in [
         repo_root(),
         repo_root().join("tests/fixtures/two-periods"),
         repo_root().join("tests/fixtures/wigan"),
         repo_root().join("tests/fixtures/messy"),
     ] {
-        let loaded = boardpack::site::load(&root).unwrap();
+        let loaded = boardpack::plan::load(&root).unwrap();
         let renderer = Renderer::new(&loaded).unwrap();
         let plan = pages::plan(&loaded.config, &loaded.content.documents);
         let whole: BTreeMap<String, Vec<u8>> = renderer

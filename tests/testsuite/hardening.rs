@@ -1316,7 +1316,7 @@ fn rewrite_free_text(
         for (rel, text) in &originals {
             std::fs::write(site.root().join(rel), rewrite(rel, text, &chosen[rel], f)).unwrap();
         }
-        let loaded = boardpack::site::load(site.root()).expect("the configuration loads");
+        let loaded = boardpack::plan::load(site.root()).expect("the configuration loads");
         let errors: Vec<_> = loaded
             .all_diagnostics()
             .into_iter()

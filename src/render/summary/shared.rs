@@ -14,8 +14,8 @@ use crate::aggregate::{Count, Exception, ProgrammeSummary, Trend, format};
 use crate::content::period::Period;
 use crate::content::words::ActivityStatus;
 use crate::content::{Data, Document};
+use crate::plan::Loaded;
 use crate::render::download::{Cell, Table};
-use crate::site::Loaded;
 
 /// A data-quality finding on a report's page.
 #[derive(Serialize)]

@@ -45,7 +45,7 @@ pub enum PageKind {
     Accessibility,
     /// The exceptions list of the latest period, linking to every period's.
     Exceptions,
-    /// Client-side search over the index in [`crate::site::search`].
+    /// Client-side search over the index in the index `site::search` writes.
     Search,
     NotFound,
 }
