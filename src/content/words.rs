@@ -97,6 +97,19 @@ words!(
     }
 );
 
+impl DocKind {
+    /// What readers call a document of this kind, in headings and search results.
+    pub fn title(self) -> &'static str {
+        match self {
+            DocKind::Highlight => "Highlight report",
+            DocKind::Budget => "Budget monitoring",
+            DocKind::Indicators => "Performance indicators",
+            DocKind::Actions => "Action plan",
+            DocKind::Page => "Page",
+        }
+    }
+}
+
 words!(
     /// Where an activity stands.
     ActivityStatus, "activity status" {

@@ -20,7 +20,6 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tera::{Context, Value};
 
-use crate::content::words::DocKind;
 use crate::content::{ActionPlan, Budget, Data, Document, IndicatorSet};
 use crate::plan::Loaded;
 use crate::plan::pages::{PageKind, Plan, PlannedPage, PlannedReport, period_title};
@@ -147,26 +146,6 @@ enum Layout {
     Budget(BudgetLayout),
     Indicators(IndicatorsLayout),
     Actions(ActionsLayout),
-}
-
-pub fn kind_name(kind: DocKind) -> &'static str {
-    match kind {
-        DocKind::Highlight => "highlight",
-        DocKind::Budget => "budget",
-        DocKind::Indicators => "indicators",
-        DocKind::Actions => "actions",
-        DocKind::Page => "page",
-    }
-}
-
-pub fn kind_label(kind: DocKind) -> &'static str {
-    match kind {
-        DocKind::Highlight => "Highlight report",
-        DocKind::Budget => "Budget monitoring",
-        DocKind::Indicators => "Performance indicators",
-        DocKind::Actions => "Action plan",
-        DocKind::Page => "Page",
-    }
 }
 
 /// Budget rows in table order: each group, then its lines, then its child groups.
@@ -413,8 +392,8 @@ fn report_value(plan: &Plan, loaded: &Loaded, r: &PlannedReport, summary: Option
         .find(|p| p.period == r.period)
         .map_or("", |p| p.url.as_str());
     let v = ReportValue {
-        kind: kind_name(r.kind),
-        kind_label: kind_label(r.kind),
+        kind: r.kind.name(),
+        kind_label: r.kind.title(),
         anchor: &r.anchor,
         url: &r.url,
         title: doc.title(),
@@ -490,8 +469,8 @@ impl Contexts {
             let pr = &plan.reports[r];
             let d = &docs[pr.doc];
             ReportLink {
-                kind: kind_name(pr.kind),
-                kind_label: kind_label(pr.kind),
+                kind: pr.kind.name(),
+                kind_label: pr.kind.title(),
                 title: d.title(),
                 url: &pr.url,
                 anchor: &pr.anchor,

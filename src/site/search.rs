@@ -25,7 +25,6 @@ use serde::Serialize;
 use crate::content::Document;
 use crate::error::Error;
 use crate::plan::pages::{PageKind, Plan, PlannedPage};
-use crate::render::context::kind_label;
 use crate::site::Rendered;
 
 /// Where the index is written, relative to the output folder.
@@ -104,7 +103,7 @@ pub fn index_page(
             let report = &plan.reports[*r];
             (
                 docs[report.doc].title().to_string(),
-                format!("{}, {}", kind_label(report.kind), report.period),
+                format!("{}, {}", report.kind.title(), report.period),
             )
         }
         _ => (page.title.clone(), "Page".to_string()),
