@@ -49,6 +49,35 @@ pub struct DataCell {
     pub numeric: bool,
 }
 
+impl Chart {
+    /// A chart from its parts: the SVG of `height` around `body`, and its data as a table
+    /// under a caption that names the chart.
+    fn assemble(
+        id: &str,
+        title: &str,
+        description: String,
+        height: i64,
+        body: &str,
+        headers: Vec<DataCell>,
+        rows: Vec<DataRow>,
+    ) -> Chart {
+        let mut svg = open_svg(id, CHART_WIDTH, height, title, &description);
+        svg.push_str(body);
+        svg.push_str("</svg>");
+        Chart {
+            id: id.to_string(),
+            title: title.to_string(),
+            description,
+            svg,
+            table: DataTable {
+                caption: format!("Data for the chart: {title}"),
+                headers,
+                rows,
+            },
+        }
+    }
+}
+
 fn num(text: String) -> DataCell {
     DataCell {
         text,
@@ -224,38 +253,32 @@ pub fn progress_bars(id: &str, title: &str, rows: &[ProgressRow]) -> Chart {
             described.join("; ")
         )
     };
-    let mut svg = open_svg(id, CHART_WIDTH, height, title, &description);
-    svg.push_str(&body);
-    svg.push_str("</svg>");
     let percent_cell = |v: Option<Decimal>| match v {
         Some(v) => num(format::percent(v)),
         None => word("Not stated"),
     };
-    Chart {
-        id: id.to_string(),
-        title: title.to_string(),
+    Chart::assemble(
+        id,
+        title,
         description,
-        svg,
-        table: DataTable {
-            caption: format!("Data for the chart: {title}"),
-            headers: vec![
-                word("Name"),
-                num("Computed progress".into()),
-                num("Stated progress".into()),
-            ],
-            rows: rows
-                .iter()
-                .map(|r| DataRow {
-                    header: r.label.clone(),
-                    cells: vec![
-                        r.computed
-                            .map_or_else(|| word("No figure"), |v| num(format::percent(v))),
-                        percent_cell(r.stated),
-                    ],
-                })
-                .collect(),
-        },
-    }
+        height,
+        &body,
+        vec![
+            word("Name"),
+            num("Computed progress".into()),
+            num("Stated progress".into()),
+        ],
+        rows.iter()
+            .map(|r| DataRow {
+                header: r.label.clone(),
+                cells: vec![
+                    r.computed
+                        .map_or_else(|| word("No figure"), |v| num(format::percent(v))),
+                    percent_cell(r.stated),
+                ],
+            })
+            .collect(),
+    )
 }
 
 /// One row of a paired bar chart: two amounts of money.
@@ -358,27 +381,21 @@ pub fn paired_bars(id: &str, title: &str, names: [&str; 2], rows: &[PairRow]) ->
             described.join("; ")
         )
     };
-    let mut svg = open_svg(id, CHART_WIDTH, height, title, &description);
-    svg.push_str(&body);
-    svg.push_str("</svg>");
     let money_cell = |v: Option<Decimal>| v.map_or_else(|| word("None"), |v| num(format::money(v)));
-    Chart {
-        id: id.to_string(),
-        title: title.to_string(),
+    Chart::assemble(
+        id,
+        title,
         description,
-        svg,
-        table: DataTable {
-            caption: format!("Data for the chart: {title}"),
-            headers: vec![word("Name"), num(names[0].into()), num(names[1].into())],
-            rows: rows
-                .iter()
-                .map(|r| DataRow {
-                    header: r.label.clone(),
-                    cells: vec![money_cell(r.first), money_cell(r.second)],
-                })
-                .collect(),
-        },
-    }
+        height,
+        &body,
+        vec![word("Name"), num(names[0].into()), num(names[1].into())],
+        rows.iter()
+            .map(|r| DataRow {
+                header: r.label.clone(),
+                cells: vec![money_cell(r.first), money_cell(r.second)],
+            })
+            .collect(),
+    )
 }
 
 /// One bar of a diverging chart: an amount that may be negative.
@@ -495,26 +512,20 @@ pub fn diverging_bars(
             format::money(l.value)
         ));
     }
-    let mut svg = open_svg(id, CHART_WIDTH, height, title, &description);
-    svg.push_str(&body);
-    svg.push_str("</svg>");
-    Chart {
-        id: id.to_string(),
-        title: title.to_string(),
+    Chart::assemble(
+        id,
+        title,
         description,
-        svg,
-        table: DataTable {
-            caption: format!("Data for the chart: {title}"),
-            headers: vec![word("Name"), num(value_name.into()), num(note_name.into())],
-            rows: rows
-                .iter()
-                .map(|r| DataRow {
-                    header: r.label.clone(),
-                    cells: vec![num(format::money(r.value)), num(r.note.clone())],
-                })
-                .collect(),
-        },
-    }
+        height,
+        &body,
+        vec![word("Name"), num(value_name.into()), num(note_name.into())],
+        rows.iter()
+            .map(|r| DataRow {
+                header: r.label.clone(),
+                cells: vec![num(format::money(r.value)), num(r.note.clone())],
+            })
+            .collect(),
+    )
 }
 
 /// One period of a progress trend.
@@ -638,32 +649,27 @@ pub fn trend(id: &str, title: &str, points: &[TrendPoint]) -> Chart {
             described.join("; ")
         )
     };
-    let mut svg = open_svg(id, CHART_WIDTH, height, title, &description);
-    svg.push_str(&body);
-    svg.push_str("</svg>");
     let cell =
         |v: Option<Decimal>, none: &str| v.map_or_else(|| word(none), |v| num(format::percent(v)));
-    Chart {
-        id: id.to_string(),
-        title: title.to_string(),
+    Chart::assemble(
+        id,
+        title,
         description,
-        svg,
-        table: DataTable {
-            caption: format!("Data for the chart: {title}"),
-            headers: vec![
-                word("Period"),
-                num("Computed progress".into()),
-                num("Stated progress".into()),
-            ],
-            rows: points
-                .iter()
-                .map(|p| DataRow {
-                    header: p.label.clone(),
-                    cells: vec![cell(p.computed, "No figure"), cell(p.stated, "Not stated")],
-                })
-                .collect(),
-        },
-    }
+        height,
+        &body,
+        vec![
+            word("Period"),
+            num("Computed progress".into()),
+            num("Stated progress".into()),
+        ],
+        points
+            .iter()
+            .map(|p| DataRow {
+                header: p.label.clone(),
+                cells: vec![cell(p.computed, "No figure"), cell(p.stated, "Not stated")],
+            })
+            .collect(),
+    )
 }
 
 #[cfg(test)]
