@@ -51,7 +51,13 @@ pub fn load(root: &Path) -> Result<Loaded, Error> {
         diagnostics,
     })?;
     let t = timing::phase("load content");
-    let content = content::load(root, &config);
+    let mut content = content::load(root, &config);
+    // Links in templates/ and static/ are skipped by the build: warn of them now.
+    let links = crate::render::theme::link_diagnostics(root, &config.theme);
+    if !links.is_empty() {
+        content.diagnostics.extend(links);
+        crate::diagnostic::sort(&mut content.diagnostics);
+    }
     drop(t);
     let t = timing::phase("aggregate");
     let aggregates = aggregate(&config, &content.documents);

@@ -83,6 +83,8 @@ pub struct Session {
     /// The parsed documents, kept sorted in the same order.
     docs: Vec<Document>,
     walk_diags: Vec<Diagnostic>,
+    /// What the walks of `templates/` and `static/` found wrong with links.
+    asset_diags: Vec<Diagnostic>,
     renderer: Option<Renderer>,
     /// The last good site: output path to bytes.
     output: BTreeMap<String, Arc<[u8]>>,
@@ -113,6 +115,7 @@ impl Session {
             files: BTreeMap::new(),
             docs: Vec::new(),
             walk_diags: Vec::new(),
+            asset_diags: Vec::new(),
             renderer: None,
             output: BTreeMap::new(),
             nav: None,
@@ -239,6 +242,25 @@ impl Session {
         }
     }
 
+    /// Whether changed content must be walked again from the top rather than path by path:
+    /// when `content/` itself has gone (the site is then broken, not empty), or a change passes
+    /// through a symbolic link, which only the walk of the whole folder judges.
+    fn needs_rescan(&self, changes: &Changes) -> bool {
+        if changes.content.is_empty() {
+            return false;
+        }
+        let Ok(within) = std::fs::canonicalize(self.content_dir()) else {
+            return true;
+        };
+        if !within.is_dir() {
+            return true;
+        }
+        changes
+            .content
+            .iter()
+            .any(|p| content::links::involves_link(p, &within))
+    }
+
     /// Re-read the paths that changed. A path that is gone removes its file, or every file
     /// under it if it was a folder; a new folder is walked.
     fn apply_content(&mut self, paths: &BTreeSet<PathBuf>) -> HashSet<PathBuf> {
@@ -338,7 +360,7 @@ impl Session {
         );
         let path = changes.content.first()?;
         let rel = self.rel(path)?;
-        if !path.is_file() || !self.files.contains_key(&rel) {
+        if !path.is_file() || !self.files.contains_key(&rel) || self.needs_rescan(changes) {
             return None;
         }
         let Data::Highlight(before) = &self.doc(&rel)?.data else {
@@ -405,6 +427,7 @@ impl Session {
     /// Apply a set of changes and rebuild what they touch.
     pub fn update(&mut self, changes: &Changes) -> Outcome {
         let mut all = !self.built_once || changes.config || changes.templates;
+        let mut rescanned = false;
         if changes.config || self.config.is_none() {
             if let Err(diagnostics) = self.load_config() {
                 self.config = None;
@@ -417,6 +440,14 @@ impl Session {
             self.rescan();
             self.renderer = None;
             all = true;
+            rescanned = true;
+        } else if self.needs_rescan(changes) {
+            self.rescan();
+            all = true;
+            rescanned = true;
+        }
+        if changes.config || changes.templates || changes.css || changes.statics {
+            self.asset_diags = crate::render::theme::link_diagnostics(&self.root, &self.theme());
         }
         // Remember where changed documents sat before, so pages that showed them refresh.
         let mut dirty = Dirty::default();
@@ -432,7 +463,7 @@ impl Session {
                     .collect::<Vec<_>>()
             })
             .collect();
-        let touched = if all && changes.config {
+        let touched = if rescanned {
             HashSet::new()
         } else {
             self.apply_content(&changes.content)
@@ -614,6 +645,7 @@ impl Session {
         let documents = std::mem::take(&mut self.docs);
         let t = timing::phase("diagnostics");
         let mut diagnostics = self.walk_diags.clone();
+        diagnostics.extend(self.asset_diags.iter().cloned());
         for d in self.files.values() {
             diagnostics.extend(d.iter().cloned());
         }

@@ -10,3 +10,4 @@ mod pages;
 mod search;
 mod serve;
 mod session;
+mod symlinks;
