@@ -174,6 +174,8 @@ impl Session {
     }
 
     fn parse(&self, path: &Path) -> Parse {
+        #[cfg(debug_assertions)]
+        test_panic(path);
         let dir = self.content_dir();
         let (mut doc, mut diags) = content::load_file(path, &self.root, &dir);
         if diags.iter().any(|d| d.problem == Problem::EmptyFile) {
@@ -665,6 +667,20 @@ impl Session {
             },
             aggregates,
         }
+    }
+}
+
+/// Debug builds only, for the watch server's tests: reading a file that holds the text named by
+/// `BOARDPACK_TEST_PANIC` panics, as a bug in a rebuild would.
+#[cfg(debug_assertions)]
+fn test_panic(path: &Path) {
+    let Some(marker) = std::env::var_os("BOARDPACK_TEST_PANIC") else {
+        return;
+    };
+    let marker = marker.to_string_lossy();
+    if !marker.is_empty() && std::fs::read_to_string(path).is_ok_and(|text| text.contains(&*marker))
+    {
+        panic!("test panic while reading {}", path.display());
     }
 }
 
