@@ -237,3 +237,36 @@ fn a_panic_in_a_rebuild_is_shown_and_the_next_save_recovers() {
         main_text(&s.get(REPORT).body).contains("Waiting on a partner in Angus.")
     });
 }
+
+/// A link out of the site made while serving is judged as `check` judges it: its target is
+/// neither published nor shown, and the warning does not break the site.
+#[cfg(unix)]
+#[test]
+fn a_link_out_of_the_site_made_while_serving_is_not_followed() {
+    let s = Server::start(&[]);
+    let secret = s.dir.path().join("page.md");
+    std::fs::write(
+        &secret,
+        "+++\nkind = \"page\"\ntitle = \"Outside\"\nslug = \"outside\"\n+++\nSECRET-BYTES\n",
+    )
+    .unwrap();
+    let text = s.dir.path().join("secret.txt");
+    std::fs::write(&text, "SECRET-BYTES\n").unwrap();
+    std::os::unix::fs::symlink(&secret, s.site().join("content/outside.md")).unwrap();
+    std::os::unix::fs::symlink(&text, s.site().join("content/2009-10-q2/leak.md")).unwrap();
+    // A save after the links, so the test knows a rebuild has seen them.
+    edit(
+        &s.site().join(REPORT_FILE),
+        "Waiting on a partner.",
+        "Waiting on a partner in Perth.",
+    );
+    eventually("the save to be served", || {
+        main_text(&s.get(REPORT).body).contains("Waiting on a partner in Perth.")
+    });
+    assert_eq!(s.get("/outside/").status, 404);
+    let page = s.get(REPORT);
+    assert!(overlay(&page.body).is_none());
+    assert!(!page.body.contains("SECRET-BYTES"));
+    let stderr = s.stderr();
+    assert!(!stderr.contains("SECRET-BYTES"), "{stderr}");
+}
