@@ -199,17 +199,20 @@ pub fn main() -> ExitCode {
     }
 }
 
+/// The site root, canonical: absolute, with no `..` and no symbolic links. Every later path
+/// (the watcher's events, the symlink checks, the default output folder) is compared against it,
+/// so a relative `--root`, an absolute one and one found by searching upwards must all become
+/// the same path here, once.
 fn resolve_root(cli: &Cli) -> Result<PathBuf, Error> {
-    match &cli.root {
+    let root = match &cli.root {
         Some(r) => {
-            if r.join(CONFIG_FILE).is_file() {
-                Ok(r.clone())
-            } else {
-                Err(Error::NotASite {
+            if !r.join(CONFIG_FILE).is_file() {
+                return Err(Error::NotASite {
                     path: r.clone(),
                     file: CONFIG_FILE,
-                })
+                });
             }
+            r.clone()
         }
         None => {
             let cwd = std::env::current_dir().map_err(|source| Error::Read {
@@ -219,9 +222,10 @@ fn resolve_root(cli: &Cli) -> Result<PathBuf, Error> {
             find_root(&cwd).ok_or(Error::NoRoot {
                 start: cwd,
                 file: CONFIG_FILE,
-            })
+            })?
         }
-    }
+    };
+    std::fs::canonicalize(&root).map_err(|source| Error::Read { path: root, source })
 }
 
 fn counts(diags: &[Diagnostic]) -> (usize, usize) {
@@ -261,7 +265,7 @@ fn run(cli: &Cli, out: &Out) -> Result<ExitCode, Error> {
         } => {
             let root = resolve_root(cli)?;
             let started = std::time::Instant::now();
-            let loaded = match crate::plan::load(&root) {
+            let loaded = match crate::site::load(&root) {
                 Err(e @ Error::Config { .. }) if *format == Format::Json => {
                     // Tools reading JSON must see configuration problems too.
                     print_json(e.diagnostics());
@@ -307,7 +311,7 @@ fn run(cli: &Cli, out: &Out) -> Result<ExitCode, Error> {
             let root = resolve_root(cli)?;
             let out_dir = output.clone().unwrap_or_else(|| root.join("output"));
             let started = std::time::Instant::now();
-            let loaded = crate::plan::load(&root)?;
+            let loaded = crate::site::load(&root)?;
             let diags = loaded.all_diagnostics();
             let (errors, warnings) = counts(&diags);
             out.diagnostics(&diags);

@@ -118,6 +118,14 @@ pub enum Problem {
     TooDeep { limit: usize },
     #[error("an image has no alt text, so screen readers read out its file name")]
     ImageWithoutAlt,
+    #[error("a symbolic link leads outside the site (to {target}); not followed")]
+    LinkOutsideSite { target: String },
+    #[error("a symbolic link leads back to a folder above it (to {target}); not followed")]
+    LinkLoop { target: String },
+    #[error("a symbolic link leads nowhere (to {target}); not followed")]
+    LinkDangling { target: String },
+    #[error("the theme `{name}` is a symbolic link outside the site (to {target})")]
+    ThemeOutsideSite { name: String, target: String },
     #[error("{more} more problems in this file are not shown")]
     TooManyProblems {
         /// How many were left out.
@@ -163,6 +171,10 @@ impl Problem {
             Problem::TooDeep { .. } => "too-deep",
             Problem::ImageWithoutAlt => "image-alt",
             Problem::TooManyProblems { .. } => "too-many-problems",
+            Problem::LinkOutsideSite { .. } => "link-outside-site",
+            Problem::LinkLoop { .. } => "link-loop",
+            Problem::LinkDangling { .. } => "link-dangling",
+            Problem::ThemeOutsideSite { .. } => "theme-outside-site",
         }
     }
 
@@ -173,6 +185,9 @@ impl Problem {
             | Problem::IdPattern { .. }
             | Problem::RepeatedPlaceholder { .. }
             | Problem::ImageWithoutAlt
+            | Problem::LinkOutsideSite { .. }
+            | Problem::LinkLoop { .. }
+            | Problem::LinkDangling { .. }
             | Problem::Finding { .. } => Severity::Warning,
             Problem::TooManyProblems { errors: 0, .. } => Severity::Warning,
             _ => Severity::Error,
@@ -267,6 +282,23 @@ impl Problem {
             Problem::ImageWithoutAlt => Some(
                 "add alt=\"…\" saying what the image shows, or alt=\"\" if it is only decoration \
                  (WCAG 1.1.1)"
+                    .into(),
+            ),
+            Problem::LinkOutsideSite { .. } => Some(
+                "boardpack reads nothing outside the site root: copy the file or folder into \
+                 the site, or remove the link"
+                    .into(),
+            ),
+            Problem::LinkLoop { .. } => Some(
+                "the folder it leads to is already read; remove the link, or point it at a \
+                 folder that does not hold it"
+                    .into(),
+            ),
+            Problem::LinkDangling { .. } => {
+                Some("point the link at a file that exists, or remove it".into())
+            }
+            Problem::ThemeOutsideSite { .. } => Some(
+                "a theme is a folder inside themes/: copy the theme there instead of linking it"
                     .into(),
             ),
             Problem::TooManyProblems { .. } => Some(format!(

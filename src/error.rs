@@ -34,6 +34,8 @@ pub enum Error {
     },
     #[error("theme `{name}` not found: there is no folder {}", path.display())]
     ThemeNotFound { name: String, path: PathBuf },
+    #[error("theme `{name}` is a symbolic link outside the site: {} is not read", path.display())]
+    ThemeOutsideSite { name: String, path: PathBuf },
     #[error("template error in {}{}: {message}", path.display(), location(*line, *column))]
     Template {
         /// The template file: under the site's `templates/`, the theme's, or the built-in theme.

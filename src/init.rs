@@ -247,7 +247,7 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().join("site");
         init(&dir).unwrap();
-        let loaded = crate::plan::load(&dir).unwrap();
+        let loaded = crate::site::load(&dir).unwrap();
         let diags = loaded.all_diagnostics();
         let rendered: Vec<String> = diags.iter().map(|d| d.render(false)).collect();
         assert!(
@@ -289,7 +289,7 @@ mod tests {
     fn the_scaffold_report_is_what_init_promises() {
         let tmp = tempfile::tempdir().unwrap();
         init(tmp.path()).unwrap();
-        let loaded = crate::plan::load(tmp.path()).unwrap();
+        let loaded = crate::site::load(tmp.path()).unwrap();
         for doc in &loaded.content.documents {
             match &doc.data {
                 Data::Highlight(h) => {

@@ -7,6 +7,7 @@ pub mod budget;
 pub mod front_matter;
 pub mod highlight;
 pub mod indicators;
+pub mod links;
 pub mod money;
 pub mod nesting;
 pub mod page;
@@ -94,40 +95,13 @@ fn is_ignored(name: &str) -> bool {
 }
 
 /// Find the documents under `dir`, sorted by path so that every run sees them in one order.
-/// Walk errors (unreadable directories, symlink loops) become diagnostics.
+/// Symbolic links are followed only inside the site root ([`links::walk`]); links that leave
+/// it, loop or lead nowhere, and walk errors (unreadable directories), become diagnostics.
 pub fn discover(dir: &Path, root: &Path) -> (Vec<PathBuf>, Vec<Diagnostic>) {
-    let mut files = Vec::new();
-    let mut diags = Vec::new();
-    let walker = walkdir::WalkDir::new(dir)
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()));
-    for entry in walker {
-        match entry {
-            Ok(e) if e.file_type().is_file() => {
-                if e.path().extension().is_some_and(|x| x == "md") {
-                    files.push(e.into_path());
-                }
-            }
-            Ok(_) => {}
-            Err(err) => {
-                let path = err
-                    .path()
-                    .map(Path::to_path_buf)
-                    .unwrap_or_else(|| dir.to_path_buf());
-                let reason = if err.loop_ancestor().is_some() {
-                    "a symbolic link loops back to a directory above it".to_string()
-                } else {
-                    err.io_error()
-                        .map_or_else(|| err.to_string(), ToString::to_string)
-                };
-                let f = SourceFile::new(&path, display_path(&path, root), String::new());
-                diags.push(Diagnostic::new(Problem::Unreadable { reason }, &f, 0..0));
-            }
-        }
-    }
-    (files, diags)
+    let mut walk = links::walk(dir, root, is_ignored);
+    walk.files
+        .retain(|p| p.extension().is_some_and(|x| x == "md"));
+    (walk.files, walk.diagnostics)
 }
 
 /// A path as shown to users: relative to the site root, with `/` separators.

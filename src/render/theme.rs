@@ -7,7 +7,10 @@ use std::path::{Path, PathBuf};
 
 use include_dir::{Dir, include_dir};
 
+use crate::content::{display_path, links};
+use crate::diagnostic::{Diagnostic, Problem};
 use crate::error::Error;
+use crate::source::SourceFile;
 
 /// The default theme, as it was when this binary was built.
 static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
@@ -40,20 +43,47 @@ impl ThemeFile {
 /// A located theme.
 #[derive(Debug, Clone)]
 pub enum Theme {
-    /// `themes/<name>/` under the site root.
-    Disk { name: String, dir: PathBuf },
+    /// `themes/<name>/` under the site root, which is kept to judge links by.
+    Disk {
+        name: String,
+        dir: PathBuf,
+        root: PathBuf,
+    },
     /// The default theme built into the binary.
     BuiltIn,
 }
 
 impl Theme {
-    /// Find the theme a site asks for.
+    /// Find the theme a site asks for: a folder directly inside `themes/`, never one a link
+    /// or a path in the name leads to outside the site root. `root` is canonical.
     pub fn locate(root: &Path, name: &str) -> Result<Theme, Error> {
         let dir = root.join("themes").join(name);
-        if dir.is_dir() {
+        let mut parts = Path::new(name).components();
+        let plain = matches!(
+            (parts.next(), parts.next()),
+            (Some(std::path::Component::Normal(_)), None)
+        );
+        if !plain {
+            return Err(Error::ThemeNotFound {
+                name: name.to_string(),
+                path: dir,
+            });
+        }
+        let outside = std::fs::symlink_metadata(&dir).is_ok_and(|m| m.file_type().is_symlink())
+            && matches!(
+                links::judge(&dir, root, None),
+                Err(Problem::LinkOutsideSite { .. })
+            );
+        if dir.is_dir() && !outside {
             Ok(Theme::Disk {
                 name: name.to_string(),
                 dir,
+                root: root.to_path_buf(),
+            })
+        } else if outside && name != DEFAULT {
+            Err(Error::ThemeOutsideSite {
+                name: name.to_string(),
+                path: dir,
             })
         } else if name == DEFAULT {
             Ok(Theme::BuiltIn)
@@ -75,7 +105,7 @@ impl Theme {
     /// Every file under the theme's `sub` folder (`templates` or `static`), sorted by path.
     pub fn files(&self, sub: &str) -> Result<Vec<ThemeFile>, Error> {
         match self {
-            Theme::Disk { dir, .. } => files_on_disk(&dir.join(sub)),
+            Theme::Disk { dir, root, .. } => files_on_disk(&dir.join(sub), root),
             Theme::BuiltIn => {
                 let mut out = Vec::new();
                 if let Some(d) = DEFAULT_THEME.get_dir(sub) {
@@ -122,43 +152,83 @@ fn slash_path(p: &Path) -> String {
         .join("/")
 }
 
-/// Every file under `dir`, sorted by path; an absent folder has no files.
-pub fn files_on_disk(dir: &Path) -> Result<Vec<ThemeFile>, Error> {
+/// Every file under `dir`, sorted by path; an absent folder has no files. Symbolic links are
+/// followed only inside the canonical site `root`; the others are left out here, and reported
+/// by [`link_diagnostics`] when the site is loaded.
+pub fn files_on_disk(dir: &Path, root: &Path) -> Result<Vec<ThemeFile>, Error> {
     if !dir.is_dir() {
         return Ok(Vec::new());
     }
+    let walk = links::walk(dir, root, is_ignored);
+    if let Some(d) = walk.diagnostics.iter().find(|d| d.is_error()) {
+        return Err(Error::Read {
+            path: d
+                .file
+                .as_ref()
+                .map_or_else(|| dir.to_path_buf(), |f| f.path.clone()),
+            source: std::io::Error::other(d.problem.to_string()),
+        });
+    }
     let mut out = Vec::new();
-    let walker = walkdir::WalkDir::new(dir)
-        .follow_links(true)
-        .sort_by_file_name();
-    for entry in walker {
-        let entry = entry.map_err(|e| Error::Read {
-            path: e
-                .path()
-                .map_or_else(|| dir.to_path_buf(), Path::to_path_buf),
-            source: e
-                .into_io_error()
-                .unwrap_or_else(|| std::io::Error::other("symbolic link loop")),
-        })?;
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let rel = slash_path(entry.path().strip_prefix(dir).unwrap_or(entry.path()));
+    for path in walk.files {
+        let rel = slash_path(path.strip_prefix(dir).unwrap_or(&path));
         if is_ignored(&rel) {
             continue;
         }
-        let bytes = std::fs::read(entry.path()).map_err(|source| Error::Read {
-            path: entry.path().to_path_buf(),
+        let bytes = std::fs::read(&path).map_err(|source| Error::Read {
+            path: path.clone(),
             source,
         })?;
         out.push(ThemeFile {
             rel,
-            origin: entry.path().to_path_buf(),
+            origin: path,
             bytes: Cow::Owned(bytes),
         });
     }
     out.sort_by(|a, b| a.rel.cmp(&b.rel));
     Ok(out)
+}
+
+/// What walking the site's and the theme's `templates/` and `static/` folders finds wrong with
+/// their links, and whether the theme's own folder links outside the site: reported when the
+/// site is loaded, so that `check` warns of them as `build` would skip them.
+pub fn link_diagnostics(root: &Path, theme: &str) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let mut dirs = vec![root.join("templates"), root.join("static")];
+    match Theme::locate(root, theme) {
+        Ok(Theme::Disk { dir, .. }) => {
+            dirs.push(dir.join("templates"));
+            dirs.push(dir.join("static"));
+        }
+        Err(Error::ThemeOutsideSite { name, path }) => {
+            let target = match links::judge(&path, root, None) {
+                Err(Problem::LinkOutsideSite { target }) => target,
+                _ => "?".into(),
+            };
+            let f = SourceFile::new(&path, display_path(&path, root), String::new());
+            out.push(Diagnostic::new(
+                Problem::ThemeOutsideSite { name, target },
+                &f,
+                0..0,
+            ));
+        }
+        _ => {}
+    }
+    if let Ok(m) = std::fs::symlink_metadata(root.join("themes").join(theme))
+        && m.file_type().is_symlink()
+        && theme == DEFAULT
+    {
+        // The built-in copy stands in for a default theme linked from outside: say so.
+        let path = root.join("themes").join(theme);
+        if let Err(problem) = links::judge(&path, root, None) {
+            let f = SourceFile::new(&path, display_path(&path, root), String::new());
+            out.push(Diagnostic::new(problem, &f, 0..0));
+        }
+    }
+    for dir in dirs {
+        out.extend(links::walk(&dir, root, is_ignored).diagnostics);
+    }
+    out
 }
 
 /// The theme's files under `sub` with the site's own `<root>/<sub>/` files laid over them: a
@@ -169,7 +239,7 @@ pub fn layered(theme: &Theme, root: &Path, sub: &str) -> Result<Vec<ThemeFile>, 
         .into_iter()
         .map(|f| (f.rel.clone(), f))
         .collect();
-    for f in files_on_disk(&root.join(sub))? {
+    for f in files_on_disk(&root.join(sub), root)? {
         by_rel.insert(f.rel.clone(), f);
     }
     Ok(by_rel.into_values().collect())

@@ -2,6 +2,7 @@
 //! from outside the built site, with live-reload events over server-sent events.
 
 use std::convert::Infallible;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
 use axum::Router;
@@ -23,11 +24,76 @@ pub const EVENTS_PATH: &str = "/__boardpack/events";
 /// in place when only CSS changed, and show or clear the error overlay.
 pub const RELOAD_SCRIPT: &str = include_str!("reload.js");
 
-pub fn router(shared: Shared) -> Router {
+pub fn router(shared: Shared, addr: SocketAddr) -> Router {
     Router::new()
         .route(EVENTS_PATH, get(events))
         .fallback(file)
+        .layer(axum::middleware::from_fn(move |req, next| {
+            guard_host(addr, req, next)
+        }))
         .with_state(shared)
+}
+
+/// Whether a request's `Host` header names this server: a loopback name (`localhost`,
+/// `*.localhost`, `127.0.0.1`, `[::1]`) or the bound address, and the bound port if it gives
+/// one. This stops DNS rebinding, where a web page on `evil.example` re-points its name at
+/// 127.0.0.1 and reads the site through the visitor's browser: the browser still sends
+/// `Host: evil.example`. When bound to every interface (`--bind 0.0.0.0`), any IP address is
+/// accepted, since rebinding needs a name. A request with no `Host` (HTTP/1.0) cannot come from a
+/// browser page, and is answered.
+pub fn host_allowed(host: Option<&str>, addr: SocketAddr) -> bool {
+    let Some(host) = host else { return true };
+    let host = host.trim().to_ascii_lowercase();
+    // `[::1]:1111`, `localhost:1111`, `localhost`, `[::1]`.
+    let (name, port) = match host.strip_prefix('[') {
+        Some(rest) => match rest.split_once(']') {
+            Some((ip, "")) => (ip, None),
+            Some((ip, p)) => match p.strip_prefix(':') {
+                Some(p) => (ip, Some(p)),
+                None => return false,
+            },
+            None => return false,
+        },
+        None => match host.rsplit_once(':') {
+            Some((n, p)) => (n, Some(p)),
+            None => (host.as_str(), None),
+        },
+    };
+    if let Some(p) = port
+        && p.parse::<u16>().ok() != Some(addr.port())
+    {
+        return false;
+    }
+    let name = name.strip_suffix('.').unwrap_or(name);
+    if name == "localhost" || name.ends_with(".localhost") {
+        return true;
+    }
+    match name.parse::<IpAddr>() {
+        Ok(ip) => ip.is_loopback() || ip == addr.ip() || addr.ip().is_unspecified(),
+        Err(_) => false,
+    }
+}
+
+async fn guard_host(
+    addr: SocketAddr,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let host = req
+        .headers()
+        .get(header::HOST)
+        .map(|h| h.to_str().unwrap_or("\u{fffd}"));
+    if host_allowed(host, addr) {
+        return next.run(req).await;
+    }
+    (
+        StatusCode::MISDIRECTED_REQUEST,
+        format!(
+            "this development server answers only requests for localhost or {addr}; \
+             the Host header named another site\n"
+        ),
+    )
+        .into_response()
 }
 
 async fn events(State(shared): State<Shared>) -> impl IntoResponse {
@@ -201,6 +267,41 @@ mod tests {
         ] {
             assert_eq!(resolve(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn only_this_servers_names_are_answered() {
+        let addr: SocketAddr = "127.0.0.1:1111".parse().unwrap();
+        for ok in [
+            None,
+            Some("localhost"),
+            Some("localhost:1111"),
+            Some("LOCALHOST:1111"),
+            Some("board.localhost:1111"),
+            Some("127.0.0.1:1111"),
+            Some("127.0.0.1"),
+            Some("[::1]:1111"),
+            Some("[::1]"),
+        ] {
+            assert!(host_allowed(ok, addr), "{ok:?}");
+        }
+        for bad in [
+            Some("evil.example"),
+            Some("evil.example:1111"),
+            Some("localhost.evil.example:1111"),
+            Some("localhost:2222"),
+            Some("127.0.0.1:80"),
+            Some("[::1"),
+            Some("10.0.0.5:1111"),
+            Some(""),
+        ] {
+            assert!(!host_allowed(bad, addr), "{bad:?}");
+        }
+        let any: SocketAddr = "0.0.0.0:1111".parse().unwrap();
+        assert!(host_allowed(Some("10.0.0.5:1111"), any));
+        assert!(!host_allowed(Some("evil.example:1111"), any));
+        let lan: SocketAddr = "192.168.1.9:1111".parse().unwrap();
+        assert!(host_allowed(Some("192.168.1.9:1111"), lan));
     }
 
     #[test]

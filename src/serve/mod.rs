@@ -139,6 +139,13 @@ fn next_state(
         Outcome::Failed { diagnostics, error } => {
             let html = overlay(diagnostics, error.as_deref());
             let data = serde_json::json!({ "html": html }).to_string();
+            // A session started afresh after a panic has no output yet: the last good site is
+            // the one being served.
+            let files = if session.output().is_empty() {
+                previous.files.clone()
+            } else {
+                files
+            };
             (
                 Snapshot {
                     files,
@@ -271,6 +278,39 @@ fn shutdown_signal() -> std::io::Result<impl std::future::Future<Output = ()>> {
     }
 }
 
+/// The text of a panic's payload, for the overlay and the terminal.
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        (*s).to_string()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "a panic with no message".to_string()
+    }
+}
+
+/// Print a panic as one line naming it a bug, in place of the default text, which reads as if
+/// the server had stopped. The rebuild loop says what happens next.
+fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let at = info
+            .location()
+            .map_or_else(String::new, |l| format!(" at {}:{}", l.file(), l.line()));
+        eprintln!(
+            "internal error{at}: {}; this is a bug in boardpack",
+            panic_message(info.payload())
+        );
+    }));
+}
+
+/// A fresh session for the site, as the watch server uses it.
+fn new_session(root: &Path) -> Session {
+    let mut session = Session::new(root);
+    // Links on the served site must point at the server, wherever it will be published.
+    session.set_base_url("/");
+    session
+}
+
 /// Build, serve and watch until Ctrl-C.
 pub fn run(root: &Path, opts: &Options) -> Result<(), Error> {
     let io = |source: std::io::Error| Error::Serve {
@@ -290,9 +330,8 @@ pub fn run(root: &Path, opts: &Options) -> Result<(), Error> {
             })?;
         let addr = listener.local_addr().map_err(io)?;
 
-        let mut session = Session::new(root);
-        // Links on the served site must point at the server, wherever it will be published.
-        session.set_base_url("/");
+        install_panic_hook();
+        let mut session = new_session(root);
         // Watch before the first build, so a save made during it is not missed.
         let mut watch = watch::Watch::start(root, "default").map_err(|e| Error::Serve {
             message: format!("cannot watch {}: {e}", root.display()),
@@ -314,11 +353,18 @@ pub fn run(root: &Path, opts: &Options) -> Result<(), Error> {
         }
         let updates = shared.clone();
         let watch_opts = opts.clone();
+        let root = root.to_path_buf();
         std::thread::spawn(move || {
+            let mut pending_everything = false;
             loop {
                 // The search index is rebuilt once the author pauses, not on every save.
                 let idle = session.search_stale().then_some(SEARCH_IDLE);
                 let changes = match watch.next_within(idle) {
+                    // After a panic the fresh session builds everything on the next save.
+                    watch::Next::Changes(_) if pending_everything => {
+                        pending_everything = false;
+                        Changes::everything()
+                    }
                     watch::Next::Changes(c) => c,
                     watch::Next::Stopped => break,
                     watch::Next::Idle => {
@@ -331,8 +377,27 @@ pub fn run(root: &Path, opts: &Options) -> Result<(), Error> {
                     }
                 };
                 let started = Instant::now();
-                preview(&session, &changes, &updates, started, &watch_opts);
-                let outcome = session.update(&changes);
+                // A panic in a rebuild is a bug, but it must not end the watching: show it, keep
+                // serving the last good site, and start the next rebuild from a fresh session,
+                // since a panic may have left this one half updated.
+                let rebuilt = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    preview(&session, &changes, &updates, started, &watch_opts);
+                    session.update(&changes)
+                }));
+                let outcome = match rebuilt {
+                    Ok(outcome) => outcome,
+                    Err(payload) => {
+                        session = new_session(&root);
+                        pending_everything = true;
+                        Outcome::Failed {
+                            diagnostics: Vec::new(),
+                            error: Some(format!(
+                                "internal error: {}\nThis is a bug in boardpack. Save again to rebuild.",
+                                panic_message(&*payload)
+                            )),
+                        }
+                    }
+                };
                 report(&outcome, started, &watch_opts);
                 watch.set_theme(&session.theme());
                 let previous = updates.snapshot();
@@ -340,7 +405,7 @@ pub fn run(root: &Path, opts: &Options) -> Result<(), Error> {
                 updates.publish(snap, msg);
             }
         });
-        axum::serve(listener, http::router(shared))
+        axum::serve(listener, http::router(shared, addr))
             .with_graceful_shutdown(async move {
                 shutdown.await;
                 eprintln!("stopping");

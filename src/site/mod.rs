@@ -14,6 +14,18 @@ use crate::plan::Loaded;
 use crate::plan::pages::{self, Plan};
 use crate::timing;
 
+/// Load the site as the commands see it: [`crate::plan::load`], and warnings of the links in
+/// `templates/`, `static/` and the theme that the build will skip, so that `check` reports them.
+pub fn load(root: &Path) -> Result<Loaded, Error> {
+    let mut loaded = crate::plan::load(root)?;
+    let links = crate::render::theme::link_diagnostics(root, &loaded.config.theme);
+    if !links.is_empty() {
+        loaded.content.diagnostics.extend(links);
+        crate::diagnostic::sort(&mut loaded.content.diagnostics);
+    }
+    Ok(loaded)
+}
+
 /// What a build wrote.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct BuildReport {

@@ -84,6 +84,8 @@ pub struct Session {
     /// The parsed documents, kept sorted in the same order.
     docs: Vec<Document>,
     walk_diags: Vec<Diagnostic>,
+    /// What the walks of `templates/` and `static/` found wrong with links.
+    asset_diags: Vec<Diagnostic>,
     renderer: Option<Renderer>,
     /// The last good site: output path to bytes.
     output: BTreeMap<String, Arc<[u8]>>,
@@ -114,6 +116,7 @@ impl Session {
             files: BTreeMap::new(),
             docs: Vec::new(),
             walk_diags: Vec::new(),
+            asset_diags: Vec::new(),
             renderer: None,
             output: BTreeMap::new(),
             nav: None,
@@ -172,6 +175,8 @@ impl Session {
     }
 
     fn parse(&self, path: &Path) -> Parse {
+        #[cfg(debug_assertions)]
+        test_panic(path);
         let dir = self.content_dir();
         let (mut doc, mut diags) = content::load_file(path, &self.root, &dir);
         if diags.iter().any(|d| d.problem == Problem::EmptyFile) {
@@ -238,6 +243,25 @@ impl Session {
             self.docs.extend(doc);
             self.files.insert(rel, diags);
         }
+    }
+
+    /// Whether changed content must be walked again from the top rather than path by path:
+    /// when `content/` itself has gone (the site is then broken, not empty), or a change passes
+    /// through a symbolic link, which only the walk of the whole folder judges.
+    fn needs_rescan(&self, changes: &Changes) -> bool {
+        if changes.content.is_empty() {
+            return false;
+        }
+        let Ok(within) = std::fs::canonicalize(self.content_dir()) else {
+            return true;
+        };
+        if !within.is_dir() {
+            return true;
+        }
+        changes
+            .content
+            .iter()
+            .any(|p| content::links::involves_link(p, &within))
     }
 
     /// Re-read the paths that changed. A path that is gone removes its file, or every file
@@ -339,7 +363,7 @@ impl Session {
         );
         let path = changes.content.first()?;
         let rel = self.rel(path)?;
-        if !path.is_file() || !self.files.contains_key(&rel) {
+        if !path.is_file() || !self.files.contains_key(&rel) || self.needs_rescan(changes) {
             return None;
         }
         let Data::Highlight(before) = &self.doc(&rel)?.data else {
@@ -406,6 +430,7 @@ impl Session {
     /// Apply a set of changes and rebuild what they touch.
     pub fn update(&mut self, changes: &Changes) -> Outcome {
         let mut all = !self.built_once || changes.config || changes.templates;
+        let mut rescanned = false;
         if changes.config || self.config.is_none() {
             if let Err(diagnostics) = self.load_config() {
                 self.config = None;
@@ -418,6 +443,14 @@ impl Session {
             self.rescan();
             self.renderer = None;
             all = true;
+            rescanned = true;
+        } else if self.needs_rescan(changes) {
+            self.rescan();
+            all = true;
+            rescanned = true;
+        }
+        if changes.config || changes.templates || changes.css || changes.statics {
+            self.asset_diags = crate::render::theme::link_diagnostics(&self.root, &self.theme());
         }
         // Remember where changed documents sat before, so pages that showed them refresh.
         let mut dirty = Dirty::default();
@@ -433,7 +466,7 @@ impl Session {
                     .collect::<Vec<_>>()
             })
             .collect();
-        let touched = if all && changes.config {
+        let touched = if rescanned {
             HashSet::new()
         } else {
             self.apply_content(&changes.content)
@@ -615,6 +648,7 @@ impl Session {
         let documents = std::mem::take(&mut self.docs);
         let t = timing::phase("diagnostics");
         let mut diagnostics = self.walk_diags.clone();
+        diagnostics.extend(self.asset_diags.iter().cloned());
         for d in self.files.values() {
             diagnostics.extend(d.iter().cloned());
         }
@@ -634,6 +668,20 @@ impl Session {
             },
             aggregates,
         }
+    }
+}
+
+/// Debug builds only, for the watch server's tests: reading a file that holds the text named by
+/// `BOARDPACK_TEST_PANIC` panics, as a bug in a rebuild would.
+#[cfg(debug_assertions)]
+fn test_panic(path: &Path) {
+    let Some(marker) = std::env::var_os("BOARDPACK_TEST_PANIC") else {
+        return;
+    };
+    let marker = marker.to_string_lossy();
+    if !marker.is_empty() && std::fs::read_to_string(path).is_ok_and(|text| text.contains(&*marker))
+    {
+        panic!("test panic while reading {}", path.display());
     }
 }
 

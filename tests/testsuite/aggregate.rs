@@ -7,7 +7,8 @@ use std::str::FromStr;
 use boardpack::aggregate::format::{money, percent};
 use boardpack::aggregate::{Aggregates, BudgetSummary, ProgrammeSummary, Trend};
 use boardpack::diagnostic::Diagnostic;
-use boardpack::plan::{Loaded, load};
+use boardpack::plan::Loaded;
+use boardpack::site::load;
 use rust_decimal::Decimal;
 
 fn root() -> PathBuf {

@@ -543,7 +543,7 @@ fn batches_and_spilling_do_not_change_a_byte() {
         repo_root().join("tests/fixtures/wigan"),
         repo_root().join("tests/fixtures/messy"),
     ] {
-        let loaded = boardpack::plan::load(&root).unwrap();
+        let loaded = boardpack::site::load(&root).unwrap();
         let renderer = Renderer::new(&loaded).unwrap();
         let plan = pages::plan(&loaded.config, &loaded.content.documents);
         let whole: BTreeMap<String, Vec<u8>> = renderer

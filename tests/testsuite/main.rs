@@ -8,6 +8,8 @@ mod common;
 mod hardening;
 mod output;
 mod pages;
+mod safety_serve;
 mod search;
 mod serve;
 mod session;
+mod symlinks;

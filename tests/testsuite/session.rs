@@ -29,7 +29,7 @@ fn site(name: &str) -> tempfile::TempDir {
 }
 
 fn full(root: &Path) -> BTreeMap<String, Vec<u8>> {
-    let loaded = boardpack::plan::load(root).unwrap();
+    let loaded = boardpack::site::load(root).unwrap();
     let rendered = boardpack::site::render(&loaded).unwrap();
     rendered.files.into_iter().collect()
 }
