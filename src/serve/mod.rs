@@ -3,6 +3,7 @@
 //! the same diagnostics as `check` in an overlay while the content is broken.
 
 pub mod http;
+pub mod session;
 pub mod state;
 pub mod watch;
 
@@ -14,7 +15,7 @@ use std::time::Instant;
 use crate::diagnostic::Diagnostic;
 use crate::error::Error;
 use crate::render::escape_html;
-use crate::site::session::{Changes, Outcome, Session};
+use crate::serve::session::{Changes, Outcome, Session};
 use state::{Message, Shared, Snapshot};
 
 /// How long the sources must be quiet before the search index is rebuilt.

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use notify::{RecommendedWatcher, RecursiveMode, Watcher};
 
 use crate::config::CONFIG_FILE;
-use crate::site::session::Changes;
+use crate::serve::session::Changes;
 
 /// How long the sources must be quiet before a rebuild starts. Editors write a file in a burst
 /// of events (truncate, write, rename); this is long enough to see the burst end and short

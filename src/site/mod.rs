@@ -2,7 +2,6 @@
 
 pub mod renderer;
 pub mod search;
-pub mod session;
 pub mod write;
 
 pub use renderer::Renderer;

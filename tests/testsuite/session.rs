@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use crate::common::copy_dir;
 
-use boardpack::site::session::{Changes, Outcome, Session};
+use boardpack::serve::session::{Changes, Outcome, Session};
 
 fn site(name: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
