@@ -12,6 +12,7 @@ pub mod content;
 pub mod diagnostic;
 pub mod error;
 pub mod init;
+pub mod layout;
 pub mod plan;
 pub mod render;
 pub mod serve;

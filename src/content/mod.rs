@@ -33,6 +33,7 @@ use toml::de::DeTable;
 
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Problem};
+use crate::layout;
 use crate::source::SourceFile;
 
 pub use actions::ActionPlan;
@@ -88,19 +89,13 @@ pub struct Content {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Whether a path under `content/` is a document. Hidden files, drafts (`_x.md`) and editor
-/// backups are skipped.
-fn is_ignored(name: &str) -> bool {
-    name.starts_with('.') || name.starts_with('_') || name.ends_with('~')
-}
-
 /// Find the documents under `dir`, sorted by path so that every run sees them in one order.
 /// Symbolic links are followed only inside the site root ([`links::walk`]); links that leave
 /// it, loop or lead nowhere, and walk errors (unreadable directories), become diagnostics.
 pub fn discover(dir: &Path, root: &Path) -> (Vec<PathBuf>, Vec<Diagnostic>) {
-    let mut walk = links::walk(dir, root, is_ignored);
+    let mut walk = links::walk(dir, root, layout::is_ignored_in_content);
     walk.files
-        .retain(|p| p.extension().is_some_and(|x| x == "md"));
+        .retain(|p| layout::is_document(p.strip_prefix(dir).unwrap_or(p)));
     (walk.files, walk.diagnostics)
 }
 
@@ -115,7 +110,7 @@ pub fn display_path(path: &Path, root: &Path) -> String {
 
 /// Load every document under `root/content` in parallel.
 pub fn load(root: &Path, config: &Config) -> Content {
-    let dir = root.join("content");
+    let dir = root.join(layout::CONTENT);
     if !dir.is_dir() {
         return Content {
             diagnostics: vec![Diagnostic::global(Problem::NoContent)],

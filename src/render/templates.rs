@@ -48,8 +48,8 @@ impl std::fmt::Debug for Templates {
 impl Templates {
     /// Compile the theme's templates and the site's overrides under `root/templates`.
     pub fn load(theme: &Theme, root: &Path, markdown: Arc<Markdown>) -> Result<Self, Error> {
-        let theme_files = theme.files("templates")?;
-        let site_files = files_on_disk(&root.join("templates"), root)?;
+        let theme_files = theme.files(crate::layout::TEMPLATES)?;
+        let site_files = files_on_disk(&root.join(crate::layout::TEMPLATES), root)?;
         let mut named: Vec<(String, &ThemeFile)> =
             Vec::with_capacity(theme_files.len() + site_files.len());
         named.extend(

@@ -10,6 +10,7 @@ use include_dir::{Dir, include_dir};
 use crate::content::{display_path, links};
 use crate::diagnostic::{Diagnostic, Problem};
 use crate::error::Error;
+use crate::layout;
 use crate::source::SourceFile;
 
 /// The default theme, as it was when this binary was built.
@@ -57,7 +58,7 @@ impl Theme {
     /// Find the theme a site asks for: a folder directly inside `themes/`, never one a link
     /// or a path in the name leads to outside the site root. `root` is canonical.
     pub fn locate(root: &Path, name: &str) -> Result<Theme, Error> {
-        let dir = root.join("themes").join(name);
+        let dir = root.join(layout::THEMES).join(name);
         let mut parts = Path::new(name).components();
         let plain = matches!(
             (parts.next(), parts.next()),
@@ -141,8 +142,7 @@ fn collect_built_in(dir: &'static Dir<'static>, sub: &str, out: &mut Vec<ThemeFi
 
 /// Hidden files and editor backups are never part of a theme.
 fn is_ignored(rel: &str) -> bool {
-    rel.split('/')
-        .any(|part| part.starts_with('.') || part.ends_with('~'))
+    rel.split('/').any(layout::is_scratch)
 }
 
 fn slash_path(p: &Path) -> String {
@@ -194,11 +194,11 @@ pub fn files_on_disk(dir: &Path, root: &Path) -> Result<Vec<ThemeFile>, Error> {
 /// site is loaded, so that `check` warns of them as `build` would skip them.
 pub fn link_diagnostics(root: &Path, theme: &str) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    let mut dirs = vec![root.join("templates"), root.join("static")];
+    let mut dirs = vec![root.join(layout::TEMPLATES), root.join(layout::STATIC)];
     match Theme::locate(root, theme) {
         Ok(Theme::Disk { dir, .. }) => {
-            dirs.push(dir.join("templates"));
-            dirs.push(dir.join("static"));
+            dirs.push(dir.join(layout::TEMPLATES));
+            dirs.push(dir.join(layout::STATIC));
         }
         Err(Error::ThemeOutsideSite { name, path }) => {
             let target = match links::judge(&path, root, None) {
@@ -214,12 +214,12 @@ pub fn link_diagnostics(root: &Path, theme: &str) -> Vec<Diagnostic> {
         }
         _ => {}
     }
-    if let Ok(m) = std::fs::symlink_metadata(root.join("themes").join(theme))
+    if let Ok(m) = std::fs::symlink_metadata(root.join(layout::THEMES).join(theme))
         && m.file_type().is_symlink()
         && theme == DEFAULT
     {
         // The built-in copy stands in for a default theme linked from outside: say so.
-        let path = root.join("themes").join(theme);
+        let path = root.join(layout::THEMES).join(theme);
         if let Err(problem) = links::judge(&path, root, None) {
             let f = SourceFile::new(&path, display_path(&path, root), String::new());
             out.push(Diagnostic::new(problem, &f, 0..0));

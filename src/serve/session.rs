@@ -171,7 +171,7 @@ impl Session {
     }
 
     fn content_dir(&self) -> PathBuf {
-        self.root.join("content")
+        self.root.join(crate::layout::CONTENT)
     }
 
     fn parse(&self, path: &Path) -> Parse {
@@ -280,12 +280,7 @@ impl Session {
                     }
                 }
             } else if path.is_file() {
-                let is_doc = path.extension().is_some_and(|e| e == "md")
-                    && !rel.components().any(|c| {
-                        let n = c.as_os_str().to_string_lossy();
-                        n.starts_with('.') || n.starts_with('_') || n.ends_with('~')
-                    });
-                if is_doc {
+                if crate::layout::is_document(&rel) {
                     let parsed = self.parse(path);
                     self.set(rel.clone(), parsed);
                     touched.insert(rel);

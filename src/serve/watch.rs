@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use notify::{RecommendedWatcher, RecursiveMode, Watcher};
 
 use crate::config::CONFIG_FILE;
+use crate::layout;
 use crate::serve::session::Changes;
 
 /// How long the sources must be quiet before a rebuild starts. Editors write a file in a burst
@@ -29,7 +30,7 @@ pub fn classify(changes: &mut Changes, root: &Path, theme: &str, path: &Path) {
         .collect();
     let Some(first) = parts.first() else { return };
     let name = parts.last().map(String::as_str).unwrap_or("");
-    let scratch = name.starts_with('.') || name.ends_with('~') || name.ends_with(".swp");
+    let scratch = layout::is_scratch(name);
     let css_or_static = |c: &mut Changes| {
         if name.ends_with(".css") {
             c.css = true;
@@ -39,15 +40,15 @@ pub fn classify(changes: &mut Changes, root: &Path, theme: &str, path: &Path) {
     };
     match first.as_str() {
         CONFIG_FILE if parts.len() == 1 => changes.config = true,
-        "content" if !scratch => {
+        layout::CONTENT if !layout::is_ignored_in_content(name) => {
             changes.content.insert(path.to_path_buf());
         }
-        "templates" if !scratch => changes.templates = true,
-        "static" if !scratch => css_or_static(changes),
-        "themes" if parts.get(1).map(String::as_str) == Some(theme) && !scratch => {
+        layout::TEMPLATES if !scratch => changes.templates = true,
+        layout::STATIC if !scratch => css_or_static(changes),
+        layout::THEMES if parts.get(1).map(String::as_str) == Some(theme) && !scratch => {
             match parts.get(2).map(String::as_str) {
-                Some("templates") => changes.templates = true,
-                Some("static") => css_or_static(changes),
+                Some(layout::TEMPLATES) => changes.templates = true,
+                Some(layout::STATIC) => css_or_static(changes),
                 _ => {}
             }
         }
@@ -81,7 +82,7 @@ impl Watch {
             let _ = tx.send(ev);
         })?;
         watcher.watch(root, RecursiveMode::NonRecursive)?;
-        for dir in ["content", "templates", "static", "themes"] {
+        for dir in layout::SOURCE_FOLDERS {
             let d = root.join(dir);
             if d.is_dir() {
                 watcher.watch(&d, RecursiveMode::Recursive)?;
@@ -155,11 +156,11 @@ impl Watch {
             if p.is_dir()
                 && p.parent() == Some(self.root.as_path())
                 && let Some(name) = p.file_name().and_then(|n| n.to_str())
-                && matches!(name, "content" | "templates" | "static" | "themes")
+                && layout::SOURCE_FOLDERS.contains(&name)
             {
                 let _ = self.watcher.watch(p, RecursiveMode::Recursive);
-                changes.templates |= name != "content";
-                if name == "content" {
+                changes.templates |= name != layout::CONTENT;
+                if name == layout::CONTENT {
                     changes.config = true;
                 }
             }

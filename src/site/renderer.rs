@@ -33,7 +33,7 @@ impl Renderer {
         let theme = Theme::locate(&loaded.root, &config.theme)?;
         let markdown = std::sync::Arc::new(Markdown::new(config.trust_html));
         let templates = Templates::load(&theme, &loaded.root, markdown)?;
-        let statics = layered(&theme, &loaded.root, "static")?;
+        let statics = layered(&theme, &loaded.root, crate::layout::STATIC)?;
         let stylesheet = css::build(&statics, &config.css_targets)?;
         Ok(Self {
             templates,
@@ -45,7 +45,7 @@ impl Renderer {
     /// Rebuild only the stylesheet, after a CSS change.
     pub fn refresh_css(&mut self, loaded: &Loaded) -> Result<(), Error> {
         let theme = Theme::locate(&loaded.root, &loaded.config.theme)?;
-        let statics = layered(&theme, &loaded.root, "static")?;
+        let statics = layered(&theme, &loaded.root, crate::layout::STATIC)?;
         self.stylesheet = css::build(&statics, &loaded.config.css_targets)?;
         self.statics = statics;
         Ok(())

@@ -116,7 +116,7 @@ pub fn check_output(out: &Path, root: &Path) -> Result<(), Error> {
             reason: "it is the site's root or a folder above it, which the build would replace",
         });
     }
-    for source in ["content", "templates", "themes", "static"] {
+    for source in crate::layout::SOURCE_FOLDERS {
         if out_abs.starts_with(root_abs.join(source)) {
             return Err(Error::UnsafeOutput {
                 path: out.to_path_buf(),
