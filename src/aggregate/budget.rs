@@ -460,6 +460,25 @@ fn checked(
     }
     let mut groups = Vec::with_capacity(n);
     for (gi, g) in b.groups.iter().enumerate() {
+        // Lines first: an overflow in a line's own figures is better located at the line.
+        let lines = own[gi]
+            .iter()
+            .map(|&i| {
+                let l = &b.lines[i];
+                let totals = Totals::of_line(l).derive(config).map_err(too_large(
+                    l.span.clone(),
+                    format!("the % variance of budget line {}", l.id),
+                ))?;
+                Ok(LineSummary {
+                    id: l.id.clone(),
+                    title: l.title.clone(),
+                    memo: l.memo,
+                    notes: l.notes.clone(),
+                    programme: l.programme.clone(),
+                    totals,
+                })
+            })
+            .collect::<Result<Vec<_>, Overflow>>()?;
         let what = || format!("a figure of budget group {}", g.id);
         let totals = std::mem::take(&mut sums[gi])
             .derive(config)
@@ -483,24 +502,6 @@ fn checked(
                 ),
             ));
         }
-        let lines = own[gi]
-            .iter()
-            .map(|&i| {
-                let l = &b.lines[i];
-                let totals = Totals::of_line(l).derive(config).map_err(too_large(
-                    l.span.clone(),
-                    format!("the % variance of budget line {}", l.id),
-                ))?;
-                Ok(LineSummary {
-                    id: l.id.clone(),
-                    title: l.title.clone(),
-                    memo: l.memo,
-                    notes: l.notes.clone(),
-                    programme: l.programme.clone(),
-                    totals,
-                })
-            })
-            .collect::<Result<Vec<_>, Overflow>>()?;
         groups.push(GroupSummary {
             id: g.id.clone(),
             title: g.title.clone(),

@@ -7,6 +7,7 @@ mod check;
 mod common;
 mod hardening;
 mod pages;
+mod safety_input;
 mod search;
 mod serve;
 mod session;
