@@ -153,7 +153,7 @@ impl Out {
                 .count();
             let group = &shown[i..i + n];
             let (errors, warnings) = counts_of(group.iter().copied());
-            let name = file.as_deref().unwrap_or("(site)");
+            let name = crate::source::escape(file.as_deref().unwrap_or("(site)"));
             let heading = format!(
                 "── {name}: {}, {}",
                 plural(errors, "error"),

@@ -16,6 +16,9 @@ use crate::source::SourceFile;
 
 pub const CONFIG_FILE: &str = "boardpack.toml";
 
+/// The theme built into the binary, used unless `theme` names another.
+pub const DEFAULT_THEME: &str = "default";
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Config {
     pub organisation: String,
@@ -26,6 +29,9 @@ pub struct Config {
     #[serde(skip)]
     pub year_start: YearStart,
     pub theme: String,
+    /// Where `theme` is set, for a theme that cannot be found.
+    #[serde(skip)]
+    pub theme_span: Option<std::ops::Range<usize>>,
     pub programmes: Vec<ProgrammeConfig>,
     pub rollup: RollupRule,
     pub tolerances: Tolerances,
@@ -73,6 +79,7 @@ impl Config {
             currency: "GBP".into(),
             year_start: YearStart::default(),
             theme: "default".into(),
+            theme_span: None,
             programmes: Vec::new(),
             rollup: RollupRule::FloorMean,
             tolerances: Tolerances::default(),
@@ -104,14 +111,33 @@ impl Config {
         let organisation = t.req_text(&mut cx, "organisation");
         let title = t.req_text(&mut cx, "title");
         let mut c = Config::with_names("", "");
-        if let Some(v) = t.text(&mut cx, "base_url") {
-            c.base_url = if v.ends_with('/') { v } else { format!("{v}/") };
+        if let Some(v) = t.get("base_url") {
+            let span = v.span();
+            if let Some(url) = t.text(&mut cx, "base_url") {
+                match base_url_problem(&url) {
+                    Some(reason) => cx.report(Problem::InvalidBaseUrl { url, reason }, span),
+                    None => {
+                        c.base_url = if url.ends_with('/') {
+                            url
+                        } else {
+                            format!("{url}/")
+                        }
+                    }
+                }
+            }
         }
         if let Some(v) = t.text(&mut cx, "language") {
             c.language = v;
         }
-        if let Some(v) = t.text(&mut cx, "currency") {
-            c.currency = v;
+        if let Some(v) = t.get("currency") {
+            let span = v.span();
+            if let Some(code) = t.text(&mut cx, "currency") {
+                if code.len() == 3 && code.bytes().all(|b| b.is_ascii_uppercase()) {
+                    c.currency = code;
+                } else {
+                    cx.report(Problem::InvalidCurrency { code }, span);
+                }
+            }
         }
         if let Some(v) = t.get("financial_year_start") {
             let span = v.span();
@@ -127,11 +153,46 @@ impl Config {
                 }
             }
         }
-        if let Some(v) = t.text(&mut cx, "theme") {
-            c.theme = v;
+        if let Some(v) = t.get("theme") {
+            let span = v.span();
+            if let Some(name) = t.text(&mut cx, "theme") {
+                match theme_name_problem(&name) {
+                    Some(reason) => cx.report(
+                        Problem::InvalidTheme {
+                            name,
+                            reason: reason.into(),
+                        },
+                        span,
+                    ),
+                    None => {
+                        c.theme = name;
+                        c.theme_span = Some(span);
+                    }
+                }
+            }
         }
+        let mut first_at: std::collections::HashMap<String, usize> = Default::default();
         for mut p in t.tables(&mut cx, "programmes") {
             let id = p.req_id(&mut cx, "id");
+            if let Some(id) = &id {
+                match first_at.get(&id.value) {
+                    Some(&at) => {
+                        let (l, col) = file.line_col(at);
+                        cx.diags.push(Diagnostic::new(
+                            Problem::DuplicateId {
+                                what: "programme",
+                                id: id.value.clone(),
+                                first: format!("{CONFIG_FILE}:{l}:{col}"),
+                            },
+                            file,
+                            id.span.clone(),
+                        ));
+                    }
+                    None => {
+                        first_at.insert(id.value.clone(), id.span.start);
+                    }
+                }
+            }
             let title = p.req_text(&mut cx, "title");
             let lead = p.text(&mut cx, "lead");
             p.finish(&mut cx);
@@ -192,6 +253,92 @@ impl Config {
                 Err(diags)
             }
         }
+    }
+}
+
+/// Why `base_url` cannot begin every link of the site, if it cannot. Links are written as
+/// `base_url` then a path, into `href` and `src` attributes: it must be a web address
+/// (`http://` or `https://`, with a host) or an absolute path on the server (`/board/`).
+/// Anything else (`javascript:alert(1)`, `data:`, `file:`, a relative `board/`, which would
+/// resolve differently on every page) is refused.
+pub fn base_url_problem(url: &str) -> Option<&'static str> {
+    if url.chars().any(|c| {
+        c.is_whitespace() || c.is_control() || matches!(c, '"' | '\'' | '<' | '>' | '`' | '\\')
+    }) {
+        return Some("holds white space, quotes or other characters that cannot be in a link");
+    }
+    if url.contains(['?', '#']) {
+        return Some(
+            "has a query or fragment (`?` or `#`), so the paths after it would not be paths",
+        );
+    }
+    let lower = url.to_ascii_lowercase();
+    let rest = lower
+        .strip_prefix("https://")
+        .or_else(|| lower.strip_prefix("http://"));
+    match rest {
+        Some(rest) => {
+            let host = rest.split('/').next().unwrap_or("");
+            if host.is_empty() || host.starts_with(['.', ':', '@']) {
+                Some("has no host after `://`")
+            } else {
+                None
+            }
+        }
+        None if url.starts_with("//") => {
+            Some("starts with `//`, so browsers would take the first part for a host")
+        }
+        None if url.starts_with('/') => None,
+        None if url.contains(':') => Some("is not an http:// or https:// address"),
+        None => Some("is neither a web address nor a path starting with `/`"),
+    }
+}
+
+/// Why `theme` cannot name a folder under `themes/`, if it cannot: a theme is one folder name,
+/// so that `"/abs/path"` or `"../x"` cannot load templates and static files from elsewhere and
+/// publish them.
+pub fn theme_name_problem(name: &str) -> Option<&'static str> {
+    if name.contains(['/', '\\']) || name.starts_with('.') || name.contains(':') {
+        Some("is not a plain folder name: a theme is a folder directly under themes/")
+    } else if name.chars().any(|c| c.is_control()) {
+        Some("holds control characters")
+    } else {
+        None
+    }
+}
+
+impl Config {
+    /// Check what the configuration names on disk under the site `root`: the theme, unless it is
+    /// the built-in default. `file` is `boardpack.toml`, for the location.
+    pub fn check_on_disk(&self, root: &Path, file: &Arc<SourceFile>) -> Vec<Diagnostic> {
+        let dir = root.join("themes").join(&self.theme);
+        if self.theme == DEFAULT_THEME || dir.is_dir() {
+            return Vec::new();
+        }
+        let mut available: Vec<String> = std::fs::read_dir(root.join("themes"))
+            .map(|entries| {
+                entries
+                    .filter_map(Result::ok)
+                    .filter(|e| e.path().is_dir())
+                    .filter_map(|e| e.file_name().to_str().map(str::to_string))
+                    .filter(|n| !n.starts_with('.'))
+                    .collect()
+            })
+            .unwrap_or_default();
+        available.sort();
+        available.push(DEFAULT_THEME.to_string());
+        let reason = format!(
+            "is not a folder under themes/; the site has: {}",
+            available.join(", ")
+        );
+        vec![Diagnostic::new(
+            Problem::InvalidTheme {
+                name: self.theme.clone(),
+                reason,
+            },
+            file,
+            self.theme_span.clone().unwrap_or(0..0),
+        )]
     }
 }
 

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceSpan};
 use serde::Serialize;
 
-use crate::source::SourceFile;
+use crate::source::{SNIPPET_COLUMNS, Snippet, SourceFile, escape};
 
 /// How serious a diagnostic is. Errors fail `check` and `build`; warnings fail only under
 /// `--deny-warnings`.
@@ -126,6 +126,34 @@ pub enum Problem {
     LinkDangling { target: String },
     #[error("the theme `{name}` is a symbolic link outside the site (to {target})")]
     ThemeOutsideSite { name: String, target: String },
+    #[error("the file is UTF-16 text ({}), but documents are UTF-8", if *big_endian { "big-endian" } else { "little-endian, as Windows Notepad saves \"Unicode\"" })]
+    Utf16 { big_endian: bool },
+    #[error("{what} is too large to work out exactly")]
+    Overflow { what: String },
+    #[error("invalid weight: {reason}")]
+    InvalidWeight { reason: String },
+    #[error("`{key}` is empty")]
+    BlankText { key: String },
+    #[error("`base_url` `{url}` {reason}")]
+    InvalidBaseUrl { url: String, reason: &'static str },
+    #[error("the page slug `{slug}` {reason}")]
+    InvalidSlug { slug: String, reason: String },
+    #[error(
+        "`{path}` and `{other}` differ only in case, so they are one file on Windows and macOS"
+    )]
+    CaseCollision {
+        path: String,
+        other: String,
+        first: String,
+    },
+    #[error("`{symbol}` is not the site's currency, {currency}")]
+    CurrencyMismatch { symbol: char, currency: String },
+    #[error("`currency` `{code}` is not an ISO 4217 currency code")]
+    InvalidCurrency { code: String },
+    #[error("budget group `{id}` is nested more than {limit} levels deep")]
+    GroupTooDeep { id: String, limit: usize },
+    #[error("theme `{name}` {reason}")]
+    InvalidTheme { name: String, reason: String },
     #[error("{more} more problems in this file are not shown")]
     TooManyProblems {
         /// How many were left out.
@@ -175,6 +203,17 @@ impl Problem {
             Problem::LinkLoop { .. } => "link-loop",
             Problem::LinkDangling { .. } => "link-dangling",
             Problem::ThemeOutsideSite { .. } => "theme-outside-site",
+            Problem::Utf16 { .. } => "utf-16",
+            Problem::Overflow { .. } => "overflow",
+            Problem::InvalidWeight { .. } => "invalid-weight",
+            Problem::BlankText { .. } => "blank-text",
+            Problem::InvalidBaseUrl { .. } => "invalid-base-url",
+            Problem::InvalidSlug { .. } => "invalid-slug",
+            Problem::CaseCollision { .. } => "case-collision",
+            Problem::CurrencyMismatch { .. } => "currency-mismatch",
+            Problem::InvalidCurrency { .. } => "invalid-currency",
+            Problem::GroupTooDeep { .. } => "group-too-deep",
+            Problem::InvalidTheme { .. } => "invalid-theme",
         }
     }
 
@@ -301,11 +340,81 @@ impl Problem {
                 "a theme is a folder inside themes/: copy the theme there instead of linking it"
                     .into(),
             ),
+            Problem::Utf16 { .. } => Some(
+                "save the file as UTF-8: in Notepad, File > Save As, Encoding: UTF-8; in VS Code, \
+                 click the encoding in the status bar, then Save with Encoding, UTF-8"
+                    .into(),
+            ),
+            Problem::Overflow { .. } => Some(
+                "boardpack works every figure out exactly, to 28 significant digits; look for a \
+                 typo in the figures here, such as a misplaced decimal point or extra digits"
+                    .into(),
+            ),
+            Problem::InvalidWeight { .. } => Some(
+                "a weight says how much an activity counts towards its objective's progress under \
+                 rule = \"weighted\": a number of 0 or more, such as 1, 2 or 0.5, and above 0 \
+                 for at least one activity of each objective"
+                    .into(),
+            ),
+            Problem::BlankText { .. } => {
+                Some("write the text: a required text cannot be empty or only white space".into())
+            }
+            Problem::InvalidBaseUrl { .. } => Some(
+                "write base_url as a web address, such as \"https://example.org/board/\", or as a \
+                 path on the site's server, such as \"/board/\""
+                    .into(),
+            ),
+            Problem::InvalidSlug { slug, .. } => Some(format!(
+                "give the page a `slug` of letters, digits, `-`, `_` and `.`, such as slug = \"{}\", \
+                 or rename the file",
+                suggest_slug(slug)
+            )),
+            Problem::CaseCollision { first, .. } => Some(format!(
+                "the other is {first}; give one of them another name (for a page, a `slug`)"
+            )),
+            Problem::CurrencyMismatch { currency, .. } => Some(format!(
+                "amounts are in the site's currency ({currency}, set by `currency` in \
+                 boardpack.toml): convert the amount, or write it without a symbol"
+            )),
+            Problem::InvalidCurrency { .. } => Some(
+                "write the currency as its three capital letters: \"GBP\", \"EUR\" or \"USD\"".into(),
+            ),
+            Problem::GroupTooDeep { .. } => Some(
+                "budgets nest groups a few levels deep; give this group a parent nearer the top"
+                    .into(),
+            ),
+            Problem::InvalidTheme { .. } => Some(
+                "`theme` names a folder under themes/ in the site, such as theme = \"council\", \
+                 or \"default\" for the built-in theme"
+                    .into(),
+            ),
             Problem::TooManyProblems { .. } => Some(format!(
                 "only the first {MAX_PER_FILE} problems of a file are shown; fix those and check again"
             )),
             _ => None,
         }
+    }
+}
+
+/// A slug made from `text`: lower case, with every run of other characters a `-`.
+pub fn suggest_slug(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() {
+            out.push(c);
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    let out = out.trim_end_matches('-').to_string();
+    let ascii: String = out
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .collect();
+    if ascii.is_empty() {
+        "page".into()
+    } else {
+        ascii
     }
 }
 
@@ -361,7 +470,7 @@ impl Diagnostic {
     /// `path:line:column`, or the bare path.
     pub fn location(&self) -> String {
         match (&self.file, self.line_col()) {
-            (Some(f), Some((l, c))) => format!("{}:{l}:{c}", f.display),
+            (Some(f), Some((l, c))) => format!("{}:{l}:{c}", escape(&f.display)),
             _ => String::new(),
         }
     }
@@ -375,9 +484,37 @@ impl Diagnostic {
             column,
             severity: self.severity(),
             code: self.problem.code(),
-            message: self.problem.to_string(),
-            help: self.problem.help(),
+            message: escape(&self.problem.to_string()).into_owned(),
+            help: self.problem.help().map(|h| escape(&h).into_owned()),
         }
+    }
+
+    /// The message as printed: escaped, and cut short if a user's text made it very long.
+    pub fn message(&self) -> String {
+        shorten(&escape(&self.problem.to_string()), MAX_MESSAGE_CHARS)
+    }
+
+    /// The help as printed, escaped.
+    pub fn help(&self) -> Option<String> {
+        self.problem
+            .help()
+            .map(|h| shorten(&escape(&h), MAX_MESSAGE_CHARS))
+    }
+
+    /// How much of the file the snippet shows: the lines either side of the span, and the widest
+    /// a line may be. A file that is not a readable document (binary, not UTF-8, no front
+    /// matter) may be anything at all, a credentials file or `/proc/self/environ` behind a
+    /// link: it shows one short line at most, and a binary file none.
+    fn snippet(&self) -> Option<Snippet> {
+        let file = self.file.as_ref()?;
+        let (context, columns) = match self.problem {
+            Problem::Binary { .. } | Problem::Utf16 { .. } | Problem::Unreadable { .. } => {
+                return None;
+            }
+            Problem::InvalidUtf8 { .. } | Problem::NoFrontMatter => (0, QUOTE_COLUMNS),
+            _ => (1, SNIPPET_COLUMNS),
+        };
+        Some(file.snippet(self.span.clone(), context, columns))
     }
 
     /// Render with a source snippet and caret. `color` selects ANSI colour; the browser overlay
@@ -392,14 +529,44 @@ impl Diagnostic {
             .with_width(100)
             .with_links(false)
             .with_context_lines(1);
-        let mut out = String::new();
-        let report = Report(self);
-        if handler.render_report(&mut out, &report).is_err() {
-            // Rendering into a String cannot fail in practice; fall back to the plain form.
-            out.clear();
-            let _ = write!(out, "{}: {}", self.location(), self.problem);
+        let report = Report {
+            diagnostic: self,
+            snippet: self.snippet(),
+        };
+        // Snippets are cut so that miette has nothing it cannot draw; should it still fail or
+        // panic, the diagnostic is printed without one rather than lost with the process.
+        let rendered = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let mut out = String::new();
+            handler.render_report(&mut out, &report).map(|()| out)
+        }));
+        match rendered {
+            Ok(Ok(out)) => out,
+            _ => self.plain(),
+        }
+    }
+
+    /// `file:line:column: message`, then the help: the form without a snippet.
+    pub fn plain(&self) -> String {
+        let mut out = Report::header(self);
+        if let Some(h) = self.help() {
+            let _ = write!(out, "\n  help: {h}");
         }
         out
+    }
+}
+
+/// The longest message or help printed, in characters. A message quotes what the author wrote
+/// (an unknown key, a word, some money), which may be a whole 16 MiB line.
+const MAX_MESSAGE_CHARS: usize = 400;
+
+/// The widest line quoted from a file that is not a readable document.
+const QUOTE_COLUMNS: usize = 80;
+
+/// `text` cut to `max` characters, with an ellipsis where it was cut.
+fn shorten(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text.to_string(),
     }
 }
 
@@ -415,22 +582,31 @@ pub struct JsonDiagnostic {
     pub help: Option<String>,
 }
 
-/// Adapter that shows a [`Diagnostic`] to miette.
-struct Report<'a>(&'a Diagnostic);
+/// Adapter that shows a [`Diagnostic`] to miette, with its snippet.
+struct Report<'a> {
+    diagnostic: &'a Diagnostic,
+    snippet: Option<Snippet>,
+}
+
+impl Report<'_> {
+    /// The first line: where, and what.
+    fn header(d: &Diagnostic) -> String {
+        match d.file.as_ref() {
+            Some(_) => format!("{}: {}", d.location(), d.message()),
+            None => d.message(),
+        }
+    }
+}
 
 impl fmt::Debug for Report<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&self.0.problem, f)
+        fmt::Debug::fmt(&self.diagnostic.problem, f)
     }
 }
 
 impl fmt::Display for Report<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let d = self.0;
-        match d.file.as_ref() {
-            Some(_) => write!(f, "{}: {}", d.location(), d.problem),
-            None => write!(f, "{}", d.problem),
-        }
+        f.write_str(&Report::header(self.diagnostic))
     }
 }
 
@@ -438,39 +614,34 @@ impl std::error::Error for Report<'_> {}
 
 impl miette::Diagnostic for Report<'_> {
     fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        Some(Box::new(self.0.problem.code()))
+        Some(Box::new(self.diagnostic.problem.code()))
     }
 
     fn severity(&self) -> Option<miette::Severity> {
-        Some(match self.0.severity() {
+        Some(match self.diagnostic.severity() {
             Severity::Error => miette::Severity::Error,
             Severity::Warning => miette::Severity::Warning,
         })
     }
 
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.0
-            .problem
+        self.diagnostic
             .help()
             .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        // `SourceFile` reads only the lines around the span, however large the file.
-        self.0
-            .file
-            .as_ref()
-            .map(|f| &**f as &dyn miette::SourceCode)
+        self.snippet.as_ref().map(|s| s as &dyn miette::SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        self.0.file.as_ref()?;
-        let span = SourceSpan::from(self.0.span.start..self.0.span.end);
+        let snippet = self.snippet.as_ref()?;
+        let span = SourceSpan::from(snippet.span.start..snippet.span.end);
+        let label = (self.diagnostic.label.clone())
+            .or_else(|| self.diagnostic.problem.label())
+            .map(|l| shorten(&escape(&l), MAX_MESSAGE_CHARS));
         Some(Box::new(std::iter::once(
-            LabeledSpan::new_primary_with_span(
-                self.0.label.clone().or_else(|| self.0.problem.label()),
-                span,
-            ),
+            LabeledSpan::new_primary_with_span(label, span),
         )))
     }
 }

@@ -66,49 +66,168 @@ impl SourceFile {
     }
 }
 
-/// Snippets for diagnostics. miette's own implementation for text scans it from the start up to
-/// the span, so each diagnostic near the end of a large file cost a pass over the whole file, and
-/// thousands of them took minutes. This one cuts out the lines around the span with the line
-/// index, and lets miette read only those: the same snippet, at a cost independent of where in
-/// the file the span is.
-impl miette::SourceCode for SourceFile {
+/// Whether a character must not reach a terminal as it is: control characters (C0 but tab and
+/// newline, DEL, C1), which can move the cursor, retitle the window or ring the bell, and the
+/// bidirectional overrides, which can make text read differently from what it is.
+pub fn is_unsafe_char(c: char) -> bool {
+    (c.is_control() && c != '\t' && c != '\n')
+        || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Text from a user's files made safe to print: each unsafe character (see
+/// [`is_unsafe_char`]) becomes a visible escape such as `\u{1b}`.
+pub fn escape(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(is_unsafe_char) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        push_escaped(&mut out, c);
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+fn push_escaped(out: &mut String, c: char) {
+    if is_unsafe_char(c) {
+        out.push_str(&c.escape_unicode().to_string());
+    } else {
+        out.push(c);
+    }
+}
+
+/// The part of a file a diagnostic shows: a few lines around the span, each cut to a window of
+/// columns around it and escaped, with the span moved to match.
+///
+/// miette draws a snippet with `format!` widths, which Rust limits to 65,535: a span past that
+/// column of a long line (a 66,000-character string, then a typo) panicked. Cutting each line to
+/// [`SNIPPET_COLUMNS`] characters around the span avoids that by construction, keeps a snippet
+/// readable in a terminal, and bounds how much of a file any diagnostic prints. Only the lines
+/// shown are read, with the line index, so a snippet costs the same wherever it is in the file
+/// (miette's own reader scanned the text from its start for each one).
+#[derive(Debug, Clone)]
+pub struct Snippet {
+    pub text: String,
+    /// The span within `text`.
+    pub span: Range<usize>,
+    /// Zero-based line number, in the file, of the first line of `text`.
+    first_line: usize,
+    /// Zero-based column, in characters, of the span's start in the file.
+    column: usize,
+}
+
+/// The widest a line of a snippet is, in characters, before it is cut.
+pub const SNIPPET_COLUMNS: usize = 100;
+
+/// How many lines of a multi-line span a snippet shows.
+const SNIPPET_SPAN_LINES: usize = 6;
+
+impl SourceFile {
+    /// The snippet for `span`, with up to `context` lines either side, each line cut to at most
+    /// `columns` characters (plus an ellipsis at a cut end).
+    pub fn snippet(&self, span: Range<usize>, context: usize, columns: usize) -> Snippet {
+        let span = self.clamp(span);
+        let start_line = self.line_index(span.start);
+        let last_of_span = self.line_index(span.end.saturating_sub(1).max(span.start));
+        let end_line = last_of_span.min(start_line + SNIPPET_SPAN_LINES - 1);
+        let first = start_line.saturating_sub(context);
+        let last = (end_line + context).min(self.line_starts.len() - 1);
+        let (_, column) = self.line_col(span.start);
+        let column = column - 1;
+        // The same window of columns on every line, so that they stay aligned.
+        let line_len = |i: usize| self.line_text(i).chars().count();
+        let widest = (first..=last).map(line_len).max().unwrap_or(0);
+        let from = if widest > columns {
+            column.saturating_sub(columns / 3)
+        } else {
+            0
+        };
+        let mut text = String::new();
+        let (mut start, mut end) = (None, None);
+        for i in first..=last {
+            let line_start = self.line_starts[i];
+            let next_line = self.line_starts.get(i + 1).copied();
+            let line = self.line_text(i);
+            if from > 0 {
+                text.push('…');
+            }
+            let mut cut = false;
+            for (shown, (at, c)) in line.char_indices().skip(from).enumerate() {
+                if shown == columns {
+                    cut = true;
+                    break;
+                }
+                let at = line_start + at;
+                if start.is_none() && at >= span.start {
+                    start = Some(text.len());
+                }
+                if start.is_some() && end.is_none() && at >= span.end {
+                    end = Some(text.len());
+                }
+                push_escaped(&mut text, c);
+            }
+            // An end of the span at the end of this line, or past what is shown of it, goes to
+            // the end of what is shown.
+            let on_line = |offset: usize| next_line.is_none_or(|n| offset < n);
+            if start.is_none() && on_line(span.start) {
+                start = Some(text.len());
+            }
+            if start.is_some() && end.is_none() && (on_line(span.end) || i == end_line) {
+                end = Some(text.len());
+            }
+            if cut {
+                text.push('…');
+            }
+            // The line ending too, as miette draws an empty last line only after one.
+            if next_line.is_some() {
+                text.push('\n');
+            }
+        }
+        let start = start.unwrap_or(0);
+        let end = end.unwrap_or(text.len()).max(start);
+        Snippet {
+            text,
+            span: start..end,
+            first_line: first,
+            column,
+        }
+    }
+
+    /// Line `i`, without its line ending.
+    fn line_text(&self, i: usize) -> &str {
+        let start = self.line_starts[i];
+        let end = self
+            .line_starts
+            .get(i + 1)
+            .map_or(self.text.len(), |next| next - 1);
+        let line = &self.text[start..end.max(start)];
+        line.strip_suffix('\r').unwrap_or(line)
+    }
+}
+
+impl miette::SourceCode for Snippet {
     fn read_span<'a>(
         &'a self,
         span: &miette::SourceSpan,
         context_lines_before: usize,
         context_lines_after: usize,
     ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
-        if span.offset() + span.len() > self.text.len() {
-            return Err(miette::MietteError::OutOfBounds);
-        }
-        let start = span.offset();
-        let end = start + span.len();
-        // One spare line on each side, so miette chooses the context lines exactly as it would
-        // in the whole text.
-        let first = self
-            .line_index(start)
-            .saturating_sub(context_lines_before + 1);
-        let last = self.line_index(end) + context_lines_after + 1;
-        let win_start = self.line_starts[first];
-        let win_end = self
-            .line_starts
-            .get(last + 1)
-            .copied()
-            .unwrap_or(self.text.len());
-        // Line starts follow a `\n`, so the window lies on character boundaries.
-        let window: &'a str = &self.text[win_start..win_end];
-        let local = miette::SourceSpan::new((start - win_start).into(), span.len());
-        let inner = window.read_span(&local, context_lines_before, context_lines_after)?;
-        let data: &'a [u8] = inner.data();
+        let inner =
+            self.text
+                .as_str()
+                .read_span(span, context_lines_before, context_lines_after)?;
+        // miette counts columns in bytes of the snippet; the header should give the column in the
+        // file, in characters, as the diagnostic's location does.
+        let column = if span.offset() == self.span.start {
+            self.column
+        } else {
+            inner.column()
+        };
         Ok(Box::new(miette::MietteSpanContents::new(
-            data,
-            miette::SourceSpan::new(
-                (inner.span().offset() + win_start).into(),
-                inner.span().len(),
-            ),
-            inner.line() + first,
-            inner.column(),
-            inner.line_count() + first,
+            inner.data(),
+            *inner.span(),
+            inner.line() + self.first_line,
+            column,
+            inner.line_count(),
         )))
     }
 }

@@ -4,11 +4,13 @@
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::aggregate::finding;
+use std::collections::HashMap;
+
 use crate::aggregate::format::{money, round_half_up};
+use crate::aggregate::{Overflow, finding};
 use crate::config::{Config, VarianceSign};
 use crate::content::Document;
-use crate::content::budget::{Budget, Figures, Group, Line};
+use crate::content::budget::{Budget, Figures, Line};
 use crate::content::words::GroupKind;
 use crate::diagnostic::Diagnostic;
 
@@ -53,12 +55,20 @@ pub struct Totals {
     pub rag: Option<Rag>,
 }
 
-fn add(a: Option<Decimal>, b: Option<Decimal>) -> Option<Decimal> {
-    match (a, b) {
-        (Some(x), Some(y)) => Some(x + y),
+/// A sum or quotient too large for `Decimal`'s 28 significant digits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TooLarge;
+
+fn add(a: Option<Decimal>, b: Option<Decimal>) -> Result<Option<Decimal>, TooLarge> {
+    Ok(match (a, b) {
+        (Some(x), Some(y)) => Some(x.checked_add(y).ok_or(TooLarge)?),
         (x, None) => x,
         (None, y) => y,
-    }
+    })
+}
+
+fn sub(a: Decimal, b: Decimal) -> Result<Decimal, TooLarge> {
+    a.checked_sub(b).ok_or(TooLarge)
 }
 
 impl Totals {
@@ -73,36 +83,41 @@ impl Totals {
         }
     }
 
-    fn plus(&self, o: &Totals) -> Totals {
-        Totals {
-            approved: add(self.approved, o.approved),
-            revised: add(self.revised, o.revised),
-            planned: add(self.planned, o.planned),
-            actual: add(self.actual, o.actual),
-            projected: add(self.projected, o.projected),
+    fn plus(&self, o: &Totals) -> Result<Totals, TooLarge> {
+        Ok(Totals {
+            approved: add(self.approved, o.approved)?,
+            revised: add(self.revised, o.revised)?,
+            planned: add(self.planned, o.planned)?,
+            actual: add(self.actual, o.actual)?,
+            projected: add(self.projected, o.projected)?,
             ..Totals::default()
-        }
+        })
     }
 
-    /// Derive variance, % variance, outturn variance and RAG from the summed columns.
-    fn derive(mut self, config: &Config) -> Totals {
+    /// Derive variance, % variance, outturn variance and RAG from the summed columns. A tiny
+    /// planned figure can make the % variance too large to hold (actual 99,999,999,999,999,999,999
+    /// against planned 0.0000000001), so every step is checked.
+    fn derive(mut self, config: &Config) -> Result<Totals, TooLarge> {
         if let (Some(p), Some(a)) = (self.planned, self.actual) {
             let v = match config.variance_sign {
-                VarianceSign::ActualMinusPlanned => a - p,
-                VarianceSign::PlannedMinusActual => p - a,
+                VarianceSign::ActualMinusPlanned => sub(a, p)?,
+                VarianceSign::PlannedMinusActual => sub(p, a)?,
             };
             self.variance = Some(v);
             if !p.is_zero() {
-                let pct = v / p.abs() * Decimal::ONE_HUNDRED;
+                let pct = v
+                    .checked_div(p.abs())
+                    .and_then(|q| q.checked_mul(Decimal::ONE_HUNDRED))
+                    .ok_or(TooLarge)?;
                 self.variance_pct = Some(pct.normalize());
                 self.variance_pct_display = Some(crate::aggregate::format::percent(pct));
                 self.rag = Some(Rag::from_percent(pct, config));
             }
         }
         if let (Some(r), Some(p)) = (self.revised, self.projected) {
-            self.outturn_variance = Some(p - r);
+            self.outturn_variance = Some(sub(p, r)?);
         }
-        self
+        Ok(self)
     }
 }
 
@@ -177,7 +192,7 @@ pub struct Columns {
     pub projected: bool,
 }
 
-fn differences(stated: &Figures, computed: &Totals) -> Vec<Difference> {
+fn differences(stated: &Figures, computed: &Totals) -> Result<Vec<Difference>, TooLarge> {
     let pairs = [
         ("approved", stated.approved, computed.approved),
         ("revised", stated.revised, computed.revised),
@@ -186,18 +201,20 @@ fn differences(stated: &Figures, computed: &Totals) -> Vec<Difference> {
         ("variance", stated.variance, computed.variance),
         ("projected", stated.projected, computed.projected),
     ];
-    pairs
-        .into_iter()
-        .filter_map(|(column, s, c)| match (s, c) {
-            (Some(s), Some(c)) if s != c => Some(Difference {
+    let mut out = Vec::new();
+    for (column, s, c) in pairs {
+        if let (Some(s), Some(c)) = (s, c)
+            && s != c
+        {
+            out.push(Difference {
                 column,
                 stated: s,
                 computed: c,
-                difference: s - c,
-            }),
-            _ => None,
-        })
-        .collect()
+                difference: sub(s, c)?,
+            });
+        }
+    }
+    Ok(out)
 }
 
 /// Say how far a printed figure is from the computed one, and whether hidden pence could
@@ -221,21 +238,52 @@ fn describe(difference: Decimal, lines: usize) -> String {
     }
 }
 
-/// Whether whole-pound display of the parts fails to add up to whole-pound display of the total.
-fn displayed_sum_differs(lines: &[&Line], total: &Totals) -> bool {
-    type Column = fn(&Line) -> Option<Decimal>;
-    let cols: [(Column, Option<Decimal>); 5] = [
-        (|l| Some(l.approved), total.approved),
-        (|l| l.revised, total.revised),
-        (|l| l.planned, total.planned),
-        (|l| l.actual, total.actual),
-        (|l| l.projected, total.projected),
-    ];
-    cols.iter().any(|(get, t)| {
-        let Some(t) = t else { return false };
-        let shown: Decimal = lines.iter().filter_map(|l| get(l)).map(round_half_up).sum();
-        shown != round_half_up(*t)
-    })
+/// The columns of a line, in the order of [`Shown`].
+type Column = fn(&Line) -> Option<Decimal>;
+const COLUMNS: [Column; 5] = [
+    |l| Some(l.approved),
+    |l| l.revised,
+    |l| l.planned,
+    |l| l.actual,
+    |l| l.projected,
+];
+
+/// The sum, column by column, of lines' figures as displayed: each rounded to whole pounds.
+#[derive(Debug, Clone, Copy, Default)]
+struct Shown([Decimal; 5]);
+
+impl Shown {
+    fn of_line(l: &Line) -> Shown {
+        Shown(COLUMNS.map(|get| get(l).map(round_half_up).unwrap_or_default()))
+    }
+
+    fn plus(self, o: Shown) -> Result<Shown, TooLarge> {
+        let mut out = self;
+        for (a, b) in out.0.iter_mut().zip(o.0) {
+            *a = a.checked_add(b).ok_or(TooLarge)?;
+        }
+        Ok(out)
+    }
+
+    /// Whether whole-pound display of the parts fails to add up to whole-pound display of the
+    /// total.
+    fn differs(&self, total: &Totals) -> bool {
+        let totals = [
+            total.approved,
+            total.revised,
+            total.planned,
+            total.actual,
+            total.projected,
+        ];
+        totals
+            .iter()
+            .zip(self.0)
+            .any(|(t, shown)| t.is_some_and(|t| shown != round_half_up(t)))
+    }
+}
+
+fn shown_sum<'a>(mut lines: impl Iterator<Item = &'a Line>) -> Result<Shown, TooLarge> {
+    lines.try_fold(Shown::default(), |s, l| s.plus(Shown::of_line(l)))
 }
 
 /// The legend printed beside every money table.
@@ -254,67 +302,73 @@ pub fn legend(config: &Config) -> String {
     )
 }
 
-fn group_kind(b: &Budget, g: &Group) -> Option<GroupKind> {
-    let mut cur = Some(g);
-    let mut steps = 0;
-    while let Some(x) = cur {
-        if let Some(k) = x.kind {
-            return Some(k);
+/// The group hierarchy, indexed once so that every question about it costs the same at any
+/// depth: walking parents by id for each line and each group took time that grew with the cube of
+/// the depth (10 s for a chain of 3,000 groups).
+struct Tree {
+    /// Each group's parent, by index; none for a top-level group (or an unknown parent, which
+    /// `check` reports).
+    parent: Vec<Option<usize>>,
+    /// Groups with their parents before them.
+    order: Vec<usize>,
+    depth: Vec<usize>,
+    kind: Vec<Option<GroupKind>>,
+    /// Each line's group, by index.
+    line_group: Vec<Option<usize>>,
+}
+
+impl Tree {
+    fn new(b: &Budget) -> Tree {
+        let n = b.groups.len();
+        let mut index: HashMap<&str, usize> = HashMap::with_capacity(n);
+        for (i, g) in b.groups.iter().enumerate() {
+            index.entry(g.id.as_str()).or_insert(i);
         }
-        steps += 1;
-        if steps > b.groups.len() {
-            return None;
+        let parent: Vec<Option<usize>> = (b.groups.iter())
+            .map(|g| g.parent.as_deref().and_then(|p| index.get(p).copied()))
+            .collect();
+        let mut children: Vec<Vec<usize>> = vec![Vec::new(); n];
+        let mut roots = Vec::new();
+        for (i, p) in parent.iter().enumerate() {
+            match p {
+                Some(p) => children[*p].push(i),
+                None => roots.push(i),
+            }
         }
-        cur = x
-            .parent
-            .as_ref()
-            .and_then(|p| b.groups.iter().find(|y| &y.id == p));
+        // Breadth first from the top: parents come before their children. Groups in a cycle
+        // (which `check` reports, so are never aggregated) are never reached, and are left out.
+        let mut order = roots;
+        let mut depth = vec![0; n];
+        let mut kind: Vec<Option<GroupKind>> = b.groups.iter().map(|g| g.kind).collect();
+        let mut at = 0;
+        while at < order.len() {
+            let g = order[at];
+            at += 1;
+            for &c in &children[g] {
+                depth[c] = depth[g] + 1;
+                kind[c] = kind[c].or(kind[g]);
+                order.push(c);
+            }
+        }
+        let line_group = (b.lines.iter())
+            .map(|l| index.get(l.group.as_str()).copied())
+            .collect();
+        Tree {
+            parent,
+            order,
+            depth,
+            kind,
+            line_group,
+        }
     }
-    None
 }
 
-/// Whether `g` is `ancestor` or lies under it.
-fn within(b: &Budget, g: &str, ancestor: &str) -> bool {
-    let mut cur = Some(g.to_string());
-    let mut steps = 0;
-    while let Some(id) = cur {
-        if id == ancestor {
-            return true;
-        }
-        steps += 1;
-        if steps > b.groups.len() {
-            return false;
-        }
-        cur = b
-            .groups
-            .iter()
-            .find(|x| x.id == id)
-            .and_then(|x| x.parent.clone());
-    }
-    false
+fn sum_lines<'a>(mut lines: impl Iterator<Item = &'a Line>) -> Result<Totals, TooLarge> {
+    lines.try_fold(Totals::default(), |t, l| t.plus(&Totals::of_line(l)))
 }
 
-fn depth(b: &Budget, g: &Group) -> usize {
-    let mut d = 0;
-    let mut cur = g.parent.clone();
-    while let Some(p) = cur {
-        d += 1;
-        if d > b.groups.len() {
-            break;
-        }
-        cur = b
-            .groups
-            .iter()
-            .find(|x| x.id == p)
-            .and_then(|x| x.parent.clone());
-    }
-    d
-}
-
-fn sum_lines<'a>(lines: impl Iterator<Item = &'a Line>) -> Totals {
-    lines.fold(Totals::default(), |t, l| t.plus(&Totals::of_line(l)))
-}
-
+/// Summarise a budget. A figure too large to work out (see [`Totals::derive`]) is an error,
+/// located at the line, group or total it arose in, and leaves a summary with no figures.
 pub fn summarise(
     config: &Config,
     doc_index: usize,
@@ -322,19 +376,117 @@ pub fn summarise(
     b: &Budget,
     findings: &mut Vec<Diagnostic>,
 ) -> BudgetSummary {
-    let mut groups = Vec::with_capacity(b.groups.len());
-    for g in &b.groups {
-        let members: Vec<&Line> = b
-            .lines
+    match checked(config, doc_index, doc, b, findings) {
+        Ok(s) => s,
+        Err(overflow) => {
+            findings.push(overflow.diagnostic(doc));
+            BudgetSummary {
+                doc: doc_index,
+                title: b.title.clone(),
+                period: b.period,
+                groups: Vec::new(),
+                income: Totals::default(),
+                expenditure: Totals::default(),
+                memo: Totals::default(),
+                expenditure_excluding_memo: Totals::default(),
+                net: Totals::default(),
+                stated_total: b.stated_total.clone(),
+                total_differences: Vec::new(),
+                rounding_note: false,
+                balances_total: Decimal::ZERO,
+                legend: legend(config),
+                columns: Columns {
+                    revised: false,
+                    planned: false,
+                    actual: false,
+                    projected: false,
+                },
+            }
+        }
+    }
+}
+
+fn checked(
+    config: &Config,
+    doc_index: usize,
+    doc: &Document,
+    b: &Budget,
+    findings: &mut Vec<Diagnostic>,
+) -> Result<BudgetSummary, Overflow> {
+    let whole = b.stated_total.as_ref().map_or(0..3, |s| s.span.clone());
+    let too_large =
+        |span: std::ops::Range<usize>, what: String| move |_: TooLarge| Overflow { span, what };
+    let tree = Tree::new(b);
+    let n = b.groups.len();
+    // Each group's own lines, then its subtotal, member count and displayed sum, from the
+    // deepest groups up.
+    let mut own: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for (i, g) in tree.line_group.iter().enumerate() {
+        if let Some(g) = g {
+            own[*g].push(i);
+        }
+    }
+    let mut sums = vec![Totals::default(); n];
+    let mut shown = vec![Shown::default(); n];
+    let mut members = vec![0usize; n];
+    for &g in tree.order.iter().rev() {
+        let what = || format!("the subtotal of budget group {}", b.groups[g].id);
+        let lines = own[g].iter().map(|&i| &b.lines[i]);
+        let t = sum_lines(lines.clone()).map_err(too_large(b.groups[g].span.clone(), what()))?;
+        let s = shown_sum(lines).map_err(too_large(b.groups[g].span.clone(), what()))?;
+        sums[g] = sums[g]
+            .plus(&t)
+            .map_err(too_large(b.groups[g].span.clone(), what()))?;
+        shown[g] = shown[g]
+            .plus(s)
+            .map_err(too_large(b.groups[g].span.clone(), what()))?;
+        members[g] += own[g].len();
+        if let Some(p) = tree.parent[g] {
+            let (child, child_shown, count) = (sums[g].clone(), shown[g], members[g]);
+            let span = b.groups[p].span.clone();
+            let what = format!("the subtotal of budget group {}", b.groups[p].id);
+            sums[p] = sums[p]
+                .plus(&child)
+                .map_err(too_large(span.clone(), what.clone()))?;
+            shown[p] = shown[p].plus(child_shown).map_err(too_large(span, what))?;
+            members[p] += count;
+        }
+    }
+    let mut children: Vec<Vec<String>> = vec![Vec::new(); n];
+    for (i, p) in tree.parent.iter().enumerate() {
+        if let Some(p) = p {
+            children[*p].push(b.groups[i].id.clone());
+        }
+    }
+    let mut groups = Vec::with_capacity(n);
+    for (gi, g) in b.groups.iter().enumerate() {
+        // Lines first: an overflow in a line's own figures is better located at the line.
+        let lines = own[gi]
             .iter()
-            .filter(|l| within(b, &l.group, &g.id))
-            .collect();
-        let totals = sum_lines(members.iter().copied()).derive(config);
-        let diffs = g
-            .stated
-            .as_ref()
-            .map(|s| differences(s, &totals))
-            .unwrap_or_default();
+            .map(|&i| {
+                let l = &b.lines[i];
+                let totals = Totals::of_line(l).derive(config).map_err(too_large(
+                    l.span.clone(),
+                    format!("the % variance of budget line {}", l.id),
+                ))?;
+                Ok(LineSummary {
+                    id: l.id.clone(),
+                    title: l.title.clone(),
+                    memo: l.memo,
+                    notes: l.notes.clone(),
+                    programme: l.programme.clone(),
+                    totals,
+                })
+            })
+            .collect::<Result<Vec<_>, Overflow>>()?;
+        let what = || format!("a figure of budget group {}", g.id);
+        let totals = std::mem::take(&mut sums[gi])
+            .derive(config)
+            .map_err(too_large(g.span.clone(), what()))?;
+        let diffs = match &g.stated {
+            Some(s) => differences(s, &totals).map_err(too_large(s.span.clone(), what()))?,
+            None => Vec::new(),
+        };
         for d in &diffs {
             findings.push(finding(
                 doc,
@@ -346,73 +498,57 @@ pub fn summarise(
                     g.title,
                     money(d.stated),
                     money(d.computed),
-                    describe(d.difference, members.len())
+                    describe(d.difference, members[gi])
                 ),
             ));
         }
         groups.push(GroupSummary {
             id: g.id.clone(),
             title: g.title.clone(),
-            kind: group_kind(b, g),
-            depth: depth(b, g),
+            kind: tree.kind[gi],
+            depth: tree.depth[gi],
             parent: g.parent.clone(),
-            lines: b
-                .lines
-                .iter()
-                .filter(|l| l.group == g.id)
-                .map(|l| LineSummary {
-                    id: l.id.clone(),
-                    title: l.title.clone(),
-                    memo: l.memo,
-                    notes: l.notes.clone(),
-                    programme: l.programme.clone(),
-                    totals: Totals::of_line(l).derive(config),
-                })
-                .collect(),
-            children: b
-                .groups
-                .iter()
-                .filter(|c| c.parent.as_deref() == Some(g.id.as_str()))
-                .map(|c| c.id.clone())
-                .collect(),
-            rounding_note: !diffs.is_empty() || displayed_sum_differs(&members, &totals),
+            lines,
+            children: std::mem::take(&mut children[gi]),
+            rounding_note: !diffs.is_empty() || shown[gi].differs(&totals),
             totals,
             stated: g.stated.clone(),
             differences: diffs,
         });
     }
-    let kind_of = |l: &Line| {
-        b.groups
-            .iter()
-            .find(|g| g.id == l.group)
-            .and_then(|g| group_kind(b, g))
+    let kind_of = |i: usize| tree.line_group[i].and_then(|g| tree.kind[g]);
+    let income_lines: Vec<&Line> = (0..b.lines.len())
+        .filter(|&i| kind_of(i) == Some(GroupKind::Income))
+        .map(|i| &b.lines[i])
+        .collect();
+    let exp_lines: Vec<&Line> = (0..b.lines.len())
+        .filter(|&i| kind_of(i) == Some(GroupKind::Expenditure))
+        .map(|i| &b.lines[i])
+        .collect();
+    let total = |lines: &[&Line], what: &str| {
+        sum_lines(lines.iter().copied())
+            .and_then(|t| t.derive(config))
+            .map_err(too_large(whole.clone(), what.to_string()))
     };
-    let income_lines: Vec<&Line> = b
-        .lines
-        .iter()
-        .filter(|l| kind_of(l) == Some(GroupKind::Income))
-        .collect();
-    let exp_lines: Vec<&Line> = b
-        .lines
-        .iter()
-        .filter(|l| kind_of(l) == Some(GroupKind::Expenditure))
-        .collect();
-    let income = sum_lines(income_lines.iter().copied()).derive(config);
-    let expenditure = sum_lines(exp_lines.iter().copied()).derive(config);
-    let memo = sum_lines(exp_lines.iter().copied().filter(|l| l.memo)).derive(config);
-    let expenditure_excluding_memo =
-        sum_lines(exp_lines.iter().copied().filter(|l| !l.memo)).derive(config);
-    let net = income.plus(&expenditure);
-    let total_differences = b
-        .stated_total
-        .as_ref()
-        .map(|s| differences(s, &expenditure))
-        .unwrap_or_default();
-    let total_span = b.stated_total.as_ref().map_or(0..3, |s| s.span.clone());
+    let income = total(&income_lines, "the total income")?;
+    let expenditure = total(&exp_lines, "the total expenditure")?;
+    let memo_lines: Vec<&Line> = exp_lines.iter().copied().filter(|l| l.memo).collect();
+    let memo = total(&memo_lines, "the total of memo lines")?;
+    let spend_lines: Vec<&Line> = exp_lines.iter().copied().filter(|l| !l.memo).collect();
+    let expenditure_excluding_memo = total(&spend_lines, "the total expenditure")?;
+    let net = income
+        .plus(&expenditure)
+        .and_then(|t| t.derive(config))
+        .map_err(too_large(whole.clone(), "income less expenditure".into()))?;
+    let total_differences = match &b.stated_total {
+        Some(s) => differences(s, &expenditure)
+            .map_err(too_large(whole.clone(), "the printed grand total".into()))?,
+        None => Vec::new(),
+    };
     for d in &total_differences {
         findings.push(finding(
             doc,
-            total_span.clone(),
+            whole.clone(),
             "total-mismatch",
             format!(
                 "the printed {} grand total is {}, but the lines add up to {}: {}",
@@ -427,7 +563,12 @@ pub fn summarise(
         if f.phasing.is_empty() {
             continue;
         }
-        let phased: Decimal = f.phasing.iter().map(|p| p.amount).sum();
+        let phased = (f.phasing.iter())
+            .try_fold(Decimal::ZERO, |s, p| s.checked_add(p.amount))
+            .ok_or_else(|| Overflow {
+                span: f.amount_span.clone(),
+                what: format!("the phasing of external funding from {}", f.funder),
+            })?;
         if phased != f.amount {
             findings.push(finding(
                 doc,
@@ -442,21 +583,30 @@ pub fn summarise(
             ));
         }
     }
-    BudgetSummary {
+    let balances_total = (b.balances.iter())
+        .try_fold(Decimal::ZERO, |s, x| s.checked_add(x.amount))
+        .ok_or_else(|| Overflow {
+            span: whole.clone(),
+            what: "the total of the balances".into(),
+        })?;
+    let rounding_note = !total_differences.is_empty()
+        || shown_sum(exp_lines.iter().copied())
+            .map_err(too_large(whole.clone(), "the total expenditure".into()))?
+            .differs(&expenditure);
+    Ok(BudgetSummary {
         doc: doc_index,
         title: b.title.clone(),
         period: b.period,
-        rounding_note: !total_differences.is_empty()
-            || displayed_sum_differs(&exp_lines, &expenditure),
+        rounding_note,
         groups,
         income,
         expenditure,
         memo,
         expenditure_excluding_memo,
-        net: net.derive(config),
+        net,
         stated_total: b.stated_total.clone(),
         total_differences,
-        balances_total: b.balances.iter().map(|x| x.amount).sum(),
+        balances_total,
         legend: legend(config),
         columns: Columns {
             revised: b.lines.iter().any(|l| l.revised.is_some()),
@@ -464,12 +614,13 @@ pub fn summarise(
             actual: b.lines.iter().any(|l| l.actual.is_some()),
             projected: b.lines.iter().any(|l| l.projected.is_some()),
         },
-    }
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::content::budget::Group;
     use crate::content::period::Period;
     use crate::content::{Data, Document};
     use crate::source::SourceFile;
@@ -525,6 +676,7 @@ mod tests {
             body: String::new(),
             body_span: 0..0,
             has_errors: false,
+            money_symbols: Vec::new(),
             data: Data::Budget(b.clone()),
         };
         let config = Config::with_names("o", "t");
@@ -571,12 +723,12 @@ mod tests {
             let lines: Vec<Line> = figures.iter().enumerate().map(|(i, (g, p, a, pence))| line(i, LEAVES[*g], *p, *a, *pence)).collect();
             let s = summary(hierarchy(), lines.clone());
             let g = |id: &str| s.groups.iter().find(|x| x.id == id).unwrap();
-            let direct = |id: &str| sum_lines(lines.iter().filter(|l| l.group == id));
+            let direct = |id: &str| sum_lines(lines.iter().filter(|l| l.group == id)).unwrap();
             // Each group's subtotal is its own lines plus its children's subtotals.
             for (id, children) in [("exp", vec!["a", "b"]), ("b", vec!["b1"]), ("a", vec![]), ("b1", vec![])] {
                 let mut t = direct(id);
                 for c in children {
-                    t = t.plus(&g(c).totals);
+                    t = t.plus(&g(c).totals).unwrap();
                 }
                 prop_assert_eq!(t.approved, g(id).totals.approved);
                 prop_assert_eq!(t.planned, g(id).totals.planned);
@@ -585,7 +737,7 @@ mod tests {
             prop_assert_eq!(g("exp").totals.actual, s.expenditure.actual);
             // Memo and non-memo parts make up the whole.
             prop_assert_eq!(
-                add(s.memo.approved, s.expenditure_excluding_memo.approved),
+                add(s.memo.approved, s.expenditure_excluding_memo.approved).unwrap(),
                 s.expenditure.approved
             );
             // Regrouping every line into one flat group gives the same grand total.

@@ -78,6 +78,21 @@ pub fn finding(
     Diagnostic::new(Problem::Finding { code, message }, &doc.file, span)
 }
 
+/// A figure too large to work out exactly (`Decimal` holds 28 significant digits), and where
+/// it arose: an error, since every figure around it would be wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Overflow {
+    pub span: Range<usize>,
+    /// What could not be worked out: "the % variance of budget line l1".
+    pub what: String,
+}
+
+impl Overflow {
+    pub fn diagnostic(self, doc: &Document) -> Diagnostic {
+        Diagnostic::new(Problem::Overflow { what: self.what }, &doc.file, self.span)
+    }
+}
+
 /// One item on the exceptions list.
 #[derive(Debug, Clone, Serialize)]
 pub struct Exception {

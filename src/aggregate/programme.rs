@@ -7,6 +7,7 @@ use jiff::civil::Date;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
+use crate::aggregate::Overflow;
 use crate::aggregate::rollup::roll_up;
 use crate::aggregate::{Count, Trend, finding};
 use crate::config::Config;
@@ -158,17 +159,35 @@ fn is_done(s: ActivityStatus) -> bool {
     matches!(s, ActivityStatus::Complete | ActivityStatus::Cancelled)
 }
 
-fn objective_summary(rule: RollupRule, tolerance: Decimal, o: &Objective) -> ObjectiveSummary {
+/// An objective's figures. A weighted roll-up too large to work out is an [`Overflow`] at the
+/// activity where it arose, and leaves the objective without a computed figure.
+fn objective_summary(
+    rule: RollupRule,
+    tolerance: Decimal,
+    o: &Objective,
+) -> (ObjectiveSummary, Option<Overflow>) {
     let parts: Vec<(Decimal, Decimal)> = o
         .activities
         .iter()
         .map(|a| (a.progress, a.weight.unwrap_or(Decimal::ONE)))
         .collect();
-    let rolled = roll_up(rule, &parts);
+    let (rolled, overflow) = match roll_up(rule, &parts) {
+        Ok(r) => (r, None),
+        Err(i) => (
+            None,
+            Some(Overflow {
+                span: o
+                    .activities
+                    .get(i)
+                    .map_or(o.span.clone(), |a| a.span.clone()),
+                what: format!("the weighted progress of objective {}", o.id),
+            }),
+        ),
+    };
     let computed = rolled.map(|r| r.1);
     let differs =
         matches!((o.stated_progress, computed), (Some(s), Some(c)) if (s - c).abs() > tolerance);
-    ObjectiveSummary {
+    let summary = ObjectiveSummary {
         id: o.id.clone(),
         title: o.title.clone(),
         stated: o.stated_progress,
@@ -178,7 +197,8 @@ fn objective_summary(rule: RollupRule, tolerance: Decimal, o: &Objective) -> Obj
         differs,
         activity_count: o.activities.len(),
         budget_status: o.budget_status,
-    }
+    };
+    (summary, overflow)
 }
 
 fn counts<T: Copy + Eq>(
@@ -209,11 +229,12 @@ pub fn summarise(
 ) -> ProgrammeSummary {
     let rule = config.rollup;
     let tolerance = config.tolerances.progress;
-    let objectives: Vec<ObjectiveSummary> = h
-        .objectives
-        .iter()
-        .map(|o| objective_summary(rule, tolerance, o))
-        .collect();
+    let mut objectives = Vec::with_capacity(h.objectives.len());
+    for o in &h.objectives {
+        let (summary, overflow) = objective_summary(rule, tolerance, o);
+        findings.extend(overflow.map(|x| x.diagnostic(doc)));
+        objectives.push(summary);
+    }
     for (o, s) in h.objectives.iter().zip(&objectives) {
         if let (true, Some(stated), Some(computed), Some(mean)) =
             (s.differs, s.stated, s.computed, s.mean)
@@ -234,21 +255,37 @@ pub fn summarise(
     }
     // Each level is checked against the level below as the report presents it: the programme
     // against its objectives' figures (stated where given), the objectives against activities.
-    let parts: Vec<(Decimal, Decimal)> = h
-        .objectives
-        .iter()
-        .zip(&objectives)
-        .filter_map(|(o, s)| {
-            let w: Decimal = o
-                .activities
-                .iter()
-                .map(|a| a.weight.unwrap_or(Decimal::ONE))
-                .sum();
-            let w = if w.is_zero() { Decimal::ONE } else { w };
-            s.effective.map(|e| (e, w))
-        })
-        .collect();
-    let rolled = roll_up(rule, &parts);
+    let mut parts: Vec<(Decimal, Decimal)> = Vec::with_capacity(objectives.len());
+    let mut at = Vec::with_capacity(objectives.len());
+    let mut overflow = None;
+    for (o, s) in h.objectives.iter().zip(&objectives) {
+        let w = (o.activities.iter()).try_fold(Decimal::ZERO, |w, a| {
+            w.checked_add(a.weight.unwrap_or(Decimal::ONE))
+        });
+        let Some(w) = w else {
+            overflow.get_or_insert(Overflow {
+                span: o.span.clone(),
+                what: format!("the total weight of objective {}", o.id),
+            });
+            continue;
+        };
+        let w = if w.is_zero() { Decimal::ONE } else { w };
+        if let Some(e) = s.effective {
+            parts.push((e, w));
+            at.push(o.span.clone());
+        }
+    }
+    let rolled = match roll_up(rule, &parts) {
+        Ok(r) => r,
+        Err(i) => {
+            overflow.get_or_insert(Overflow {
+                span: at.get(i).cloned().unwrap_or(h.programme_span.clone()),
+                what: format!("the weighted progress of {}", h.title),
+            });
+            None
+        }
+    };
+    findings.extend(overflow.map(|x| x.diagnostic(doc)));
     let computed = rolled.map(|r| r.1);
     let differs =
         matches!((h.stated_progress, computed), (Some(s), Some(c)) if (s - c).abs() > tolerance);

@@ -9,6 +9,7 @@ use serde::Serialize;
 use crate::content::period::Period;
 use crate::content::reader::{Cx, Located, Table};
 use crate::content::words::{ActivityKind, ActivityStatus, BudgetStatus};
+use crate::diagnostic::{Diagnostic, Problem};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Highlight {
@@ -206,7 +207,24 @@ impl Activity {
         let due = t.req_date(cx, "due");
         let status = t.req_word(cx, "status");
         let progress = t.req_percent(cx, "progress");
-        let weight = t.decimal(cx, "weight");
+        let weight = t.get("weight").map(|v| cx.abs(v.span()));
+        let weight = t.decimal(cx, "weight").and_then(|w| {
+            if w.is_sign_negative() && !w.is_zero() {
+                let span = weight.clone().unwrap_or(0..0);
+                cx.diags.push(
+                    Diagnostic::new(
+                        Problem::InvalidWeight {
+                            reason: format!("{w} is negative"),
+                        },
+                        cx.file,
+                        span,
+                    )
+                    .with_label("expected 0 or more"),
+                );
+                return None;
+            }
+            Some(w)
+        });
         let footnote = t.text(cx, "footnote");
         let span = id
             .as_ref()

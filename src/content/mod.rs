@@ -66,6 +66,9 @@ pub struct Document {
     /// findings to the real problem.
     #[serde(skip)]
     pub has_errors: bool,
+    /// Currency symbols its money was written with, and where, to check against the site's.
+    #[serde(skip)]
+    pub money_symbols: Vec<(char, Range<usize>)>,
     pub data: Data,
 }
 
@@ -184,6 +187,14 @@ pub fn load_file(
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return fail(too_big(bytes.len() as u64));
     }
+    if let Some(big_endian) = utf16(&bytes) {
+        // Nothing of it is shown: read as UTF-8 it is noise, NUL bytes and all.
+        let f = SourceFile::new(path, display.clone(), String::new());
+        return (
+            None,
+            vec![Diagnostic::new(Problem::Utf16 { big_endian }, &f, 0..0)],
+        );
+    }
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => {
@@ -216,6 +227,30 @@ pub fn load_file(
     let rel = path.strip_prefix(content_dir).unwrap_or(path);
     let file = SourceFile::new(path, display, text);
     parse_document(file, &display_path(rel, Path::new("")))
+}
+
+/// Whether `bytes` look like UTF-16 text, and if so whether big-endian: a byte-order mark
+/// (`FF FE`, as Windows Notepad saves "Unicode", or `FE FF`), or, without one, ASCII with a NUL
+/// byte beside every character, as the front matter's `+++` would be.
+fn utf16(bytes: &[u8]) -> Option<bool> {
+    match bytes {
+        [0xFF, 0xFE, ..] => return Some(false),
+        [0xFE, 0xFF, ..] => return Some(true),
+        _ => {}
+    }
+    let head = &bytes[..bytes.len().min(64) & !1];
+    if head.len() < 4 {
+        return None;
+    }
+    let pairs = || head.chunks_exact(2);
+    let ascii = |b: u8| b != 0 && b.is_ascii();
+    if pairs().all(|p| ascii(p[0]) && p[1] == 0) {
+        Some(false)
+    } else if pairs().all(|p| p[0] == 0 && ascii(p[1])) {
+        Some(true)
+    } else {
+        None
+    }
 }
 
 /// Parse a document already in memory. This is the whole per-file pipeline, used by the loader,
@@ -293,6 +328,7 @@ pub fn parse_document(
                 .push(Diagnostic::new(Problem::ImageWithoutAlt, &file, span));
         }
     }
+    let money_symbols = std::mem::take(&mut cx.symbols);
     let diags = crate::diagnostic::limit_per_file(cx.diags);
     let has_errors = diags.iter().any(Diagnostic::is_error);
     let stem = Path::new(rel_path)
@@ -306,6 +342,7 @@ pub fn parse_document(
         rel_path: rel_path.to_string(),
         stem,
         has_errors,
+        money_symbols,
         data,
     });
     (doc, diags)

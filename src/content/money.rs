@@ -24,7 +24,7 @@ pub fn parse_money(text: &str) -> Result<Decimal, String> {
             s = rest.trim_start();
         }
     }
-    for symbol in ['£', '$', '€'] {
+    for symbol in SYMBOLS {
         if let Some(rest) = s.strip_prefix(symbol) {
             s = rest.trim_start();
         }
@@ -55,6 +55,51 @@ pub fn parse_money(text: &str) -> Result<Decimal, String> {
     }
     let value = Decimal::from_str_exact(&plain).map_err(|e| e.to_string())?;
     Ok(if negative { -value } else { value })
+}
+
+/// The currency symbols money may be written with.
+pub const SYMBOLS: [char; 3] = ['£', '$', '€'];
+
+/// The symbol an amount that [`parse_money`] read was written with, if any.
+pub fn currency_symbol(text: &str) -> Option<char> {
+    text.chars().find(|c| SYMBOLS.contains(c))
+}
+
+/// Whether `symbol` writes amounts in the ISO 4217 `currency`. `$` is taken to be any of the
+/// dollars that write it so.
+pub fn symbol_fits(symbol: char, currency: &str) -> bool {
+    let currency = currency.to_ascii_uppercase();
+    match symbol {
+        '£' => matches!(
+            currency.as_str(),
+            "GBP" | "GIP" | "FKP" | "SHP" | "JEP" | "GGP" | "IMP"
+        ),
+        '€' => currency == "EUR",
+        '$' => matches!(
+            currency.as_str(),
+            "USD"
+                | "AUD"
+                | "CAD"
+                | "NZD"
+                | "HKD"
+                | "SGD"
+                | "TWD"
+                | "BSD"
+                | "BBD"
+                | "BMD"
+                | "BZD"
+                | "FJD"
+                | "JMD"
+                | "KYD"
+                | "LRD"
+                | "NAD"
+                | "SBD"
+                | "SRD"
+                | "TTD"
+                | "XCD"
+        ),
+        _ => false,
+    }
 }
 
 /// Digits before the point, with optional thousands separators in the right places.

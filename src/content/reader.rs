@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 use serde_spanned::Spanned;
 use toml::de::{DeTable, DeValue};
 
-use crate::content::money::parse_money;
+use crate::content::money::{currency_symbol, parse_money};
 use crate::content::period::Period;
 use crate::content::words::Word;
 use crate::diagnostic::{Diagnostic, Problem, suggest};
@@ -21,6 +21,9 @@ pub struct Cx<'f> {
     /// Byte offset of the TOML text within the file.
     pub base: usize,
     pub diags: Vec<Diagnostic>,
+    /// Every currency symbol money was written with, and where: the site's currency is only
+    /// known once documents are checked against the configuration.
+    pub symbols: Vec<(char, Range<usize>)>,
 }
 
 impl<'f> Cx<'f> {
@@ -29,11 +32,20 @@ impl<'f> Cx<'f> {
             file,
             base,
             diags: Vec::new(),
+            symbols: Vec::new(),
         }
     }
 
     pub fn abs(&self, span: Range<usize>) -> Range<usize> {
         span.start + self.base..span.end + self.base
+    }
+
+    /// The opening `+++` fence of the front matter, for problems with the document as a whole.
+    pub fn fence(&self) -> Range<usize> {
+        let fence_end = self.base.saturating_sub(1);
+        let text = self.file.text.get(..fence_end).unwrap_or("");
+        let line_start = text.rfind('\n').map_or(0, |i| i + 1);
+        line_start..text.trim_end_matches('\r').len().max(line_start)
     }
 
     pub fn report(&mut self, problem: Problem, span: Range<usize>) {
@@ -106,9 +118,7 @@ impl<'t, 'i> Table<'t, 'i> {
         // Point where the key belongs: the table's header, or for the front matter itself its
         // opening `+++` fence.
         let span = if self.path.is_empty() {
-            let fence_end = cx.base.saturating_sub(1);
-            let line_start = cx.file.text[..fence_end].rfind('\n').map_or(0, |i| i + 1);
-            line_start..fence_end
+            cx.fence()
         } else {
             let s = cx.abs(self.span.clone()).start;
             s..s + 1
@@ -169,9 +179,22 @@ impl<'t, 'i> Table<'t, 'i> {
         }
     }
 
-    /// A required string.
+    /// A required string, which must hold more than white space: a title or a name left blank
+    /// would give a page an empty `<title>` or `<h1>`.
     pub fn req_text(&mut self, cx: &mut Cx<'_>, key: &'static str) -> Option<String> {
-        self.required(cx, key, |t, cx| t.any_text(cx, key))
+        let text = self.required(cx, key, |t, cx| t.any_text(cx, key))?;
+        if text.trim().is_empty() {
+            let span = self.table.get(key).map_or(0..0, |v| v.span());
+            cx.report_labelled(
+                Problem::BlankText {
+                    key: self.qualified(key),
+                },
+                span,
+                "expected some text".into(),
+            );
+            return None;
+        }
+        Some(text)
     }
 
     /// An optional id, checked against the id pattern.
@@ -579,7 +602,13 @@ pub fn read_money(cx: &mut Cx<'_>, v: Value<'_, '_>) -> Option<Decimal> {
         }
     };
     match parse_money(text.trim_start_matches('+')) {
-        Ok(d) => Some(d),
+        Ok(d) => {
+            if let Some(symbol) = currency_symbol(&text) {
+                let span = cx.abs(v.span());
+                cx.symbols.push((symbol, span));
+            }
+            Some(d)
+        }
         Err(reason) => {
             cx.report_labelled(
                 Problem::InvalidMoney { text, reason },

@@ -1,11 +1,12 @@
 //! Checks that need more than one value: duplicate ids, references between documents, and the
 //! data-quality warnings that the seeds show authors make.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 use std::sync::Arc;
 
 use crate::config::Config;
+use crate::content::words::DocKind;
 use crate::content::{Data, Document};
 use crate::diagnostic::{Diagnostic, Problem, suggest};
 use crate::source::SourceFile;
@@ -67,6 +68,7 @@ pub fn check(docs: &[Document], config: &Config) -> Vec<Diagnostic> {
                     reports.insert(key, doc);
                 }
                 check_highlight(doc, h, config, &mut out);
+                check_weights(doc, h, config, &mut out);
             }
             Data::Budget(b) => check_budget(f, b, &programmes, &mut out),
             Data::Indicators(s) => {
@@ -94,17 +96,8 @@ pub fn check(docs: &[Document], config: &Config) -> Vec<Diagnostic> {
             }
             Data::Page(p) => {
                 let slug = p.slug.clone().unwrap_or_else(|| doc.stem.clone());
-                // Pages the site makes itself at `/<slug>/`. (A page may replace the
-                // accessibility statement and the exceptions page, so those are not here.)
-                if slug == "search" {
-                    out.push(Diagnostic::new(
-                        Problem::ReservedSlug {
-                            slug,
-                            taken_by: "search page",
-                        },
-                        f,
-                        0..3,
-                    ));
+                if let Some(problem) = slug_problem(&slug) {
+                    out.push(Diagnostic::new(problem, f, p.slug_span.clone()));
                 } else if let Some(first) = slugs.get(&slug) {
                     out.push(Diagnostic::new(
                         Problem::DuplicateId {
@@ -113,15 +106,197 @@ pub fn check(docs: &[Document], config: &Config) -> Vec<Diagnostic> {
                             first: first.file.display.clone(),
                         },
                         f,
-                        0..3,
+                        p.slug_span.clone(),
                     ));
                 } else {
                     slugs.insert(slug, doc);
                 }
             }
         }
+        if !doc.money_symbols.is_empty() {
+            check_currency(doc, config, &mut out);
+        }
     }
+    check_case(docs, config, &mut out);
     out
+}
+
+/// Output names the site writes itself at its top, with what writes them. (A page may replace
+/// the accessibility statement and the exceptions page, so those are not here.)
+const RESERVED_SLUGS: [(&str, &str); 3] = [
+    ("search", "search page"),
+    ("index.html", "home page"),
+    ("404.html", "not-found page"),
+];
+
+/// Why a page's slug cannot be its folder and the last part of its address, if it cannot. An
+/// explicit `slug` is an id already; a slug from a file name may hold anything a file name can.
+pub fn slug_problem(slug: &str) -> Option<Problem> {
+    if let Some((_, taken_by)) = RESERVED_SLUGS.iter().find(|(s, _)| *s == slug) {
+        return Some(Problem::ReservedSlug {
+            slug: slug.to_string(),
+            taken_by,
+        });
+    }
+    let reason = if let Some(c) = slug.chars().find(|c| matches!(c, '#' | '?' | '%')) {
+        format!(
+            "holds `{c}`, which would end or change the page's web address; it comes from the \
+             file name"
+        )
+    } else if let Some(c) = slug
+        .chars()
+        .find(|c| c.is_control() || matches!(c, '\\' | '/' | ':' | '*' | '"' | '<' | '>' | '|'))
+    {
+        format!(
+            "holds `{}`, which cannot be in a folder name on Windows; it comes from the file name",
+            c.escape_debug()
+        )
+    } else if slug.ends_with(['.', ' ']) || slug.starts_with(' ') || slug == "." || slug == ".." {
+        "begins or ends with a space or a dot, which Windows drops from folder names".to_string()
+    } else if slug.to_ascii_lowercase().ends_with(".html") {
+        "ends in `.html`, so it reads as a file, but a page is a folder with its own index.html"
+            .to_string()
+    } else {
+        return None;
+    };
+    Some(Problem::InvalidSlug {
+        slug: slug.to_string(),
+        reason,
+    })
+}
+
+/// Report money written with a currency symbol that is not the site's: `€5,000` in a site in
+/// pounds would otherwise be read as £5,000.
+fn check_currency(doc: &Document, config: &Config, out: &mut Vec<Diagnostic>) {
+    for (symbol, span) in &doc.money_symbols {
+        if !crate::content::money::symbol_fits(*symbol, &config.currency) {
+            out.push(
+                Diagnostic::new(
+                    Problem::CurrencyMismatch {
+                        symbol: *symbol,
+                        currency: config.currency.clone(),
+                    },
+                    &doc.file,
+                    span.clone(),
+                )
+                .with_label(format!("not {}", config.currency)),
+            );
+        }
+    }
+}
+
+/// Report output folders whose names differ only in case: on Windows and macOS (and so in a
+/// checkout there, or on a server that serves from one) they are one folder, and one page
+/// would overwrite the other or land in the other's folder. Pages are folders at the top of the
+/// site, beside those the site makes; programmes are folders under `programmes/`.
+fn check_case(docs: &[Document], config: &Config, out: &mut Vec<Diagnostic>) {
+    // Lower-case name → (the name, where it comes from), for the first of each.
+    let mut top: HashMap<String, (String, String)> = HashMap::new();
+    let has = |kind: DocKind| docs.iter().any(|d| d.kind() == kind);
+    let any_period = docs.iter().any(|d| d.period().is_some());
+    let own = [
+        ("search", true),
+        ("index.html", true),
+        ("404.html", true),
+        ("css", true),
+        ("accessibility", true),
+        ("exceptions", any_period),
+        ("periods", any_period),
+        (
+            "programmes",
+            has(DocKind::Highlight) || !config.programmes.is_empty(),
+        ),
+        ("budget", has(DocKind::Budget)),
+        ("indicators", has(DocKind::Indicators)),
+        ("actions", has(DocKind::Actions)),
+    ];
+    for (name, _) in own.iter().filter(|(_, made)| *made) {
+        top.insert(
+            name.to_string(),
+            (name.to_string(), format!("the site's own `{name}`")),
+        );
+    }
+    for d in docs {
+        if let Data::Page(p) = &d.data {
+            let slug = p.slug.clone().unwrap_or_else(|| d.stem.clone());
+            claim_name(&mut top, &slug, &d.file, p.slug_span.clone(), out);
+        }
+    }
+    let mut programmes: HashMap<String, (String, String)> = HashMap::new();
+    for p in &config.programmes {
+        programmes.entry(p.id.to_lowercase()).or_insert_with(|| {
+            let at = format!("programme `{}` in boardpack.toml", p.id);
+            (p.id.clone(), at)
+        });
+    }
+    for d in docs {
+        if let Data::Highlight(h) = &d.data {
+            claim_name(
+                &mut programmes,
+                &h.programme,
+                &d.file,
+                h.programme_span.clone(),
+                out,
+            );
+        }
+    }
+}
+
+/// Record `name` among `seen`, or report it if another name differs from it only in case.
+fn claim_name(
+    seen: &mut HashMap<String, (String, String)>,
+    name: &str,
+    f: &Arc<SourceFile>,
+    span: Range<usize>,
+    out: &mut Vec<Diagnostic>,
+) {
+    let lower = name.to_lowercase();
+    match seen.get(&lower) {
+        Some((other, first)) if other != name => out.push(Diagnostic::new(
+            Problem::CaseCollision {
+                path: name.to_string(),
+                other: other.clone(),
+                first: first.clone(),
+            },
+            f,
+            span,
+        )),
+        Some(_) => {}
+        None => {
+            let (l, c) = f.line_col(span.start);
+            let at = format!("{}:{l}:{c}", f.display);
+            seen.insert(lower, (name.to_string(), at));
+        }
+    }
+}
+
+/// Under the weighted rule, an objective whose activities all weigh nothing has no progress to
+/// weigh: an error at the objective, rather than a figure quietly missing.
+fn check_weights(
+    doc: &Document,
+    h: &crate::content::Highlight,
+    config: &Config,
+    out: &mut Vec<Diagnostic>,
+) {
+    if config.rollup != crate::content::words::RollupRule::Weighted {
+        return;
+    }
+    for o in &h.objectives {
+        let all_zero = !o.activities.is_empty()
+            && (o.activities.iter()).all(|a| a.weight.is_some_and(|w| w.is_zero()));
+        if all_zero {
+            out.push(Diagnostic::new(
+                Problem::InvalidWeight {
+                    reason: format!(
+                        "every activity of objective {} has weight 0, so its progress cannot be weighted",
+                        o.id
+                    ),
+                },
+                &doc.file,
+                o.span.clone(),
+            ));
+        }
+    }
 }
 
 /// Programme ids declared in `boardpack.toml` or used by any highlight report.
@@ -297,6 +472,64 @@ fn check_placeholders(
     }
 }
 
+/// The deepest a budget group may be nested: top-level groups are at depth 0. Budgets nest a
+/// few levels; the bound keeps what is laid out and rendered per level bounded too.
+pub const MAX_GROUP_DEPTH: usize = 100;
+
+/// Each group's depth below the top, from each one's parent; none for a group whose parents
+/// lead round in a cycle (or into one). Each group is walked once, so a chain of any length
+/// costs time in proportion to it.
+fn group_depths(parent: &[Option<usize>]) -> Vec<Option<usize>> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum State {
+        New,
+        OnPath,
+        Done(Option<usize>),
+    }
+    let mut state = vec![State::New; parent.len()];
+    let mut path = Vec::new();
+    for start in 0..parent.len() {
+        let mut cur = Some(start);
+        // Climb until the top, a group already done, or one on this climb (a cycle).
+        let mut above = Some(None);
+        while let Some(g) = cur {
+            match state[g] {
+                State::New => {
+                    state[g] = State::OnPath;
+                    path.push(g);
+                    cur = parent[g];
+                }
+                State::OnPath => {
+                    above = None;
+                    break;
+                }
+                State::Done(d) => {
+                    above = d.map(Some);
+                    break;
+                }
+            }
+        }
+        // `above`: the depth of the group above the climb's last one (Some(None) for the top),
+        // or None where the climb ran into a cycle.
+        let mut next: Option<usize> = match above {
+            Some(None) => Some(0),
+            Some(Some(d)) => Some(d + 1),
+            None => None,
+        };
+        while let Some(g) = path.pop() {
+            state[g] = State::Done(next);
+            next = next.map(|d| d + 1);
+        }
+    }
+    state
+        .into_iter()
+        .map(|s| match s {
+            State::Done(d) => d,
+            _ => None,
+        })
+        .collect()
+}
+
 fn check_budget(
     f: &Arc<SourceFile>,
     b: &crate::content::Budget,
@@ -313,12 +546,14 @@ fn check_budget(
         id: id.to_string(),
         suggestion: suggest(id, group_ids.iter().copied()).map(str::to_string),
     };
-    let parents: HashMap<&str, &str> = b
-        .groups
-        .iter()
-        .filter_map(|g| g.parent.as_deref().map(|p| (g.id.as_str(), p)))
+    let index: HashMap<&str, usize> = (b.groups.iter().enumerate().rev())
+        .map(|(i, g)| (g.id.as_str(), i))
         .collect();
-    for g in &b.groups {
+    let parent: Vec<Option<usize>> = (b.groups.iter())
+        .map(|g| g.parent.as_deref().and_then(|p| index.get(p).copied()))
+        .collect();
+    let depth = group_depths(&parent);
+    for (i, g) in b.groups.iter().enumerate() {
         match &g.parent {
             Some(p) if !group_ids.contains(&p.as_str()) => {
                 out.push(Diagnostic::new(
@@ -327,25 +562,29 @@ fn check_budget(
                     g.parent_span.clone(),
                 ));
             }
-            Some(_) => {
-                // Follow parents; a walk longer than the number of groups has looped.
-                let mut seen = HashSet::new();
-                let mut cur = g.id.as_str();
-                while let Some(&p) = parents.get(cur) {
-                    if !seen.insert(p) || p == g.id {
-                        out.push(Diagnostic::new(
-                            Problem::Cycle {
-                                what: "budget group",
-                                id: g.id.clone(),
-                            },
-                            f,
-                            g.parent_span.clone(),
-                        ));
-                        break;
-                    }
-                    cur = p;
-                }
-            }
+            Some(_) => match depth[i] {
+                None => out.push(Diagnostic::new(
+                    Problem::Cycle {
+                        what: "budget group",
+                        id: g.id.clone(),
+                    },
+                    f,
+                    g.parent_span.clone(),
+                )),
+                // Only the first group past the limit on each branch: those below it follow.
+                Some(d) if d == MAX_GROUP_DEPTH + 1 => out.push(
+                    Diagnostic::new(
+                        Problem::GroupTooDeep {
+                            id: g.id.clone(),
+                            limit: MAX_GROUP_DEPTH,
+                        },
+                        f,
+                        g.parent_span.clone(),
+                    )
+                    .with_label(format!("the {}th level", MAX_GROUP_DEPTH + 1)),
+                ),
+                Some(_) => {}
+            },
             None if g.kind.is_none() => out.push(
                 Diagnostic::new(
                     Problem::MissingKey {

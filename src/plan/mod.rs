@@ -41,10 +41,15 @@ pub fn load(root: &Path) -> Result<Loaded, Error> {
         source,
     })?;
     let file = SourceFile::new(&config_path, CONFIG_FILE, text);
-    let config = Config::parse(&file).map_err(|diagnostics| Error::Config {
-        file: CONFIG_FILE.into(),
-        diagnostics,
-    })?;
+    let config = Config::parse(&file)
+        .and_then(|c| match c.check_on_disk(root, &file) {
+            d if d.is_empty() => Ok(c),
+            d => Err(d),
+        })
+        .map_err(|diagnostics| Error::Config {
+            file: CONFIG_FILE.into(),
+            diagnostics,
+        })?;
     let t = timing::phase("load content");
     let content = content::load(root, &config);
     drop(t);

@@ -17,7 +17,7 @@ use crate::source::SourceFile;
 static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
 
 /// The name of the theme that is built in.
-pub const DEFAULT: &str = "default";
+pub const DEFAULT: &str = crate::config::DEFAULT_THEME;
 
 /// How the built-in theme's files are named in messages.
 const BUILT_IN: &str = "(built-in default theme)";

@@ -319,6 +319,10 @@ impl Session {
         };
         let file = SourceFile::new(&path, CONFIG_FILE, text);
         let mut config = Config::parse(&file)?;
+        let on_disk = config.check_on_disk(&self.root, &file);
+        if !on_disk.is_empty() {
+            return Err(on_disk);
+        }
         if let Some(base) = &self.base_url {
             config.base_url = base.clone();
         }
