@@ -154,6 +154,8 @@ pub enum Problem {
     GroupTooDeep { id: String, limit: usize },
     #[error("theme `{name}` {reason}")]
     InvalidTheme { name: String, reason: String },
+    #[error("this static file would be written to `{path}`, where {other} goes")]
+    StaticClash { path: String, other: String },
     #[error("{more} more problems in this file are not shown")]
     TooManyProblems {
         /// How many were left out.
@@ -199,6 +201,7 @@ impl Problem {
             Problem::TooDeep { .. } => "too-deep",
             Problem::ImageWithoutAlt => "image-alt",
             Problem::TooManyProblems { .. } => "too-many-problems",
+            Problem::StaticClash { .. } => "static-clash",
             Problem::LinkOutsideSite { .. } => "link-outside-site",
             Problem::LinkLoop { .. } => "link-loop",
             Problem::LinkDangling { .. } => "link-dangling",
@@ -387,6 +390,9 @@ impl Problem {
                 "`theme` names a folder under themes/ in the site, such as theme = \"council\", \
                  or \"default\" for the built-in theme"
                     .into(),
+            ),
+            Problem::StaticClash { .. } => Some(
+                "rename or move the file under static/, or give the page another `slug`".into(),
             ),
             Problem::TooManyProblems { .. } => Some(format!(
                 "only the first {MAX_PER_FILE} problems of a file are shown; fix those and check again"

@@ -1,5 +1,6 @@
 //! The site: load configuration and content together, then build the output directory.
 
+mod clash;
 pub mod renderer;
 pub mod search;
 pub mod write;
@@ -13,11 +14,13 @@ use crate::plan::Loaded;
 use crate::plan::pages::{self, Plan};
 use crate::timing;
 
-/// Load the site as the commands see it: [`crate::plan::load`], and warnings of the links in
-/// `templates/`, `static/` and the theme that the build will skip, so that `check` reports them.
+/// Load the site as the commands see it: [`crate::plan::load`], with what `check` must also
+/// report of the theme and static files: links the build will skip, and static files that
+/// clash with the build's own outputs.
 pub fn load(root: &Path) -> Result<Loaded, Error> {
     let mut loaded = crate::plan::load(root)?;
-    let links = crate::render::theme::link_diagnostics(root, &loaded.config.theme);
+    let mut links = crate::render::theme::link_diagnostics(root, &loaded.config.theme);
+    links.extend(clash::static_clashes(&loaded));
     if !links.is_empty() {
         loaded.content.diagnostics.extend(links);
         crate::diagnostic::sort(&mut loaded.content.diagnostics);

@@ -383,3 +383,84 @@ fn an_output_that_is_a_link_to_a_folder_builds() {
         "nothing written there"
     );
 }
+
+/// A static file where the build writes a page, the search index or a folder of pages used to
+/// pass `check` and then fail `build`; `check` now reports each at the static file.
+#[test]
+fn a_static_file_where_the_build_writes_its_own_is_a_check_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = site(tmp.path());
+    let out = tmp.path().join("out");
+    fs::create_dir_all(root.join("static/search")).unwrap();
+    fs::write(root.join("static/index.html"), "<p>mine</p>").unwrap();
+    fs::write(root.join("static/search/index.json"), "{}").unwrap();
+    // A file where the folder of a page goes.
+    fs::write(root.join("static/programmes"), "x").unwrap();
+    fs::write(root.join("static/robots.txt"), "User-agent: *").unwrap();
+    let (code, diags) = crate::common::check_json(&root, &[]);
+    assert_eq!(code, 1, "{diags:?}");
+    let mut clashes: Vec<(String, String)> = diags
+        .iter()
+        .filter(|d| d.code == "static-clash")
+        .map(|d| (d.file.clone().unwrap_or_default(), d.severity.clone()))
+        .collect();
+    clashes.sort();
+    assert_eq!(
+        clashes,
+        [
+            ("static/index.html".into(), "error".into()),
+            ("static/programmes".into(), "error".into()),
+            ("static/search/index.json".into(), "error".into()),
+        ]
+    );
+    let r = build(&root, &out, &["-q"]);
+    assert_eq!(r.code, 1, "the build stops at check's errors: {r:?}");
+    assert!(!out.exists());
+    // Without them, the build passes, robots.txt and all.
+    for f in [
+        "static/index.html",
+        "static/search/index.json",
+        "static/programmes",
+    ] {
+        fs::remove_file(root.join(f)).unwrap();
+    }
+    assert_eq!(build(&root, &out, &["-q"]).code, 0);
+    assert!(out.join("robots.txt").is_file());
+}
+
+/// The largest money boardpack reads (20 digits) goes through every sum, chart and download of
+/// the example board without overflowing: the claim in docs/reliability.md.
+#[test]
+fn the_largest_money_builds_and_draws() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("board");
+    fs::create_dir_all(&root).unwrap();
+    fs::copy(
+        crate::common::repo_root().join("boardpack.toml"),
+        root.join("boardpack.toml"),
+    )
+    .unwrap();
+    copy_dir(
+        &crate::common::repo_root().join("content"),
+        &root.join("content"),
+    );
+    let budget = root.join("content/2009-10/budget.md");
+    let text = fs::read_to_string(&budget).unwrap();
+    assert!(text.contains("approved = \"(1,700,000)\""));
+    fs::write(
+        &budget,
+        text.replacen(
+            "approved = \"(1,700,000)\"",
+            "approved = \"(99,999,999,999,999,999,999)\"",
+            1,
+        ),
+    )
+    .unwrap();
+    let out = tmp.path().join("out");
+    let r = build(&root, &out, &["-q"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    let found = everything(&out)
+        .values()
+        .any(|b| String::from_utf8_lossy(b).contains("99,999,999,999,999,999,999"));
+    assert!(found, "the figure is printed in the pages or downloads");
+}
