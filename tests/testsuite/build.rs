@@ -659,30 +659,29 @@ fn a_static_file_in_the_place_of_a_page_or_download_is_refused() {
     assert!(stderr.contains("the page /periods/2009-10-q2/"), "{stderr}");
     assert_eq!(tree(&out), before, "the previous output changed");
     std::fs::remove_file(&page).unwrap();
-    for (rel, second) in [(
+    let (rel, second) = (
         "periods/2009-10-q2/exceptions.csv",
         "the download periods/2009-10-q2/exceptions.csv",
-    )] {
-        let file = site.path().join("static").join(rel);
-        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
-        std::fs::write(&file, "mine").unwrap();
-        let assert = bin()
-            .arg("--root")
-            .arg(site.path())
-            .args(["-q", "build", "--output"])
-            .arg(&out)
-            .assert()
-            .code(2);
-        let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
-        assert!(
-            stderr.contains(&format!("two outputs would be written to `{rel}`")),
-            "{stderr}"
-        );
-        assert!(stderr.contains("the static file"), "{stderr}");
-        assert!(stderr.contains(second), "{stderr}");
-        assert_eq!(tree(&out), before, "the previous output changed");
-        std::fs::remove_file(&file).unwrap();
-    }
+    );
+    let file = site.path().join("static").join(rel);
+    std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+    std::fs::write(&file, "mine").unwrap();
+    let assert = bin()
+        .arg("--root")
+        .arg(site.path())
+        .args(["-q", "build", "--output"])
+        .arg(&out)
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains(&format!("two outputs would be written to `{rel}`")),
+        "{stderr}"
+    );
+    assert!(stderr.contains("the static file"), "{stderr}");
+    assert!(stderr.contains(second), "{stderr}");
+    assert_eq!(tree(&out), before, "the previous output changed");
+    std::fs::remove_file(&file).unwrap();
 }
 
 #[test]
