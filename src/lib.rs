@@ -1,9 +1,19 @@
 //! boardpack: board reports written as Markdown with TOML front matter, checked, aggregated to
 //! the penny and published as an accessible static site.
 //!
-//! The pipeline, one module a stage:
-//! [`config`] → [`content`] (load, front matter, model) → [`aggregate`] (pure summaries) →
-//! [`render`] (Markdown, templates, assets) → [`site`] (build and write) → [`serve`].
+//! The pipeline runs one way down; a stage imports only the stages below it:
+//!
+//! - [`cli`]: the command line, over [`serve`] and [`site`].
+//! - [`serve`]: watch mode; keeps a [`serve::session::Session`] and serves it from memory.
+//! - [`site`]: a build: [`site::load`], [`site::Renderer`], and [`site::write::Staging`], which
+//!   writes the output under its manifest ([`site::write::manifest`]).
+//! - [`render`]: Markdown, templates, stylesheets, charts and downloads, into bytes in memory.
+//! - [`plan`]: the loaded site ([`plan::Loaded`]) and the plan of its pages ([`plan::pages::Plan`]).
+//! - [`aggregate`]: pure summaries and findings ([`aggregate::Aggregates`]).
+//! - [`content`] and [`config`]: the documents ([`content::Document`]) and `boardpack.toml`
+//!   ([`config::Config`]).
+//! - [`diagnostic`], [`source`], [`layout`], [`timing`]: located problems, source text, the
+//!   site's folders, and phase timings, used by every stage.
 
 pub mod aggregate;
 pub mod cli;
