@@ -19,6 +19,54 @@ pub enum Severity {
     Warning,
 }
 
+/// The kinds of data-quality finding that `aggregate` raises: matched exhaustively wherever
+/// they are named, so that a new kind cannot be shown with a fallback label by mistake.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FindingKind {
+    /// A stated progress figure differs from the one computed from its parts.
+    ProgressMismatch,
+    /// A printed total or subtotal differs from the sum of its lines.
+    TotalMismatch,
+    /// A delayed or off-track item has no footnote or note saying why.
+    Unexplained,
+    /// A due date moved later since the last period.
+    Slipped,
+    /// A stated status contradicts the figures it sums up.
+    StatusContradictsData,
+    /// A printed summary count differs from the detail it summarises.
+    SummaryMismatch,
+    /// Two primary workstreams claim one action.
+    SharedPrimary,
+}
+
+impl FindingKind {
+    /// The stable code, as `check` prints it and docs/aggregation.md lists it.
+    pub fn code(self) -> &'static str {
+        match self {
+            FindingKind::ProgressMismatch => "progress-mismatch",
+            FindingKind::TotalMismatch => "total-mismatch",
+            FindingKind::Unexplained => "unexplained",
+            FindingKind::Slipped => "slipped",
+            FindingKind::StatusContradictsData => "status-contradicts-data",
+            FindingKind::SummaryMismatch => "summary-mismatch",
+            FindingKind::SharedPrimary => "shared-primary",
+        }
+    }
+
+    /// The kind in words, for a report's page.
+    pub fn label(self) -> &'static str {
+        match self {
+            FindingKind::ProgressMismatch => "Stated progress differs from computed",
+            FindingKind::TotalMismatch => "Printed total differs from computed",
+            FindingKind::Unexplained => "No explanation given",
+            FindingKind::Slipped => "Due date slipped",
+            FindingKind::StatusContradictsData => "Stated status contradicts the data",
+            FindingKind::SummaryMismatch => "Printed summary differs from the detail",
+            FindingKind::SharedPrimary => "Two primary workstreams",
+        }
+    }
+}
+
 /// What went wrong. Each variant has a stable code, used in JSON output and documentation.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum Problem {
@@ -113,7 +161,7 @@ pub enum Problem {
     #[error("the same {section} text is repeated in {count} objectives")]
     RepeatedPlaceholder { section: String, count: usize },
     #[error("{message}")]
-    Finding { code: &'static str, message: String },
+    Finding { kind: FindingKind, message: String },
     #[error("the text nests more than {limit} levels deep")]
     TooDeep { limit: usize },
     #[error("an image has no alt text, so screen readers read out its file name")]
@@ -197,7 +245,7 @@ impl Problem {
             Problem::DueOutsideYear { .. } => "due-outside-year",
             Problem::IdPattern { .. } => "id-pattern",
             Problem::RepeatedPlaceholder { .. } => "repeated-placeholder",
-            Problem::Finding { code, .. } => code,
+            Problem::Finding { kind, .. } => kind.code(),
             Problem::TooDeep { .. } => "too-deep",
             Problem::ImageWithoutAlt => "image-alt",
             Problem::TooManyProblems { .. } => "too-many-problems",

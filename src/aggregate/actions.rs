@@ -9,7 +9,7 @@ use crate::aggregate::format::round_half_up;
 use crate::content::Document;
 use crate::content::actions::ActionPlan;
 use crate::content::words::{Judgement, normalise};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, FindingKind};
 
 /// A count with its share of the total, rounded half-up to a whole per cent.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -98,7 +98,7 @@ pub fn summarise(
                 findings.push(finding(
                     doc,
                     st.span.clone(),
-                    "summary-mismatch",
+                    FindingKind::SummaryMismatch,
                     format!(
                         "the typed summary for {} says {} actions ({} completed, {} on track, {} behind), but the detail has {} ({} completed, {} on track, {} behind, {} unknown)",
                         s.section,
@@ -127,7 +127,7 @@ pub fn summarise(
             findings.push(finding(
                 doc,
                 st.span.clone(),
-                "summary-mismatch",
+                FindingKind::SummaryMismatch,
                 format!("the typed summary names section \u{201c}{}\u{201d}, which has no actions in the detail", st.section),
             ));
         }
@@ -139,7 +139,7 @@ pub fn summarise(
             findings.push(finding(
                 doc,
                 p.span.clone(),
-                "shared-primary",
+                FindingKind::SharedPrimary,
                 format!(
                     "priority {} has {} primary workstreams ({}) and no declared joint remit",
                     p.id,

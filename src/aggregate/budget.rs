@@ -12,7 +12,7 @@ use crate::config::{Config, VarianceSign};
 use crate::content::Document;
 use crate::content::budget::{Budget, Figures, Line};
 use crate::content::words::GroupKind;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, FindingKind};
 
 /// Budget RAG from the tolerances in `boardpack.toml`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -491,7 +491,7 @@ fn checked(
             findings.push(finding(
                 doc,
                 g.span.clone(),
-                "total-mismatch",
+                FindingKind::TotalMismatch,
                 format!(
                     "the printed {} subtotal for {} is {}, but its lines add up to {}: {}",
                     d.column,
@@ -549,7 +549,7 @@ fn checked(
         findings.push(finding(
             doc,
             whole.clone(),
-            "total-mismatch",
+            FindingKind::TotalMismatch,
             format!(
                 "the printed {} grand total is {}, but the lines add up to {}: {}",
                 d.column,
@@ -573,7 +573,7 @@ fn checked(
             findings.push(finding(
                 doc,
                 f.amount_span.clone(),
-                "total-mismatch",
+                FindingKind::TotalMismatch,
                 format!(
                     "external funding from {} is {}, but its phasing adds up to {}",
                     f.funder,

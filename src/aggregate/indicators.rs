@@ -7,7 +7,7 @@ use crate::aggregate::{Count, Trend, finding};
 use crate::content::Document;
 use crate::content::indicators::{Indicator, IndicatorSet};
 use crate::content::words::{IndicatorStatus, Polarity};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, FindingKind};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct IndicatorSummary {
@@ -90,7 +90,7 @@ pub fn summarise(
             findings.push(finding(
                 doc,
                 i.stated_status_span.clone(),
-                "status-contradicts-data",
+                FindingKind::StatusContradictsData,
                 format!(
                     "{name} is marked {} but its actual {actual} against a target of {target} ({better} is better) is {}",
                     i.stated_status.map(|s| s.label()).unwrap_or_default(),

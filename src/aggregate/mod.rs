@@ -23,7 +23,7 @@ use crate::config::Config;
 use crate::content::period::Period;
 use crate::content::words::{ActivityStatus, BudgetStatus, IndicatorStatus};
 use crate::content::{Data, Document};
-use crate::diagnostic::{Diagnostic, Problem};
+use crate::diagnostic::{Diagnostic, FindingKind, Problem};
 
 pub use actions::{ActionPlanSummary, Share};
 pub use budget::BudgetSummary;
@@ -72,10 +72,10 @@ impl Trend {
 pub fn finding(
     doc: &Document,
     span: Range<usize>,
-    code: &'static str,
+    kind: FindingKind,
     message: String,
 ) -> Diagnostic {
-    Diagnostic::new(Problem::Finding { code, message }, &doc.file, span)
+    Diagnostic::new(Problem::Finding { kind, message }, &doc.file, span)
 }
 
 /// A figure too large to work out exactly (`Decimal` holds 28 significant digits), and where

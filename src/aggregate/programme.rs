@@ -15,7 +15,7 @@ use crate::content::highlight::{Activity, Highlight, Objective};
 use crate::content::period::Period;
 use crate::content::words::{ActivityKind, ActivityStatus, BudgetStatus, RollupRule};
 use crate::content::{Data, Document};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, FindingKind};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ProgrammeSummary {
@@ -242,7 +242,7 @@ pub fn summarise(
             findings.push(finding(
                 doc,
                 o.span.clone(),
-                "progress-mismatch",
+                FindingKind::ProgressMismatch,
                 format!(
                     "objective {} states {stated}% progress; its {} activities average {}, which gives {computed}% ({})",
                     o.id,
@@ -295,7 +295,7 @@ pub fn summarise(
         findings.push(finding(
             doc,
             h.programme_span.clone(),
-            "progress-mismatch",
+            FindingKind::ProgressMismatch,
             format!(
                 "{} states {stated}% overall progress; its {} objectives average {}, which gives {computed}% ({})",
                 h.title,
@@ -321,7 +321,7 @@ pub fn summarise(
                     findings.push(finding(
                         doc,
                         a.span.clone(),
-                        "unexplained",
+                        FindingKind::Unexplained,
                         format!(
                             "delayed activity in objective {} has no footnote explaining why",
                             o.id
@@ -354,7 +354,7 @@ pub fn summarise(
             findings.push(finding(
                 doc,
                 o.span.clone(),
-                "unexplained",
+                FindingKind::Unexplained,
                 format!(
                     "objective {} has budget status {status} and no reason",
                     o.id
@@ -450,7 +450,7 @@ pub fn compare(
             findings.push(finding(
                 &docs[summaries[i].doc],
                 s.span.clone(),
-                "slipped",
+                FindingKind::Slipped,
                 format!(
                     "\u{201c}{}\u{201d} (objective {}) is now due {}, {} days later than the {} due date {}",
                     s.title, s.objective, s.to, s.days, summaries[j].period, s.from

@@ -14,6 +14,7 @@ use crate::aggregate::{Count, Exception, ProgrammeSummary, Trend, format};
 use crate::content::period::Period;
 use crate::content::words::ActivityStatus;
 use crate::content::{Data, Document};
+use crate::diagnostic::Problem;
 use crate::plan::Loaded;
 use crate::render::download::{Cell, Table};
 
@@ -30,19 +31,6 @@ pub(super) struct FindingView {
     pub(super) column: usize,
 }
 
-pub(super) fn finding_label(code: &str) -> &'static str {
-    match code {
-        "progress-mismatch" => "Stated progress differs from computed",
-        "total-mismatch" => "Printed total differs from computed",
-        "unexplained" => "No explanation given",
-        "slipped" => "Due date slipped",
-        "status-contradicts-data" => "Stated status contradicts the data",
-        "summary-mismatch" => "Printed summary differs from the detail",
-        "shared-primary" => "Two primary workstreams",
-        _ => "Finding",
-    }
-}
-
 pub(super) fn findings_for(loaded: &Loaded, doc: &Document) -> Vec<FindingView> {
     loaded
         .aggregates
@@ -51,10 +39,13 @@ pub(super) fn findings_for(loaded: &Loaded, doc: &Document) -> Vec<FindingView> 
         .filter(|f| f.file.as_ref().is_some_and(|x| Arc::ptr_eq(x, &doc.file)))
         .map(|f| {
             let (line, column) = f.line_col().unwrap_or((0, 0));
-            let code = f.problem.code();
             FindingView {
-                code,
-                label: finding_label(code),
+                code: f.problem.code(),
+                // Other problems among the findings (an overflow) are shown only by `serve`.
+                label: match &f.problem {
+                    Problem::Finding { kind, .. } => kind.label(),
+                    _ => "Finding",
+                },
                 message: f.problem.to_string(),
                 location: f.location(),
                 line,
