@@ -1,6 +1,6 @@
 //! Downloads: every summary table a page shows, as CSV and JSON files beside the page.
 //!
-//! A [`Table`] is built once, from the aggregates, and written both ways:
+//! A [`Sheet`] is built once, from the aggregates, and written both ways:
 //!
 //! - **CSV** (RFC 4180, written by the `csv` crate): UTF-8 without a byte-order mark, CRLF line
 //!   ends, one header row. Dates are `dd/mm/yyyy`; money and other figures are plain numbers
@@ -81,7 +81,7 @@ pub struct Provenance {
 
 /// A table to download.
 #[derive(Debug, Clone)]
-pub struct Table {
+pub struct Sheet {
     /// The file name without its extension, e.g. `budget-lines`.
     pub name: &'static str,
     /// What the table holds, e.g. `Budget lines`: the link text and the JSON title.
@@ -90,7 +90,7 @@ pub struct Table {
     pub rows: Vec<Vec<Cell>>,
 }
 
-impl Table {
+impl Sheet {
     pub fn new(
         name: &'static str,
         title: impl Into<String>,
@@ -154,7 +154,7 @@ fn csv_cell(c: &Cell) -> String {
 }
 
 /// The table as CSV bytes.
-pub fn to_csv(t: &Table) -> Vec<u8> {
+pub fn to_csv(t: &Sheet) -> Vec<u8> {
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .from_writer(Vec::new());
@@ -193,7 +193,7 @@ impl Serialize for JsonRow<'_> {
     }
 }
 
-struct JsonTable<'a>(&'a Table, &'a Provenance);
+struct JsonTable<'a>(&'a Sheet, &'a Provenance);
 
 impl Serialize for JsonTable<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -211,7 +211,7 @@ impl Serialize for JsonTable<'_> {
 }
 
 /// The table as pretty-printed JSON bytes, ending with a newline.
-pub fn to_json(t: &Table, from: &Provenance) -> Vec<u8> {
+pub fn to_json(t: &Sheet, from: &Provenance) -> Vec<u8> {
     let mut out = serde_json::to_vec_pretty(&JsonTable(t, from)).unwrap_or_default();
     out.push(b'\n');
     out
@@ -252,7 +252,7 @@ pub struct Download {
 
 /// Both files for a table, written into the folder of the page at `page_path`
 /// (`budget/2009-10-q2/index.html`) whose URL is `from.page`.
-pub fn both(t: &Table, from: &Provenance, page_path: &str) -> [Download; 2] {
+pub fn both(t: &Sheet, from: &Provenance, page_path: &str) -> [Download; 2] {
     let page_url = from.page.as_str();
     let dir = page_path
         .rsplit_once('/')
@@ -282,8 +282,8 @@ mod tests {
         Decimal::from_str(s).unwrap()
     }
 
-    fn sample() -> Table {
-        let mut t = Table::new(
+    fn sample() -> Sheet {
+        let mut t = Sheet::new(
             "lines",
             "Lines",
             &[

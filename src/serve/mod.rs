@@ -15,7 +15,7 @@ use std::time::Instant;
 use crate::diagnostic::Diagnostic;
 use crate::error::Error;
 use crate::render::escape_html;
-use crate::serve::session::{Changes, Outcome, Session};
+use crate::serve::session::{Outcome, Session, SourceChanges};
 use state::{Message, Shared, Snapshot};
 
 /// How long the sources must be quiet before the search index is rebuilt.
@@ -167,7 +167,7 @@ fn next_state(
 /// ([`Session::preview`]); the rebuild that follows brings every other page up to date.
 fn preview(
     session: &Session,
-    changes: &Changes,
+    changes: &SourceChanges,
     shared: &Shared,
     started: Instant,
     opts: &Options,
@@ -338,7 +338,7 @@ pub fn run(root: &Path, opts: &Options) -> Result<(), Error> {
             message: format!("cannot watch {}: {e}", root.display()),
         })?;
         let started = Instant::now();
-        let outcome = session.update(&Changes::everything());
+        let outcome = session.update(&SourceChanges::everything());
         session.refresh_search();
         report(&outcome, started, opts);
         watch.set_theme(&session.theme());
@@ -362,11 +362,11 @@ pub fn run(root: &Path, opts: &Options) -> Result<(), Error> {
                 let idle = session.search_stale().then_some(SEARCH_IDLE);
                 let changes = match watch.next_within(idle) {
                     // After a panic the fresh session builds everything on the next save.
-                    watch::Next::Changes(_) if pending_everything => {
+                    watch::Next::SourceChanges(_) if pending_everything => {
                         pending_everything = false;
-                        Changes::everything()
+                        SourceChanges::everything()
                     }
-                    watch::Next::Changes(c) => c,
+                    watch::Next::SourceChanges(c) => c,
                     watch::Next::Stopped => break,
                     watch::Next::Idle => {
                         if session.refresh_search() {

@@ -23,7 +23,7 @@ use crate::timing;
 
 /// What changed on disk, and so what must be rebuilt.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct Changes {
+pub struct SourceChanges {
     /// `boardpack.toml` changed: rebuild everything.
     pub config: bool,
     /// Templates changed (the theme's or the site's): re-render every page.
@@ -36,16 +36,16 @@ pub struct Changes {
     pub content: BTreeSet<PathBuf>,
 }
 
-impl Changes {
+impl SourceChanges {
     pub fn is_empty(&self) -> bool {
         !self.config && !self.templates && !self.css && !self.statics && self.content.is_empty()
     }
 
     /// Everything: used for the first build.
-    pub fn everything() -> Changes {
-        Changes {
+    pub fn everything() -> SourceChanges {
+        SourceChanges {
             config: true,
-            ..Changes::default()
+            ..SourceChanges::default()
         }
     }
 }
@@ -248,7 +248,7 @@ impl Session {
     /// Whether changed content must be walked again from the top rather than path by path:
     /// when `content/` itself has gone (the site is then broken, not empty), or a change passes
     /// through a symbolic link, which only the walk of the whole folder judges.
-    fn needs_rescan(&self, changes: &Changes) -> bool {
+    fn needs_rescan(&self, changes: &SourceChanges) -> bool {
         if changes.content.is_empty() {
             return false;
         }
@@ -346,7 +346,7 @@ impl Session {
     /// the rebuilt page replaces the preview and the browser reloads once more.
     ///
     /// Returns the page's output path and bytes, or `None` when the change is not of this kind.
-    pub fn preview(&self, changes: &Changes) -> Option<(String, Arc<[u8]>)> {
+    pub fn preview(&self, changes: &SourceChanges) -> Option<(String, Arc<[u8]>)> {
         if changes.config
             || changes.templates
             || changes.css
@@ -427,7 +427,7 @@ impl Session {
     }
 
     /// Apply a set of changes and rebuild what they touch.
-    pub fn update(&mut self, changes: &Changes) -> Outcome {
+    pub fn update(&mut self, changes: &SourceChanges) -> Outcome {
         let mut all = !self.built_once || changes.config || changes.templates;
         let mut rescanned = false;
         if changes.config || self.config.is_none() {
@@ -500,7 +500,7 @@ impl Session {
     fn render_step(
         &mut self,
         loaded: &Loaded,
-        changes: &Changes,
+        changes: &SourceChanges,
         mut all: bool,
         dirty: &Dirty,
     ) -> Outcome {

@@ -9,7 +9,7 @@ use notify::{RecommendedWatcher, RecursiveMode, Watcher};
 
 use crate::config::CONFIG_FILE;
 use crate::layout;
-use crate::serve::session::Changes;
+use crate::serve::session::SourceChanges;
 
 /// How long the sources must be quiet before a rebuild starts. Editors write a file in a burst
 /// of events (truncate, write, rename); this is long enough to see the burst end and short
@@ -20,7 +20,7 @@ pub const MAX_WAIT: Duration = Duration::from_millis(250);
 
 /// Sort one changed path into the kind of rebuild it needs. Output folders, `target/` and
 /// editors' scratch files are ignored.
-pub fn classify(changes: &mut Changes, root: &Path, theme: &str, path: &Path) {
+pub fn classify(changes: &mut SourceChanges, root: &Path, theme: &str, path: &Path) {
     let Ok(rel) = path.strip_prefix(root) else {
         return;
     };
@@ -31,7 +31,7 @@ pub fn classify(changes: &mut Changes, root: &Path, theme: &str, path: &Path) {
     let Some(first) = parts.first() else { return };
     let name = parts.last().map(String::as_str).unwrap_or("");
     let scratch = layout::is_scratch(name);
-    let css_or_static = |c: &mut Changes| {
+    let css_or_static = |c: &mut SourceChanges| {
         if name.ends_with(".css") {
             c.css = true;
         } else {
@@ -58,7 +58,7 @@ pub fn classify(changes: &mut Changes, root: &Path, theme: &str, path: &Path) {
 
 /// What waiting for changes gave.
 pub enum Next {
-    Changes(Changes),
+    SourceChanges(SourceChanges),
     /// Nothing changed for the idle time asked for.
     Idle,
     /// The watcher has stopped.
@@ -103,9 +103,9 @@ impl Watch {
 
     /// Wait for the next burst of changes and return it once the sources have been quiet for
     /// [`QUIET`]. Returns `None` when the watcher has stopped.
-    pub fn next_changes(&mut self) -> Option<Changes> {
+    pub fn next_changes(&mut self) -> Option<SourceChanges> {
         match self.next_within(None) {
-            Next::Changes(c) => Some(c),
+            Next::SourceChanges(c) => Some(c),
             Next::Idle | Next::Stopped => None,
         }
     }
@@ -124,7 +124,7 @@ impl Watch {
                     Err(RecvTimeoutError::Disconnected) => return Next::Stopped,
                 },
             };
-            let mut changes = Changes::default();
+            let mut changes = SourceChanges::default();
             self.absorb(first, &mut changes);
             let started = Instant::now();
             loop {
@@ -139,12 +139,12 @@ impl Watch {
                 }
             }
             if !changes.is_empty() {
-                return Next::Changes(changes);
+                return Next::SourceChanges(changes);
             }
         }
     }
 
-    fn absorb(&mut self, ev: notify::Result<notify::Event>, changes: &mut Changes) {
+    fn absorb(&mut self, ev: notify::Result<notify::Event>, changes: &mut SourceChanges) {
         let Ok(ev) = ev else { return };
         if ev.kind.is_access() {
             return;
@@ -175,8 +175,8 @@ mod tests {
     #[test]
     fn sorts_paths_into_rebuild_kinds() {
         let root = Path::new("/site");
-        let mut c = Changes::default();
-        let add = |c: &mut Changes, p: &str| classify(c, root, "default", Path::new(p));
+        let mut c = SourceChanges::default();
+        let add = |c: &mut SourceChanges, p: &str| classify(c, root, "default", Path::new(p));
         add(&mut c, "/site/content/2009-10-q2/a.md");
         add(&mut c, "/site/content/2009-10-q2/.a.md.swp");
         add(&mut c, "/site/themes/default/static/css/main.css");

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use crate::common::copy_dir;
 
-use boardpack::serve::session::{Changes, Outcome, Session};
+use boardpack::serve::session::{Outcome, Session, SourceChanges};
 
 fn site(name: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
@@ -41,10 +41,10 @@ fn output(s: &Session) -> BTreeMap<String, Vec<u8>> {
         .collect()
 }
 
-fn content_change(path: &Path) -> Changes {
-    Changes {
+fn content_change(path: &Path) -> SourceChanges {
+    SourceChanges {
         content: BTreeSet::from([path.to_path_buf()]),
-        ..Changes::default()
+        ..SourceChanges::default()
     }
 }
 
@@ -82,7 +82,7 @@ fn every_kind_of_change_gives_the_full_build() {
     let dir = site("two-periods");
     let root = dir.path();
     let mut s = Session::new(root);
-    built(&s.update(&Changes::everything()));
+    built(&s.update(&SourceChanges::everything()));
     assert_same(&mut s, root, "first build");
 
     // Edit the latest report: only pages that show it re-render.
@@ -141,9 +141,9 @@ fn every_kind_of_change_gives_the_full_build() {
         text.replace("title = \"Two periods\"", "title = \"Renamed board\""),
     )
     .unwrap();
-    let (rendered, pages, _) = built(&s.update(&Changes {
+    let (rendered, pages, _) = built(&s.update(&SourceChanges {
         config: true,
-        ..Changes::default()
+        ..SourceChanges::default()
     }));
     assert_eq!(rendered, pages);
     assert_same(&mut s, root, "config");
@@ -154,7 +154,7 @@ fn the_example_board_edit_by_edit() {
     let dir = site("");
     let root = dir.path();
     let mut s = Session::new(root);
-    built(&s.update(&Changes::everything()));
+    built(&s.update(&SourceChanges::everything()));
     assert_same(&mut s, root, "first build");
     let budget = root.join("content/2009-10-q2/budget.md");
     let text = std::fs::read_to_string(&budget).unwrap();
@@ -180,7 +180,7 @@ fn a_preview_is_the_page_the_rebuild_makes() {
         let dir = site(name);
         let root = dir.path();
         let mut s = Session::new(root);
-        built(&s.update(&Changes::everything()));
+        built(&s.update(&SourceChanges::everything()));
         let reports: Vec<PathBuf> = walkdir::WalkDir::new(root.join("content"))
             .sort_by_file_name()
             .into_iter()

@@ -4,10 +4,10 @@ use serde::Serialize;
 
 use super::indicators::share_of;
 use super::shared::{FindingView, findings_for};
-use super::{Cx, Downloads};
+use super::{Downloads, Lookups};
 use crate::aggregate::{ActionPlanSummary, Share};
 use crate::content::{ActionPlan, Document};
-use crate::render::download::{Cell, Table};
+use crate::render::download::{Cell, Sheet};
 
 #[derive(Serialize)]
 pub(super) struct StatedView {
@@ -51,7 +51,7 @@ pub(super) fn share(count: usize, total: usize) -> Share {
 }
 
 pub(super) fn actions_view(
-    cx: &Cx<'_>,
+    cx: &Lookups<'_>,
     doc: &Document,
     plan: &ActionPlan,
     s: &ActionPlanSummary,
@@ -94,7 +94,7 @@ pub(super) fn actions_view(
             matches_stated: None,
         }
     });
-    let mut detail = Table::new(
+    let mut detail = Sheet::new(
         "actions",
         format!("{}, {}", plan.title, plan.period),
         &[
@@ -134,7 +134,7 @@ pub(super) fn actions_view(
             }
         }
     }
-    let mut summary = Table::new(
+    let mut summary = Sheet::new(
         "action-summary",
         format!("{}: judgement summary, {}", plan.title, plan.period),
         &[
@@ -176,7 +176,7 @@ pub(super) fn actions_view(
     let mut downloads = Downloads::new();
     downloads.insert("summary", cx.download(&summary, url));
     downloads.insert("actions", cx.download(&detail, url));
-    let mut matrix = Table::new(
+    let mut matrix = Sheet::new(
         "responsibilities",
         format!("{}: responsibility for improvement priorities", plan.title),
         &[

@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use super::shared::{FindingView, findings_for};
-use super::{Cx, Downloads};
+use super::{Downloads, Lookups};
 use crate::aggregate::budget::{GroupSummary, LineSummary, Totals};
 use crate::aggregate::{self, BudgetSummary, format};
 use crate::content::budget::Figures;
@@ -15,7 +15,7 @@ use crate::content::words::GroupKind;
 use crate::content::{Budget, Document};
 use crate::render::chart::{self, Chart};
 use crate::render::context::budget_layout;
-use crate::render::download::{Cell, Table};
+use crate::render::download::{Cell, Sheet};
 
 #[derive(Serialize)]
 pub(super) struct NoteRef {
@@ -173,7 +173,7 @@ pub(super) struct BudgetHeadline {
     pub(super) legend: String,
 }
 
-pub(super) fn budget_headline(cx: &Cx<'_>, s: &BudgetSummary, b: &Budget) -> BudgetHeadline {
+pub(super) fn budget_headline(cx: &Lookups<'_>, s: &BudgetSummary, b: &Budget) -> BudgetHeadline {
     let e = &s.expenditure;
     let gap = match (e.planned, e.actual) {
         (Some(p), Some(a)) => Some(a - p),
@@ -542,7 +542,7 @@ pub(super) fn totals_cells(t: &Totals) -> Vec<Cell> {
     ]
 }
 
-pub(super) fn budget_tables(b: &Budget, s: &BudgetSummary) -> (Table, Table) {
+pub(super) fn budget_tables(b: &Budget, s: &BudgetSummary) -> (Sheet, Sheet) {
     let mut cols: Vec<(&'static str, &'static str)> = vec![
         ("id", "Line ID"),
         ("title", "Budget line"),
@@ -553,7 +553,7 @@ pub(super) fn budget_tables(b: &Budget, s: &BudgetSummary) -> (Table, Table) {
     ];
     cols.extend(MONEY_COLUMNS);
     cols.push(("notes", "Notes"));
-    let mut lines = Table::new("budget-lines", format!("{}: budget lines", b.title), &cols);
+    let mut lines = Sheet::new("budget-lines", format!("{}: budget lines", b.title), &cols);
     for g in &s.groups {
         for l in &g.lines {
             let mut row = vec![
@@ -592,7 +592,7 @@ pub(super) fn budget_tables(b: &Budget, s: &BudgetSummary) -> (Table, Table) {
         ("printed_projected", "Projected outturn (as printed)"),
         ("rounding_note", "Figures may not sum because of rounding"),
     ]);
-    let mut groups = Table::new(
+    let mut groups = Sheet::new(
         "budget-totals",
         format!("{}: subtotals and totals", b.title),
         &cols,
@@ -653,7 +653,7 @@ pub(super) fn budget_tables(b: &Budget, s: &BudgetSummary) -> (Table, Table) {
 }
 
 pub(super) fn budget_view(
-    cx: &Cx<'_>,
+    cx: &Lookups<'_>,
     doc: &Document,
     b: &Budget,
     s: &BudgetSummary,

@@ -7,12 +7,12 @@ use serde::Serialize;
 use super::shared::{
     ChangesView, FindingView, TrendView, changes_view, findings_for, programme_trends, status_text,
 };
-use super::{Cx, Downloads};
+use super::{Downloads, Lookups};
 use crate::aggregate::programme::ActivityRef;
 use crate::aggregate::{self, Count, ProgrammeSummary};
 use crate::content::words::ActivityStatus;
 use crate::content::{Document, Highlight};
-use crate::render::download::{Cell, Table};
+use crate::render::download::{Cell, Sheet};
 
 #[derive(Serialize)]
 pub(super) struct ObjectiveView {
@@ -86,14 +86,14 @@ pub(super) fn activity_views(h: &Highlight, list: &[ActivityRef]) -> Vec<Activit
 }
 
 pub(super) fn highlight_view(
-    cx: &Cx<'_>,
+    cx: &Lookups<'_>,
     doc: &Document,
     h: &Highlight,
     s: &ProgrammeSummary,
     url: &str,
 ) -> HighlightView {
     let (trend, trend_year) = programme_trends(cx, s);
-    let mut t = Table::new(
+    let mut t = Sheet::new(
         "activities",
         format!("{}: activities, {}", h.title, h.period),
         &[

@@ -5,11 +5,11 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use super::shared::{FindingView, findings_for};
-use super::{Cx, Downloads};
+use super::{Downloads, Lookups};
 use crate::aggregate::{IndicatorSetSummary, Trend, format};
 use crate::content::words::{IndicatorStatus, Unit};
 use crate::content::{Document, IndicatorSet};
-use crate::render::download::{Cell, Table};
+use crate::render::download::{Cell, Sheet};
 
 #[derive(Serialize)]
 pub(super) struct IndicatorView {
@@ -64,13 +64,13 @@ pub(super) fn share_of(count: usize, total: usize) -> Decimal {
 }
 
 pub(super) fn indicators_view(
-    cx: &Cx<'_>,
+    cx: &Lookups<'_>,
     doc: &Document,
     set: &IndicatorSet,
     s: &IndicatorSetSummary,
     url: &str,
 ) -> IndicatorsView {
-    let mut t = Table::new(
+    let mut t = Sheet::new(
         "indicators",
         format!("{}, {}", set.title, set.period),
         &[

@@ -25,7 +25,7 @@ use crate::content::period::Period;
 use crate::content::{Data, Document};
 use crate::plan::Loaded;
 use crate::plan::pages::{PageKind, Plan};
-use crate::render::download::{self, Download, Table};
+use crate::render::download::{self, Download, Sheet};
 use actions::actions_view;
 use budget::{budget_headline, budget_view};
 use highlight::highlight_view;
@@ -50,7 +50,7 @@ pub struct Summaries {
 type Downloads = BTreeMap<&'static str, Vec<Download>>;
 
 /// Shared lookups while building.
-struct Cx<'a> {
+struct Lookups<'a> {
     loaded: &'a Loaded,
     plan: &'a Plan,
     docs: &'a [Document],
@@ -65,7 +65,7 @@ struct Cx<'a> {
     files: std::sync::Mutex<Vec<(String, Vec<u8>)>>,
 }
 
-impl<'a> Cx<'a> {
+impl<'a> Lookups<'a> {
     fn page_path(&self, url: &str) -> String {
         let rel = url.strip_prefix(self.plan.base_url.as_str()).unwrap_or(url);
         format!("{rel}index.html")
@@ -73,7 +73,7 @@ impl<'a> Cx<'a> {
 
     /// Write both files of a table beside the page at `url`. An empty table has nothing to
     /// download: no files, no links.
-    fn download(&self, t: &Table, url: &str) -> Vec<Download> {
+    fn download(&self, t: &Sheet, url: &str) -> Vec<Download> {
         if t.rows.is_empty() {
             return Vec::new();
         }
@@ -208,7 +208,7 @@ impl Summaries {
     /// Lay out the summaries `needed` picks; see [`Needed`].
     pub fn build(loaded: &Loaded, plan: &Plan, needed: &Needed) -> Self {
         let docs = &loaded.content.documents;
-        let cx = Cx {
+        let cx = Lookups {
             loaded,
             plan,
             docs,

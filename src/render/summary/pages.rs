@@ -10,12 +10,12 @@ use super::shared::{
     ChangesView, ExceptionView, KindCount, ProgrammeCard, TrendView, changes_view,
     exception_counts, exception_view, exceptions_table, programme_card, programme_trends,
 };
-use super::{Cx, Downloads};
+use super::{Downloads, Lookups};
 use crate::aggregate::{ActivityTotals, PeriodSummary, ProgrammeSummary};
 use crate::content::Data;
 use crate::content::words::ActivityStatus;
 use crate::render::chart::{self, Chart};
-use crate::render::download::{Cell, Table};
+use crate::render::download::{Cell, Sheet};
 
 #[derive(Serialize)]
 pub(super) struct RankView {
@@ -63,7 +63,7 @@ pub(super) struct PeriodView {
     pub(super) downloads: Downloads,
 }
 
-pub(super) fn period_view(cx: &Cx<'_>, ps: &PeriodSummary, url: &str) -> PeriodView {
+pub(super) fn period_view(cx: &Lookups<'_>, ps: &PeriodSummary, url: &str) -> PeriodView {
     let agg = cx.agg;
     let programmes: Vec<&ProgrammeSummary> =
         ps.programmes.iter().map(|i| &agg.programmes[*i]).collect();
@@ -142,7 +142,7 @@ pub(super) fn period_view(cx: &Cx<'_>, ps: &PeriodSummary, url: &str) -> PeriodV
     });
 
     // Downloads: the programme summaries, the activity totals and the exceptions.
-    let mut t = Table::new(
+    let mut t = Sheet::new(
         "programmes",
         format!("Programme summaries, {}", ps.period),
         &[
@@ -206,7 +206,7 @@ pub(super) fn period_view(cx: &Cx<'_>, ps: &PeriodSummary, url: &str) -> PeriodV
             ),
         ]);
     }
-    let mut a = Table::new(
+    let mut a = Sheet::new(
         "activity-summary",
         format!("Activity summary, {}", ps.period),
         &[
@@ -303,7 +303,12 @@ pub(super) struct ProgrammePageView {
     pub(super) downloads: Downloads,
 }
 
-pub(super) fn programme_view(cx: &Cx<'_>, id: &str, title: &str, url: &str) -> ProgrammePageView {
+pub(super) fn programme_view(
+    cx: &Lookups<'_>,
+    id: &str,
+    title: &str,
+    url: &str,
+) -> ProgrammePageView {
     let agg = cx.agg;
     let list: Vec<&ProgrammeSummary> = agg
         .programmes
@@ -379,7 +384,7 @@ pub(super) fn programme_view(cx: &Cx<'_>, id: &str, title: &str, url: &str) -> P
                 .collect::<Vec<_>>(),
         )
     });
-    let mut t = Table::new(
+    let mut t = Sheet::new(
         "progress",
         format!("{title}: progress by period"),
         &[

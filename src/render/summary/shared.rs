@@ -7,7 +7,7 @@ use jiff::civil::Date;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use super::Cx;
+use super::Lookups;
 use super::highlight::display_mean;
 use crate::aggregate::programme::Changes;
 use crate::aggregate::{Count, Exception, ProgrammeSummary, Trend, format};
@@ -16,7 +16,7 @@ use crate::content::words::ActivityStatus;
 use crate::content::{Data, Document};
 use crate::diagnostic::Problem;
 use crate::plan::Loaded;
-use crate::render::download::{Cell, Table};
+use crate::render::download::{Cell, Sheet};
 
 /// A data-quality finding on a report's page.
 #[derive(Serialize)]
@@ -104,7 +104,7 @@ pub(super) fn trend_view(
     }
 }
 
-pub(super) fn programme_trends(cx: &Cx<'_>, p: &ProgrammeSummary) -> (TrendView, TrendView) {
+pub(super) fn programme_trends(cx: &Lookups<'_>, p: &ProgrammeSummary) -> (TrendView, TrendView) {
     let previous = p
         .changes
         .as_ref()
@@ -174,7 +174,7 @@ pub(super) struct ProgrammeCard {
     pub(super) trend_year: TrendView,
 }
 
-pub(super) fn programme_card(cx: &Cx<'_>, p: &ProgrammeSummary) -> ProgrammeCard {
+pub(super) fn programme_card(cx: &Lookups<'_>, p: &ProgrammeSummary) -> ProgrammeCard {
     let (trend, trend_year) = programme_trends(cx, p);
     let link = cx.programme_link(&p.programme);
     ProgrammeCard {
@@ -241,7 +241,7 @@ pub(super) struct ChangesView {
     pub(super) empty: bool,
 }
 
-pub(super) fn changes_view(cx: &Cx<'_>, programme: &str, c: &Changes) -> ChangesView {
+pub(super) fn changes_view(cx: &Lookups<'_>, programme: &str, c: &Changes) -> ChangesView {
     let delta_text = c.progress_delta.map(|d| {
         let n = d.abs().normalize();
         let points = if n == Decimal::ONE {
@@ -313,7 +313,7 @@ pub(super) struct ExceptionView {
     pub(super) source: String,
 }
 
-pub(super) fn exception_view(cx: &Cx<'_>, e: &Exception) -> ExceptionView {
+pub(super) fn exception_view(cx: &Lookups<'_>, e: &Exception) -> ExceptionView {
     let anchor = cx.report_anchor(e.doc);
     let item = match (anchor, &e.objective, &e.item, e.kind) {
         (Some(a), Some(o), _, _) => Some(format!("{a}-{o}")),
@@ -375,8 +375,8 @@ pub(super) fn exception_counts(list: &[Exception]) -> Vec<KindCount> {
     out
 }
 
-pub(super) fn exceptions_table(list: &[ExceptionView], period: &str) -> Table {
-    let mut t = Table::new(
+pub(super) fn exceptions_table(list: &[ExceptionView], period: &str) -> Sheet {
+    let mut t = Sheet::new(
         "exceptions",
         format!("Exceptions, {period}"),
         &[
