@@ -9,6 +9,7 @@ pub mod budget;
 pub mod format;
 pub mod indicators;
 pub mod programme;
+pub mod report;
 pub mod rollup;
 
 use std::collections::HashMap;

@@ -14,12 +14,12 @@ mod indicators;
 mod pages;
 mod shared;
 
-use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use rayon::prelude::*;
 use tera::Value;
 
+use crate::aggregate::report::ReportSummary;
 use crate::aggregate::{self, ProgrammeSummary};
 use crate::content::period::Period;
 use crate::content::{Data, Document};
@@ -125,15 +125,6 @@ impl<'a> Lookups<'a> {
     fn highlight_url(&self, programme: &str, period: Period) -> Option<&'a str> {
         self.programme_summary(programme, period)
             .and_then(|p| self.report_url(p.doc))
-    }
-}
-
-/// A report's summary: from the aggregates, or worked out here for a report that `check` found
-/// errors in (only `serve` renders those).
-fn owned_or<'a, T: Clone>(found: Option<&'a T>, make: impl FnOnce() -> T) -> Cow<'a, T> {
-    match found {
-        Some(x) => Cow::Borrowed(x),
-        None => Cow::Owned(make()),
     }
 }
 
@@ -245,33 +236,19 @@ impl Summaries {
                     return None;
                 }
                 let doc = &docs[r.doc];
-                let mut scratch = Vec::new();
-                Some(match &doc.data {
-                    Data::Highlight(h) => {
-                        let s = owned_or(agg.programme_for(r.doc), || {
-                            aggregate::programme::summarise(config, r.doc, doc, h, &mut scratch)
-                        });
+                Some(match agg.summary_for(config, r.doc, doc)? {
+                    ReportSummary::Highlight(h, s) => {
                         Value::from_serializable(&highlight_view(&cx, doc, h, &s, &r.url))
                     }
-                    Data::Budget(b) => {
-                        let s = owned_or(agg.budget_for(r.doc), || {
-                            aggregate::budget::summarise(config, r.doc, doc, b, &mut scratch)
-                        });
+                    ReportSummary::Budget(b, s) => {
                         Value::from_serializable(&budget_view(&cx, doc, b, &s, &r.url, &r.anchor))
                     }
-                    Data::Indicators(set) => {
-                        let s = owned_or(agg.indicators_for(r.doc), || {
-                            aggregate::indicators::summarise(r.doc, doc, set, &mut scratch)
-                        });
+                    ReportSummary::Indicators(set, s) => {
                         Value::from_serializable(&indicators_view(&cx, doc, set, &s, &r.url))
                     }
-                    Data::Actions(a) => {
-                        let s = owned_or(agg.actions_for(r.doc), || {
-                            aggregate::actions::summarise(r.doc, doc, a, &mut scratch)
-                        });
+                    ReportSummary::Actions(a, s) => {
                         Value::from_serializable(&actions_view(&cx, doc, a, &s, &r.url))
                     }
-                    Data::Page(_) => return None,
                 })
             })
             .collect();
