@@ -7,11 +7,11 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 use toml::de::DeTable;
 
-use crate::content::period::YearStart;
-use crate::content::reader::{Cx, Table};
-use crate::content::words::RollupRule;
-pub use crate::content::words::VarianceSign;
 use crate::diagnostic::{Diagnostic, Problem};
+use crate::read::period::YearStart;
+use crate::read::reader::{Cx, Table};
+use crate::read::words::RollupRule;
+pub use crate::read::words::VarianceSign;
 use crate::source::SourceFile;
 
 pub const CONFIG_FILE: &str = "boardpack.toml";

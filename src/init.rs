@@ -139,7 +139,7 @@ fn write_new(path: &Path, text: &str, done: &mut Written) -> Result<(), Error> {
 mod tests {
     use super::*;
     use crate::content::Data;
-    use crate::content::words::{ActivityKind, Polarity};
+    use crate::read::words::{ActivityKind, Polarity};
 
     /// Every file under `dir`, relative to it, with its contents.
     fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {

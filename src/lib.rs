@@ -24,6 +24,7 @@ pub mod error;
 pub mod init;
 pub mod layout;
 pub mod plan;
+pub mod read;
 pub mod render;
 pub mod serve;
 pub mod site;

@@ -2,7 +2,7 @@
 //! digit limit, and round-trips through its own plain form.
 #![no_main]
 
-use boardpack::content::money::parse_money;
+use boardpack::read::money::parse_money;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|text: &str| {

@@ -8,8 +8,8 @@ use crate::aggregate::finding;
 use crate::aggregate::format::round_half_up;
 use crate::content::Document;
 use crate::content::actions::ActionPlan;
-use crate::content::words::{Judgement, normalise};
 use crate::diagnostic::{Diagnostic, FindingKind};
+use crate::read::words::{Judgement, normalise};
 
 /// A count with its share of the total, rounded half-up to a whole per cent.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]

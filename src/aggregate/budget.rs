@@ -11,8 +11,8 @@ use crate::aggregate::{Overflow, finding};
 use crate::config::{Config, VarianceSign};
 use crate::content::Document;
 use crate::content::budget::{Budget, Figures, Line};
-use crate::content::words::GroupKind;
 use crate::diagnostic::{Diagnostic, FindingKind};
+use crate::read::words::GroupKind;
 
 /// Budget RAG from the tolerances in `boardpack.toml`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -163,7 +163,7 @@ pub struct Difference {
 pub struct BudgetSummary {
     pub doc: usize,
     pub title: String,
-    pub period: crate::content::period::Period,
+    pub period: crate::read::period::Period,
     /// Groups in display order (parents before children, in the order authored).
     pub groups: Vec<GroupSummary>,
     pub income: Totals,
@@ -621,8 +621,8 @@ fn checked(
 mod tests {
     use super::*;
     use crate::content::budget::Group;
-    use crate::content::period::Period;
     use crate::content::{Data, Document};
+    use crate::read::period::Period;
     use crate::source::SourceFile;
     use proptest::prelude::*;
 

@@ -6,8 +6,8 @@ use serde::Serialize;
 use crate::aggregate::{Count, Trend, finding};
 use crate::content::Document;
 use crate::content::indicators::{Indicator, IndicatorSet};
-use crate::content::words::{IndicatorStatus, Polarity};
 use crate::diagnostic::{Diagnostic, FindingKind};
+use crate::read::words::{IndicatorStatus, Polarity};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct IndicatorSummary {
@@ -31,7 +31,7 @@ pub struct IndicatorSetSummary {
 /// The status the data supports.
 pub fn status(
     i: &Indicator,
-    period: crate::content::period::Period,
+    period: crate::read::period::Period,
 ) -> (IndicatorStatus, Option<Decimal>, bool) {
     let target = i.target_for(period);
     let baseline = target.is_some_and(|t| t.baseline);

@@ -21,10 +21,10 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use crate::config::Config;
-use crate::content::period::Period;
-use crate::content::words::{ActivityStatus, BudgetStatus, IndicatorStatus};
 use crate::content::{Data, Document};
 use crate::diagnostic::{Diagnostic, FindingKind, Problem};
+use crate::read::period::Period;
+use crate::read::words::{ActivityStatus, BudgetStatus, IndicatorStatus};
 
 pub use actions::{ActionPlanSummary, Share};
 pub use budget::BudgetSummary;

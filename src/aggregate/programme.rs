@@ -12,10 +12,10 @@ use crate::aggregate::rollup::roll_up;
 use crate::aggregate::{Count, Trend, finding};
 use crate::config::Config;
 use crate::content::highlight::{Activity, Highlight, Objective};
-use crate::content::period::Period;
-use crate::content::words::{ActivityKind, ActivityStatus, BudgetStatus, RollupRule};
 use crate::content::{Data, Document};
 use crate::diagnostic::{Diagnostic, FindingKind};
+use crate::read::period::Period;
+use crate::read::words::{ActivityKind, ActivityStatus, BudgetStatus, RollupRule};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ProgrammeSummary {

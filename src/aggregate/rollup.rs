@@ -3,7 +3,7 @@
 use rust_decimal::Decimal;
 
 use crate::aggregate::format::round_half_up;
-use crate::content::words::RollupRule;
+use crate::read::words::RollupRule;
 
 /// Combine `(value, weight)` pairs under a rule. Returns the exact mean and the rolled-up figure,
 /// or `None` when there is nothing to combine (or, weighted, no weight to divide by). Weights

@@ -7,10 +7,10 @@ use jiff::civil::Date;
 use serde::Serialize;
 use toml::de::DeValue;
 
-use crate::content::period::Period;
-use crate::content::reader::{Cx, Located, Table, as_table};
-use crate::content::words::{Judgement, Term};
 use crate::diagnostic::Problem;
+use crate::read::period::Period;
+use crate::read::reader::{Cx, Located, Table, as_table};
+use crate::read::words::{Judgement, Term};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ActionPlan {

@@ -22,7 +22,7 @@ pub fn images_without_alt(text: &str) -> Vec<Range<usize>> {
     // An HTML block comes as one event a line, so a tag may span events: scan whole runs of
     // raw HTML in the source instead.
     let mut runs: Vec<Range<usize>> = Vec::new();
-    for (event, range) in Parser::new_ext(text, super::MARKDOWN_OPTIONS).into_offset_iter() {
+    for (event, range) in Parser::new_ext(text, crate::read::MARKDOWN_OPTIONS).into_offset_iter() {
         if !matches!(event, Event::Html(_) | Event::InlineHtml(_)) {
             continue;
         }

@@ -7,10 +7,10 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 use toml::de::DeValue;
 
-use crate::content::period::Period;
-use crate::content::reader::{Cx, Table, read_integer};
-use crate::content::words::GroupKind;
 use crate::diagnostic::Problem;
+use crate::read::period::Period;
+use crate::read::reader::{Cx, Table, read_integer};
+use crate::read::words::GroupKind;
 
 pub type Money = Decimal;
 

@@ -6,10 +6,10 @@ use jiff::civil::Date;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::content::period::Period;
-use crate::content::reader::{Cx, Located, Table};
-use crate::content::words::{ActivityKind, ActivityStatus, BudgetStatus};
 use crate::diagnostic::{Diagnostic, Problem};
+use crate::read::period::Period;
+use crate::read::reader::{Cx, Located, Table};
+use crate::read::words::{ActivityKind, ActivityStatus, BudgetStatus};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Highlight {
@@ -248,7 +248,7 @@ impl Activity {
     pub fn match_key(&self) -> String {
         match &self.id {
             Some(id) => format!("id:{id}"),
-            None => format!("title:{}", crate::content::words::normalise(&self.title)),
+            None => format!("title:{}", crate::read::words::normalise(&self.title)),
         }
     }
 }

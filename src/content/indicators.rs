@@ -5,9 +5,9 @@ use std::ops::Range;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::content::period::Period;
-use crate::content::reader::{Cx, Table};
-use crate::content::words::{IndicatorStatus, Polarity, Unit};
+use crate::read::period::Period;
+use crate::read::reader::{Cx, Table};
+use crate::read::words::{IndicatorStatus, Polarity, Unit};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct IndicatorSet {

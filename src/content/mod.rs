@@ -8,20 +8,8 @@ pub mod front_matter;
 pub mod highlight;
 pub mod indicators;
 pub mod links;
-pub mod money;
-pub mod nesting;
 pub mod page;
-pub mod period;
-pub mod reader;
 pub mod validate;
-pub mod words;
-
-/// The Markdown extensions bodies and text fields are written with: the renderer parses with
-/// these, and so must every check that reads Markdown (nesting, alt text), or they would see
-/// other structure than the page gets.
-pub const MARKDOWN_OPTIONS: pulldown_cmark::Options = pulldown_cmark::Options::ENABLE_TABLES
-    .union(pulldown_cmark::Options::ENABLE_FOOTNOTES)
-    .union(pulldown_cmark::Options::ENABLE_STRIKETHROUGH);
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -36,13 +24,13 @@ use crate::diagnostic::{Diagnostic, Problem};
 use crate::layout;
 use crate::source::SourceFile;
 
+use crate::read::reader::{Cx, Table};
+use crate::read::words::DocKind;
 pub use actions::ActionPlan;
 pub use budget::Budget;
 pub use highlight::Highlight;
 pub use indicators::IndicatorSet;
 pub use page::Page;
-use reader::{Cx, Table};
-use words::DocKind;
 
 /// Files larger than this are refused rather than read: no board report is 16 MiB of text,
 /// and reading one would stall a build.
@@ -315,10 +303,10 @@ pub fn parse_document(
         crate::diagnostic::sort(&mut diags);
         return (None, crate::diagnostic::limit_per_file(diags));
     }
-    if let Some(at) = nesting::too_deep(&file.text[split.body.clone()]) {
+    if let Some(at) = crate::read::nesting::too_deep(&file.text[split.body.clone()]) {
         let at = split.body.start + at;
         let problem = Problem::TooDeep {
-            limit: nesting::MAX_DEPTH,
+            limit: crate::read::nesting::MAX_DEPTH,
         };
         cx.diags.push(Diagnostic::new(problem, &file, at..at + 1));
     } else {
@@ -359,7 +347,7 @@ impl Document {
         }
     }
 
-    pub fn period(&self) -> Option<period::Period> {
+    pub fn period(&self) -> Option<crate::read::period::Period> {
         match &self.data {
             Data::Highlight(h) => Some(h.period),
             Data::Budget(b) => Some(b.period),

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::content::reader::{Cx, Table};
+use crate::read::reader::{Cx, Table};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Page {

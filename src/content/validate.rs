@@ -6,9 +6,9 @@ use std::ops::Range;
 use std::sync::Arc;
 
 use crate::config::Config;
-use crate::content::words::DocKind;
 use crate::content::{Data, Document};
 use crate::diagnostic::{Diagnostic, Problem, suggest};
+use crate::read::words::DocKind;
 use crate::source::SourceFile;
 
 /// Narrative text at least this long that appears word for word in several objectives is
@@ -19,10 +19,10 @@ const PLACEHOLDER_MIN_CHARS: usize = 40;
 pub fn check(docs: &[Document], config: &Config) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let programmes = known_programmes(docs, config);
-    let mut reports: HashMap<(String, crate::content::period::Period), &Document> = HashMap::new();
+    let mut reports: HashMap<(String, crate::read::period::Period), &Document> = HashMap::new();
     let mut slugs: HashMap<String, &Document> = HashMap::new();
     // Budgets, indicator sets and action plans: one of each a period, as each has one page.
-    let mut per_period: HashMap<(&'static str, crate::content::period::Period), &Document> =
+    let mut per_period: HashMap<(&'static str, crate::read::period::Period), &Document> =
         HashMap::new();
     for doc in docs {
         let f = &doc.file;
@@ -169,7 +169,7 @@ pub fn slug_problem(slug: &str) -> Option<Problem> {
 /// pounds would otherwise be read as £5,000.
 fn check_currency(doc: &Document, config: &Config, out: &mut Vec<Diagnostic>) {
     for (symbol, span) in &doc.money_symbols {
-        if !crate::content::money::symbol_fits(*symbol, &config.currency) {
+        if !crate::read::money::symbol_fits(*symbol, &config.currency) {
             out.push(
                 Diagnostic::new(
                     Problem::CurrencyMismatch {
@@ -278,7 +278,7 @@ fn check_weights(
     config: &Config,
     out: &mut Vec<Diagnostic>,
 ) {
-    if config.rollup != crate::content::words::RollupRule::Weighted {
+    if config.rollup != crate::read::words::RollupRule::Weighted {
         return;
     }
     for o in &h.objectives {

@@ -19,9 +19,9 @@
 use std::collections::BTreeMap;
 
 use crate::config::Config;
-use crate::content::period::Period;
-use crate::content::words::DocKind;
 use crate::content::{Data, Document};
+use crate::read::period::Period;
+use crate::read::words::DocKind;
 
 /// A link in the breadcrumb trail.
 #[derive(Debug, Clone, serde::Serialize)]

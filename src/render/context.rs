@@ -305,7 +305,7 @@ struct TargetCell {
 }
 
 fn indicators_layout(s: &IndicatorSet) -> IndicatorsLayout {
-    let mut years: Vec<crate::content::period::Period> = s
+    let mut years: Vec<crate::read::period::Period> = s
         .indicators
         .iter()
         .flat_map(|i| i.targets.iter().map(|t| t.year))

@@ -117,7 +117,7 @@ pub fn render(source: &str, trust_html: bool) -> String {
 }
 
 fn parser_options() -> Options {
-    crate::content::MARKDOWN_OPTIONS
+    crate::read::MARKDOWN_OPTIONS
 }
 
 /// A short, stable id fragment derived from the text itself.

@@ -16,11 +16,11 @@ use rust_decimal::Decimal;
 use tera::{Context, ErrorKind, Kwargs, State, Tera, TeraResult, Value};
 
 use crate::aggregate::format;
-use crate::content::words::{
+use crate::error::Error;
+use crate::read::words::{
     ActivityKind, ActivityStatus, BudgetStatus, GroupKind, IndicatorStatus, Judgement, Polarity,
     Term, Unit, Word,
 };
-use crate::error::Error;
 use crate::render::markdown::{Markdown, RenderOptions};
 use crate::render::theme::{Theme, ThemeFile, files_on_disk};
 

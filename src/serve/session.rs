@@ -9,12 +9,12 @@ use std::time::Duration;
 
 use crate::aggregate::aggregate;
 use crate::config::{CONFIG_FILE, Config};
-use crate::content::period::Period;
 use crate::content::{self, Content, Data, Document, validate};
 use crate::diagnostic::{Diagnostic, Problem};
 use crate::error::Error;
 use crate::plan::Loaded;
 use crate::plan::pages::{self, PageKind, Plan};
+use crate::read::period::Period;
 use crate::render::summary::Needed;
 use crate::site::Renderer;
 use crate::site::search;

@@ -199,7 +199,7 @@ pub(super) fn actions_view(
             .map_or_else(|| id.to_string(), |w| w.title.clone())
     };
     for p in &plan.priorities {
-        let names = |v: &[crate::content::reader::Located<String>]| {
+        let names = |v: &[crate::read::reader::Located<String>]| {
             v.iter()
                 .map(|w| workstream(&w.value))
                 .collect::<Vec<_>>()

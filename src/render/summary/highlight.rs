@@ -10,8 +10,8 @@ use super::shared::{
 use super::{Downloads, Lookups};
 use crate::aggregate::programme::ActivityRef;
 use crate::aggregate::{self, Count, ProgrammeSummary};
-use crate::content::words::ActivityStatus;
 use crate::content::{Document, Highlight};
+use crate::read::words::ActivityStatus;
 use crate::render::download::{Cell, Sheet};
 
 #[derive(Serialize)]
@@ -31,7 +31,7 @@ pub(super) struct ActivityView {
     pub(super) objective: String,
     pub(super) objective_number: usize,
     pub(super) title: String,
-    pub(super) kind: crate::content::words::ActivityKind,
+    pub(super) kind: crate::read::words::ActivityKind,
     pub(super) due: Date,
     pub(super) status: ActivityStatus,
     pub(super) progress: Decimal,

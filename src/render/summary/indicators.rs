@@ -7,8 +7,8 @@ use serde::Serialize;
 use super::shared::{FindingView, findings_for};
 use super::{Downloads, Lookups};
 use crate::aggregate::{IndicatorSetSummary, Trend, format};
-use crate::content::words::{IndicatorStatus, Unit};
 use crate::content::{Document, IndicatorSet};
+use crate::read::words::{IndicatorStatus, Unit};
 use crate::render::download::{Cell, Sheet};
 
 #[derive(Serialize)]

@@ -21,10 +21,10 @@ use tera::Value;
 
 use crate::aggregate::report::ReportSummary;
 use crate::aggregate::{self, ProgrammeSummary};
-use crate::content::period::Period;
 use crate::content::{Data, Document};
 use crate::plan::Loaded;
 use crate::plan::pages::{PageKind, Plan};
+use crate::read::period::Period;
 use crate::render::download::{self, Download, Sheet};
 use actions::actions_view;
 use budget::{budget_headline, budget_view};

@@ -13,7 +13,7 @@ use super::shared::{
 use super::{Downloads, Lookups};
 use crate::aggregate::{ActivityTotals, PeriodSummary, ProgrammeSummary};
 use crate::content::Data;
-use crate::content::words::ActivityStatus;
+use crate::read::words::ActivityStatus;
 use crate::render::chart::{self, Chart};
 use crate::render::download::{Cell, Sheet};
 

@@ -11,11 +11,11 @@ use super::Lookups;
 use super::highlight::display_mean;
 use crate::aggregate::programme::Changes;
 use crate::aggregate::{Count, Exception, ProgrammeSummary, Trend, format};
-use crate::content::period::Period;
-use crate::content::words::ActivityStatus;
 use crate::content::{Data, Document};
 use crate::diagnostic::Problem;
 use crate::plan::Loaded;
+use crate::read::period::Period;
+use crate::read::words::ActivityStatus;
 use crate::render::download::{Cell, Sheet};
 
 /// A data-quality finding on a report's page.

@@ -9,10 +9,10 @@ use rust_decimal::Decimal;
 use serde_spanned::Spanned;
 use toml::de::{DeTable, DeValue};
 
-use crate::content::money::{currency_symbol, parse_money};
-use crate::content::period::Period;
-use crate::content::words::Word;
 use crate::diagnostic::{Diagnostic, Problem, suggest};
+use crate::read::money::{currency_symbol, parse_money};
+use crate::read::period::Period;
+use crate::read::words::Word;
 use crate::source::SourceFile;
 
 /// Where diagnostics go, and how TOML spans map back into the file.
@@ -417,10 +417,10 @@ impl<'t, 'i> Table<'t, 'i> {
 }
 
 /// Text that many fields render as Markdown, refused when it nests too deeply to render in
-/// bounded time (see [`crate::content::nesting`]).
+/// bounded time (see [`crate::read::nesting`]).
 fn shallow(cx: &mut Cx<'_>, s: &str, span: Range<usize>) -> Option<String> {
-    if crate::content::nesting::too_deep(s).is_some() {
-        let limit = crate::content::nesting::MAX_DEPTH;
+    if crate::read::nesting::too_deep(s).is_some() {
+        let limit = crate::read::nesting::MAX_DEPTH;
         cx.report(Problem::TooDeep { limit }, span);
         return None;
     }
@@ -658,7 +658,7 @@ pub fn read_word<W: Word>(cx: &mut Cx<'_>, v: Value<'_, '_>, key: &str) -> Optio
     };
     let w = W::parse(s);
     if w.is_none() {
-        let norm = crate::content::words::normalise(s);
+        let norm = crate::read::words::normalise(s);
         cx.report_labelled(
             Problem::UnknownWord {
                 what: W::WHAT,
