@@ -118,16 +118,27 @@ pub fn load(root: &Path, config: &Config) -> Content {
         documents.extend(doc);
         diagnostics.extend(diags);
     }
-    let t = crate::timing::phase("validate");
-    diagnostics.extend(validate::check(&documents, config));
-    drop(t);
-    crate::diagnostic::sort(&mut diagnostics);
-    let diagnostics = crate::diagnostic::limit_per_file(diagnostics);
+    let diagnostics = checked(&documents, diagnostics, config);
     Content {
         files: files.len(),
         documents,
         diagnostics,
     }
+}
+
+/// The one step every load ends with, `check`'s and `serve`'s alike: the cross-document
+/// checks added to each file's own diagnostics, sorted by file and line, and no more than
+/// [`crate::diagnostic::MAX_PER_FILE`] shown of one file.
+pub fn checked(
+    documents: &[Document],
+    mut diagnostics: Vec<Diagnostic>,
+    config: &Config,
+) -> Vec<Diagnostic> {
+    let t = crate::timing::phase("validate");
+    diagnostics.extend(validate::check(documents, config));
+    drop(t);
+    crate::diagnostic::sort(&mut diagnostics);
+    crate::diagnostic::limit_per_file(diagnostics)
 }
 
 /// Read one file from disk and parse it.

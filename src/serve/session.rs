@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use crate::aggregate::aggregate;
 use crate::config::{CONFIG_FILE, Config};
-use crate::content::{self, Content, Data, Document, validate};
+use crate::content::{self, Content, Data, Document};
 use crate::diagnostic::{Diagnostic, Problem};
 use crate::error::Error;
 use crate::plan::Loaded;
@@ -651,8 +651,7 @@ impl Session {
         for d in self.files.values() {
             diagnostics.extend(d.iter().cloned());
         }
-        diagnostics.extend(validate::check(&documents, &config));
-        crate::diagnostic::sort(&mut diagnostics);
+        let diagnostics = content::checked(&documents, diagnostics, &config);
         drop(t);
         let t = timing::phase("aggregate");
         let aggregates = aggregate(&config, &documents);

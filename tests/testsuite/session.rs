@@ -224,3 +224,61 @@ fn a_preview_is_the_page_the_rebuild_makes() {
         );
     }
 }
+
+/// `serve`'s overlay shows the session's error diagnostics: they must be the errors `check`
+/// prints, on every invalid fixture, with the same codes, places and messages.
+#[test]
+fn the_overlay_shows_the_same_errors_as_check_on_every_invalid_fixture() {
+    let invalid = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/invalid");
+    let mut cases: Vec<PathBuf> = std::fs::read_dir(&invalid)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.join("boardpack.toml").is_file())
+        .collect();
+    cases.sort();
+    assert!(cases.len() > 20, "{cases:?}");
+    // And a file with more problems than check shows of one file (MAX_PER_FILE, 100).
+    let crowded = site("two-periods");
+    let mut text = String::from("+++\nkind = \"page\"\ntitle = \"Crowded\"\n");
+    for i in 0..150 {
+        text.push_str(&format!("unknown_{i} = 1\n"));
+    }
+    text.push_str("+++\nBody.\n");
+    std::fs::create_dir_all(crowded.path().join("content/pages")).unwrap();
+    std::fs::write(crowded.path().join("content/pages/crowded.md"), text).unwrap();
+    cases.push(crowded.path().to_path_buf());
+    let key = |file: Option<String>, line, column, code: String, message: String| {
+        format!(
+            "{}:{line}:{column} {code}: {message}",
+            file.unwrap_or_default()
+        )
+    };
+    for case in &cases {
+        let (_, diags) = crate::common::check_json(case, &[]);
+        let from_check: Vec<String> = diags
+            .into_iter()
+            .filter(|d| d.severity == "error")
+            .map(|d| key(d.file, d.line, d.column, d.code, d.message))
+            .collect();
+        let mut session = Session::new(case);
+        let from_session: Vec<String> = match session.update(&SourceChanges::everything()) {
+            Outcome::Failed { diagnostics, .. } => diagnostics
+                .iter()
+                .filter(|d| d.is_error())
+                .map(|d| {
+                    let (line, column) = d.line_col().unwrap_or((0, 0));
+                    let json = serde_json::to_value(d.to_json()).unwrap();
+                    key(
+                        json["file"].as_str().map(str::to_string),
+                        line,
+                        column,
+                        d.problem.code().to_string(),
+                        json["message"].as_str().unwrap_or_default().to_string(),
+                    )
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        assert_eq!(from_session, from_check, "{}", case.display());
+    }
+}
