@@ -133,8 +133,10 @@ pub fn check_output(out: &Path, root: &Path) -> Result<(), Error> {
     Ok(())
 }
 
-/// Write `files` (relative path, bytes; no duplicates) as the new contents of `out`.
-pub fn write_atomic(out: &Path, files: &[(String, Vec<u8>)]) -> Result<Written, Error> {
+/// Write `files` (relative path, bytes; no duplicates) as the new contents of `out`: the
+/// unit tests' way to drive a whole build's staging and commit.
+#[cfg(test)]
+fn write_atomic(out: &Path, files: &[(String, Vec<u8>)]) -> Result<Written, Error> {
     let staging = Staging::begin(out, Options::default(), |_| {})?;
     for (rel, bytes) in files {
         staging.put(rel, bytes)?;
