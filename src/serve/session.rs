@@ -546,16 +546,7 @@ impl Session {
         let select = |page: &pages::PlannedPage| all || dirty.selects(page, &plan, docs);
         // Only the reports the re-rendered pages show are laid out; the others keep their
         // pages and downloads from the last build.
-        let mut needed = if all {
-            Needed::all(&plan)
-        } else {
-            Needed::none(&plan)
-        };
-        if !all {
-            for page in plan.pages.iter().filter(|p| select(p)) {
-                needed.page(&plan, &page.kind);
-            }
-        }
+        let needed = needed_for(&plan, all, select);
         let contexts = renderer.contexts_for(loaded, &plan, &needed);
         let rendered = match renderer.render_with(loaded, &plan, &contexts, select) {
             Ok(r) => r,
@@ -565,48 +556,15 @@ impl Session {
         drop(contexts);
         let css_path = renderer.stylesheet.path.clone();
 
-        let mut next: BTreeMap<String, Arc<[u8]>> = if all {
+        let mut next = if all {
             BTreeMap::new()
         } else {
-            // Keep pages that were not re-rendered, and the downloads beside pages whose
-            // summaries were not laid out again; drop any the plan no longer has.
-            let mut wanted: HashSet<&str> = plan.pages.iter().map(|p| p.path.as_str()).collect();
-            wanted.insert(search::INDEX_PATH);
-            let kept_dirs: HashSet<&str> = (plan.pages.iter())
-                .filter(|p| match p.kind {
-                    PageKind::Report(r) => !needed.reports[r],
-                    PageKind::Period(i) => !needed.periods[i],
-                    PageKind::Programme(i) => !needed.programmes[i],
-                    _ => false,
-                })
-                .filter_map(|p| p.path.strip_suffix("/index.html"))
-                .collect();
-            self.output
-                .iter()
-                .filter(|(k, _)| {
-                    wanted.contains(k.as_str())
-                        || (!k.ends_with(".html")
-                            && k.rsplit_once('/')
-                                .is_some_and(|(d, _)| kept_dirs.contains(d)))
-                })
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect()
+            self.kept(&plan, &needed)
         };
         for (path, bytes) in rendered.files {
             next.insert(path, Arc::from(bytes));
         }
-        let mut changed: Vec<String> = next
-            .iter()
-            .filter(|(k, v)| self.output.get(*k).is_none_or(|old| old != *v))
-            .map(|(k, _)| k.clone())
-            .collect();
-        changed.extend(
-            self.output
-                .keys()
-                .filter(|k| !next.contains_key(*k))
-                .cloned(),
-        );
-        changed.sort();
+        let mut changed = changed_paths(&self.output, &next);
         // The search index is refreshed separately, when the author pauses.
         changed.retain(|p| p != search::INDEX_PATH);
         // A CSS edit changes every page only by the stylesheet's name: browsers can swap it.
@@ -642,6 +600,32 @@ impl Session {
         }
     }
 
+    /// The outputs a partial rebuild keeps: pages that were not re-rendered, and the downloads
+    /// beside pages whose summaries were not laid out again; none the plan no longer has.
+    fn kept(&self, plan: &Plan, needed: &Needed) -> BTreeMap<String, Arc<[u8]>> {
+        let mut wanted: HashSet<&str> = plan.pages.iter().map(|p| p.path.as_str()).collect();
+        wanted.insert(search::INDEX_PATH);
+        let kept_dirs: HashSet<&str> = (plan.pages.iter())
+            .filter(|p| match p.kind {
+                PageKind::Report(r) => !needed.reports[r],
+                PageKind::Period(i) => !needed.periods[i],
+                PageKind::Programme(i) => !needed.programmes[i],
+                _ => false,
+            })
+            .filter_map(|p| p.path.strip_suffix("/index.html"))
+            .collect();
+        self.output
+            .iter()
+            .filter(|(k, _)| {
+                wanted.contains(k.as_str())
+                    || (!k.ends_with(".html")
+                        && k.rsplit_once('/')
+                            .is_some_and(|(d, _)| kept_dirs.contains(d)))
+            })
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect()
+    }
+
     /// Assemble a `Loaded` from the cache, moving the documents in.
     fn assemble(&mut self, config: Config) -> Loaded {
         let documents = std::mem::take(&mut self.docs);
@@ -667,6 +651,33 @@ impl Session {
             aggregates,
         }
     }
+}
+
+/// Which summaries a rebuild lays out: every one, or those of the pages `select` picks.
+fn needed_for(plan: &Plan, all: bool, select: impl Fn(&pages::PlannedPage) -> bool) -> Needed {
+    if all {
+        return Needed::all(plan);
+    }
+    let mut needed = Needed::none(plan);
+    for page in plan.pages.iter().filter(|p| select(p)) {
+        needed.page(plan, &page.kind);
+    }
+    needed
+}
+
+/// The output paths whose bytes changed, appeared or went between two builds, sorted.
+fn changed_paths(
+    old: &BTreeMap<String, Arc<[u8]>>,
+    next: &BTreeMap<String, Arc<[u8]>>,
+) -> Vec<String> {
+    let mut changed: Vec<String> = next
+        .iter()
+        .filter(|(k, v)| old.get(*k).is_none_or(|o| o != *v))
+        .map(|(k, _)| k.clone())
+        .collect();
+    changed.extend(old.keys().filter(|k| !next.contains_key(*k)).cloned());
+    changed.sort();
+    changed
 }
 
 /// Debug builds only, for the watch server's tests: reading a file that holds the text named by
