@@ -162,6 +162,23 @@ fn a_percent_variance_too_large_to_hold_is_a_located_overflow() {
     assert_eq!(r.code, 1);
 }
 
+/// A printed subtotal's own % variance (its variance over its planned figure) is the
+/// renderer's to show; one too large to hold used to panic the build.
+#[test]
+fn a_printed_subtotal_whose_percent_is_too_large_builds() {
+    let text = budget("approved = 1\nplanned = 1\nactual = 1").replace(
+        "kind = \"expenditure\"\n",
+        "kind = \"expenditure\"\n\
+         stated = { planned = \"0.0000000001\", variance = \"99999999999999999999\" }\n",
+    );
+    let dir = site(CONFIG, &[("2009-10-q2/budget.md", text.as_bytes())]);
+    let r = build(dir.path());
+    assert_no_panic(&r);
+    assert_eq!(r.code, 0, "{r:?}");
+    let page = std::fs::read_to_string(dir.path().join("out/index.html")).unwrap();
+    assert!(!page.is_empty());
+}
+
 // ---- What diagnostics print -------------------------------------------------------------------
 
 #[test]

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::shared::{FindingView, findings_for};
 use super::{Downloads, Lookups};
-use crate::aggregate::budget::{GroupSummary, LineSummary, Totals};
+use crate::aggregate::budget::{Difference, GroupSummary, LineSummary, Totals};
 use crate::aggregate::{self, BudgetSummary, format};
 use crate::content::budget::Figures;
 use crate::content::{Budget, Document};
@@ -79,26 +79,23 @@ pub(super) fn with_totals(mut row: StatementRow, t: &Totals) -> StatementRow {
     row
 }
 
+/// A subtotal or total as the paper printed it, marked where it differs from the computed
+/// figures: `differences` are the columns aggregate found to differ.
 pub(super) fn printed_row(
     title: &str,
     f: &Figures,
-    computed: &Totals,
+    differences: &[Difference],
     depth: usize,
 ) -> StatementRow {
+    // A printed % that would not fit (a variance of 20 digits over a planned figure of a
+    // ten-billionth) is left out rather than drawn wrong; the figures themselves still show.
     let variance_pct = match (f.variance, f.planned) {
-        (Some(v), Some(p)) if !p.is_zero() => {
-            Some(format::percent(v / p.abs() * Decimal::ONE_HUNDRED))
-        }
+        (Some(v), Some(p)) if !p.is_zero() => v
+            .checked_div(p.abs())
+            .and_then(|q| q.checked_mul(Decimal::ONE_HUNDRED))
+            .map(format::percent),
         _ => None,
     };
-    let pairs = [
-        ("approved", f.approved, computed.approved),
-        ("revised", f.revised, computed.revised),
-        ("planned", f.planned, computed.planned),
-        ("actual", f.actual, computed.actual),
-        ("variance", f.variance, computed.variance),
-        ("projected", f.projected, computed.projected),
-    ];
     StatementRow {
         row: "printed",
         depth,
@@ -110,11 +107,7 @@ pub(super) fn printed_row(
         variance: f.variance,
         variance_pct,
         projected: f.projected,
-        differs: pairs
-            .iter()
-            .filter(|(_, s, c)| matches!((s, c), (Some(s), Some(c)) if s != c))
-            .map(|(k, _, _)| *k)
-            .collect(),
+        differs: differences.iter().map(|d| d.column).collect(),
         ..StatementRow::default()
     }
 }
@@ -311,7 +304,7 @@ pub(super) fn statement(
             };
             rows.push(with_totals(sub, &gs.totals));
             if let Some(st) = gs.stated.as_ref().filter(|f| has_any(f)) {
-                rows.push(printed_row(&gs.title, st, &gs.totals, d));
+                rows.push(printed_row(&gs.title, st, &gs.differences, d));
             }
             *new_body = true;
         }
@@ -374,11 +367,11 @@ pub(super) fn statement(
             },
             &s.income,
         ));
-        if let Some(st) = sole_of(GroupKind::Income)
-            .and_then(|g| g.stated.as_ref())
-            .filter(|f| has_any(f))
+        // The sole income group's subtotal is the total income, so are its differences.
+        if let Some(g) = sole_of(GroupKind::Income)
+            && let Some(st) = g.stated.as_ref().filter(|f| has_any(f))
         {
-            foot.push(printed_row("Total income", st, &s.income, 1));
+            foot.push(printed_row("Total income", st, &g.differences, 1));
         }
     }
     foot.push(with_totals(
@@ -391,13 +384,16 @@ pub(super) fn statement(
         },
         &s.expenditure,
     ));
-    let printed_total = s.stated_total.as_ref().filter(|f| has_any(f)).or_else(|| {
-        sole_of(GroupKind::Expenditure)
-            .and_then(|g| g.stated.as_ref())
-            .filter(|f| has_any(f))
-    });
-    if let Some(st) = printed_total {
-        foot.push(printed_row("Total expenditure", st, &s.expenditure, 1));
+    let printed_total = match s.stated_total.as_ref().filter(|f| has_any(f)) {
+        Some(st) => Some((st, s.total_differences.as_slice())),
+        None => sole_of(GroupKind::Expenditure).and_then(|g| {
+            (g.stated.as_ref())
+                .filter(|f| has_any(f))
+                .map(|st| (st, g.differences.as_slice()))
+        }),
+    };
+    if let Some((st, differences)) = printed_total {
+        foot.push(printed_row("Total expenditure", st, differences, 1));
     }
     if s.memo.approved.is_some() {
         foot.push(with_totals(
