@@ -367,7 +367,7 @@ fn sum_lines<'a>(mut lines: impl Iterator<Item = &'a Line>) -> Result<Totals, To
     lines.try_fold(Totals::default(), |t, l| t.plus(&Totals::of_line(l)))
 }
 
-/// Summarise a budget. A figure too large to work out (see [`Totals::derive`]) is an error,
+/// Summarise a budget. A figure too large to work out (see `Totals::derive`) is an error,
 /// located at the line, group or total it arose in, and leaves a summary with no figures.
 pub fn summarise(
     config: &Config,

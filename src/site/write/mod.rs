@@ -15,7 +15,7 @@
 //!   changed are staged; unchanged files are not touched, which keeps their modification times
 //!   for `rsync`. If anything fails before the commit, the staging folder is removed and the
 //!   output is as it was.
-//! - **The commit is a transaction** ([`commit`]): each change is a rename that is undone if a
+//! - **The commit is a transaction** (`commit.rs`): each change is a rename that is undone if a
 //!   later one fails, so a failed build leaves every previous file byte for byte.
 //! - **One build at a time.** A build holds a lock on the output folder from start to end; a
 //!   second build into the same folder waits for it. A killed build's lock goes with its
