@@ -226,3 +226,30 @@ pub(super) fn actions_view(
         downloads,
     }
 }
+
+/// Objectives grouped by section, in the order they are written.
+#[derive(Serialize)]
+pub(crate) struct ActionsLayout {
+    pub(crate) sections: Vec<ActionSection>,
+}
+
+#[derive(Serialize)]
+pub(crate) struct ActionSection {
+    pub(crate) title: Option<String>,
+    /// Indices into `report.data.objectives`.
+    pub(crate) objectives: Vec<usize>,
+}
+
+pub(crate) fn actions_layout(a: &ActionPlan) -> ActionsLayout {
+    let mut sections: Vec<ActionSection> = Vec::new();
+    for (i, o) in a.objectives.iter().enumerate() {
+        match sections.iter_mut().find(|s| s.title == o.section) {
+            Some(s) => s.objectives.push(i),
+            None => sections.push(ActionSection {
+                title: o.section.clone(),
+                objectives: vec![i],
+            }),
+        }
+    }
+    ActionsLayout { sections }
+}

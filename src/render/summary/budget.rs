@@ -6,6 +6,7 @@ use jiff::civil::Date;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
+use super::budget_layout::budget_layout;
 use super::shared::{FindingView, findings_for};
 use super::{Downloads, Lookups};
 use crate::aggregate::budget::{Difference, GroupSummary, LineSummary, Totals};
@@ -14,7 +15,6 @@ use crate::content::budget::Figures;
 use crate::content::{Budget, Document};
 use crate::read::words::GroupKind;
 use crate::render::chart::{self, Chart};
-use crate::render::context::budget_layout;
 use crate::render::download::{Cell, Sheet};
 
 #[derive(Serialize)]

@@ -166,3 +166,85 @@ pub(super) fn indicators_view(
         downloads,
     }
 }
+
+/// Indicators grouped by section and group, in the order they are written, with each row's
+/// targets lined up under the set's target years.
+#[derive(Serialize)]
+pub(crate) struct IndicatorsLayout {
+    /// Every year any indicator has a target for, in order: the target columns.
+    pub(crate) target_years: Vec<String>,
+    pub(crate) sections: Vec<IndicatorSection>,
+}
+
+#[derive(Serialize)]
+pub(crate) struct IndicatorSection {
+    pub(crate) title: Option<String>,
+    pub(crate) groups: Vec<IndicatorGroup>,
+}
+
+#[derive(Serialize)]
+pub(crate) struct IndicatorGroup {
+    pub(crate) title: Option<String>,
+    pub(crate) rows: Vec<IndicatorRow>,
+}
+
+#[derive(Serialize)]
+pub(crate) struct IndicatorRow {
+    /// Index into `report.data.indicators`.
+    pub(crate) index: usize,
+    /// One entry per target year: the target, or `none`.
+    pub(crate) targets: Vec<Option<TargetCell>>,
+}
+
+#[derive(Serialize)]
+pub(crate) struct TargetCell {
+    pub(crate) value: Option<rust_decimal::Decimal>,
+    pub(crate) baseline: bool,
+}
+
+pub(crate) fn indicators_layout(s: &IndicatorSet) -> IndicatorsLayout {
+    let mut years: Vec<crate::read::period::Period> = s
+        .indicators
+        .iter()
+        .flat_map(|i| i.targets.iter().map(|t| t.year))
+        .collect();
+    years.sort();
+    years.dedup();
+    let mut sections: Vec<IndicatorSection> = Vec::new();
+    for (index, ind) in s.indicators.iter().enumerate() {
+        if sections.last().is_none_or(|sec| sec.title != ind.section) {
+            sections.push(IndicatorSection {
+                title: ind.section.clone(),
+                groups: Vec::new(),
+            });
+        }
+        let sec = sections.last_mut().expect("pushed above");
+        if sec.groups.last().is_none_or(|g| g.title != ind.group) {
+            sec.groups.push(IndicatorGroup {
+                title: ind.group.clone(),
+                rows: Vec::new(),
+            });
+        }
+        let targets = years
+            .iter()
+            .map(|y| {
+                ind.targets
+                    .iter()
+                    .find(|t| t.year == *y)
+                    .map(|t| TargetCell {
+                        value: t.value,
+                        baseline: t.baseline,
+                    })
+            })
+            .collect();
+        sec.groups
+            .last_mut()
+            .expect("pushed above")
+            .rows
+            .push(IndicatorRow { index, targets });
+    }
+    IndicatorsLayout {
+        target_years: years.iter().map(ToString::to_string).collect(),
+        sections,
+    }
+}

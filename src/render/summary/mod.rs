@@ -7,10 +7,11 @@
 //! report's own page), and a page summary as `summary` on the home, period, programme and
 //! exceptions pages. `docs/theming.md` lists every field.
 
-mod actions;
+pub(crate) mod actions;
 mod budget;
+pub(crate) mod budget_layout;
 mod highlight;
-mod indicators;
+pub(crate) mod indicators;
 mod pages;
 mod shared;
 
