@@ -97,10 +97,7 @@ impl Overflow {
 /// One item on the exceptions list.
 #[derive(Debug, Clone, Serialize)]
 pub struct Exception {
-    /// `budget-red`, `budget-amber`, `delayed`, `overdue`, `slipped`, `unexplained`,
-    /// `line-red`, `line-amber` or `indicator-off-target`.
-    pub kind: &'static str,
-    pub label: &'static str,
+    pub kind: ExceptionKind,
     /// Index of the report it comes from, in the loaded documents.
     pub doc: usize,
     pub programme: Option<String>,
@@ -110,6 +107,70 @@ pub struct Exception {
     pub title: String,
     /// What is wrong, in words; dates are written `dd/mm/yyyy`.
     pub detail: String,
+}
+
+/// What makes an item an exception, the board's list of what needs its attention.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExceptionKind {
+    BudgetRed,
+    BudgetAmber,
+    Delayed,
+    Overdue,
+    Slipped,
+    Unexplained,
+    LineRed,
+    LineAmber,
+    IndicatorOffTarget,
+}
+
+impl ExceptionKind {
+    /// A stable kebab-case key, for CSS classes, downloads and JSON.
+    pub fn key(self) -> &'static str {
+        match self {
+            ExceptionKind::BudgetRed => "budget-red",
+            ExceptionKind::BudgetAmber => "budget-amber",
+            ExceptionKind::Delayed => "delayed",
+            ExceptionKind::Overdue => "overdue",
+            ExceptionKind::Slipped => "slipped",
+            ExceptionKind::Unexplained => "unexplained",
+            ExceptionKind::LineRed => "line-red",
+            ExceptionKind::LineAmber => "line-amber",
+            ExceptionKind::IndicatorOffTarget => "indicator-off-target",
+        }
+    }
+
+    /// The kind in words.
+    pub fn label(self) -> &'static str {
+        match self {
+            ExceptionKind::BudgetRed => "Budget red",
+            ExceptionKind::BudgetAmber => "Budget amber",
+            ExceptionKind::Delayed => "Delayed",
+            ExceptionKind::Overdue => "Overdue",
+            ExceptionKind::Slipped => "Slipped",
+            ExceptionKind::Unexplained => "Unexplained",
+            ExceptionKind::LineRed => "Spend red",
+            ExceptionKind::LineAmber => "Spend amber",
+            ExceptionKind::IndicatorOffTarget => "Off target",
+        }
+    }
+
+    /// Whether the exception is about a budget line (its item is the line's id).
+    pub fn is_budget_line(self) -> bool {
+        matches!(self, ExceptionKind::LineRed | ExceptionKind::LineAmber)
+    }
+}
+
+/// An exception kind equals its key: `e.kind == "line-red"`.
+impl PartialEq<&str> for ExceptionKind {
+    fn eq(&self, key: &&str) -> bool {
+        self.key() == *key
+    }
+}
+
+impl Serialize for ExceptionKind {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.key())
+    }
 }
 
 /// `30/09/2009`: the date style of exception details.
@@ -376,14 +437,13 @@ fn exceptions(
             continue;
         };
         for o in &h.objectives {
-            let (kind, label) = match o.budget_status {
-                Some(BudgetStatus::Red) => ("budget-red", "Budget red"),
-                Some(BudgetStatus::Amber) => ("budget-amber", "Budget amber"),
+            let kind = match o.budget_status {
+                Some(BudgetStatus::Red) => ExceptionKind::BudgetRed,
+                Some(BudgetStatus::Amber) => ExceptionKind::BudgetAmber,
                 _ => continue,
             };
             out.push(Exception {
                 kind,
-                label,
                 doc: p.doc,
                 programme: Some(p.programme.clone()),
                 objective: Some(o.id.clone()),
@@ -394,8 +454,7 @@ fn exceptions(
         }
         for a in &p.delayed {
             out.push(Exception {
-                kind: "delayed",
-                label: "Delayed",
+                kind: ExceptionKind::Delayed,
                 doc: p.doc,
                 programme: Some(p.programme.clone()),
                 objective: Some(a.objective.clone()),
@@ -406,8 +465,7 @@ fn exceptions(
         }
         for a in &p.overdue {
             out.push(Exception {
-                kind: "overdue",
-                label: "Overdue",
+                kind: ExceptionKind::Overdue,
                 doc: p.doc,
                 programme: Some(p.programme.clone()),
                 objective: Some(a.objective.clone()),
@@ -423,8 +481,7 @@ fn exceptions(
         }
         for s in p.changes.iter().flat_map(|c| &c.slipped) {
             out.push(Exception {
-                kind: "slipped",
-                label: "Slipped",
+                kind: ExceptionKind::Slipped,
                 doc: p.doc,
                 programme: Some(p.programme.clone()),
                 objective: Some(s.objective.clone()),
@@ -440,8 +497,7 @@ fn exceptions(
         }
         for u in &p.unexplained {
             out.push(Exception {
-                kind: "unexplained",
-                label: "Unexplained",
+                kind: ExceptionKind::Unexplained,
                 doc: p.doc,
                 programme: Some(p.programme.clone()),
                 objective: Some(u.objective.clone()),
@@ -454,14 +510,13 @@ fn exceptions(
     for b in budgets {
         for g in &agg.budgets[*b].groups {
             for l in &g.lines {
-                let (kind, label) = match l.totals.rag {
-                    Some(budget::Rag::Red) => ("line-red", "Spend red"),
-                    Some(budget::Rag::Amber) => ("line-amber", "Spend amber"),
+                let kind = match l.totals.rag {
+                    Some(budget::Rag::Red) => ExceptionKind::LineRed,
+                    Some(budget::Rag::Amber) => ExceptionKind::LineAmber,
                     _ => continue,
                 };
                 out.push(Exception {
                     kind,
-                    label,
                     doc: agg.budgets[*b].doc,
                     programme: l.programme.clone(),
                     objective: None,
@@ -487,8 +542,7 @@ fn exceptions(
                 IndicatorStatus::OffTarget | IndicatorStatus::OffTargetImproving
             ) {
                 out.push(Exception {
-                    kind: "indicator-off-target",
-                    label: "Off target",
+                    kind: ExceptionKind::IndicatorOffTarget,
                     doc: set.doc,
                     programme: None,
                     objective: None,

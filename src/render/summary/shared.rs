@@ -317,7 +317,7 @@ pub(super) fn exception_view(cx: &Lookups<'_>, e: &Exception) -> ExceptionView {
     let anchor = cx.report_anchor(e.doc);
     let item = match (anchor, &e.objective, &e.item, e.kind) {
         (Some(a), Some(o), _, _) => Some(format!("{a}-{o}")),
-        (Some(a), None, Some(i), k) if k.starts_with("line-") => Some(format!("{a}-line-{i}")),
+        (Some(a), None, Some(i), k) if k.is_budget_line() => Some(format!("{a}-line-{i}")),
         (Some(a), None, Some(i), _) => Some(format!("{a}-{i}")),
         _ => None,
     };
@@ -336,8 +336,8 @@ pub(super) fn exception_view(cx: &Lookups<'_>, e: &Exception) -> ExceptionView {
     };
     ExceptionView {
         objective_label,
-        kind: e.kind,
-        label: e.label,
+        kind: e.kind.key(),
+        label: e.kind.label(),
         programme: link
             .map(|l| l.0.to_string())
             .or_else(|| e.programme.clone()),
@@ -363,11 +363,11 @@ pub(super) struct KindCount {
 pub(super) fn exception_counts(list: &[Exception]) -> Vec<KindCount> {
     let mut out: Vec<KindCount> = Vec::new();
     for e in list {
-        match out.iter_mut().find(|k| k.kind == e.kind) {
+        match out.iter_mut().find(|k| k.kind == e.kind.key()) {
             Some(k) => k.count += 1,
             None => out.push(KindCount {
-                kind: e.kind,
-                label: e.label,
+                kind: e.kind.key(),
+                label: e.kind.label(),
                 count: 1,
             }),
         }
