@@ -645,43 +645,37 @@ fn a_static_file_in_the_place_of_a_page_or_download_is_refused() {
     // A static file where a page goes is caught by check (static-clash, exit 1: see
     // output::a_static_file_where_the_build_writes_its_own_is_a_check_error); one where a
     // download goes is known only once the summaries are laid out, so the build refuses it.
-    let page = site.path().join("static/periods/2009-10-q2/index.html");
-    std::fs::create_dir_all(page.parent().unwrap()).unwrap();
-    std::fs::write(&page, "mine").unwrap();
-    let assert = bin()
-        .arg("--root")
-        .arg(site.path())
-        .args(["-q", "build", "--output"])
-        .arg(&out)
-        .assert()
-        .code(1);
-    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    // Put `static/<rel>` in place, build, and return what the build said, with the output
+    // checked unchanged and the file removed again.
+    let refused = |rel: &str, code: i32| -> String {
+        let file = site.path().join("static").join(rel);
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        std::fs::write(&file, "mine").unwrap();
+        let assert = bin()
+            .arg("--root")
+            .arg(site.path())
+            .args(["-q", "build", "--output"])
+            .arg(&out)
+            .assert()
+            .code(code);
+        let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+        assert_eq!(tree(&out), before, "the previous output changed");
+        std::fs::remove_file(&file).unwrap();
+        stderr
+    };
+    let stderr = refused("periods/2009-10-q2/index.html", 1);
     assert!(stderr.contains("the page /periods/2009-10-q2/"), "{stderr}");
-    assert_eq!(tree(&out), before, "the previous output changed");
-    std::fs::remove_file(&page).unwrap();
     let (rel, second) = (
         "periods/2009-10-q2/exceptions.csv",
         "the download periods/2009-10-q2/exceptions.csv",
     );
-    let file = site.path().join("static").join(rel);
-    std::fs::create_dir_all(file.parent().unwrap()).unwrap();
-    std::fs::write(&file, "mine").unwrap();
-    let assert = bin()
-        .arg("--root")
-        .arg(site.path())
-        .args(["-q", "build", "--output"])
-        .arg(&out)
-        .assert()
-        .code(2);
-    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    let stderr = refused(rel, 2);
     assert!(
         stderr.contains(&format!("two outputs would be written to `{rel}`")),
         "{stderr}"
     );
     assert!(stderr.contains("the static file"), "{stderr}");
     assert!(stderr.contains(second), "{stderr}");
-    assert_eq!(tree(&out), before, "the previous output changed");
-    std::fs::remove_file(&file).unwrap();
 }
 
 #[test]

@@ -198,3 +198,40 @@ pub fn text(e: scraper::ElementRef<'_>) -> String {
         .collect::<Vec<_>>()
         .join(" ")
 }
+
+/// A reply to [`http`]: the status, the head (status line and headers) and the body.
+#[derive(Debug)]
+pub struct Reply {
+    pub status: u16,
+    pub head: String,
+    pub body: String,
+}
+
+/// A raw HTTP/1.1 request to a server under test, with `headers` (each ending `\r\n`; the
+/// `Host` line included) as given, so tests can send what a browser would not. A reply that
+/// breaks off is kept as far as it came.
+pub fn http(addr: std::net::SocketAddr, method: &str, path: &str, headers: &str) -> Reply {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(addr).expect("the server accepts");
+    s.set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .expect("a timeout can be set");
+    write!(
+        s,
+        "{method} {path} HTTP/1.1\r\n{headers}Connection: close\r\n\r\n"
+    )
+    .expect("the request is sent");
+    let mut raw = Vec::new();
+    let _ = s.read_to_end(&mut raw);
+    let raw = String::from_utf8_lossy(&raw).into_owned();
+    let (head, body) = raw.split_once("\r\n\r\n").unwrap_or((&raw, ""));
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    Reply {
+        status,
+        head: head.to_string(),
+        body: body.to_string(),
+    }
+}

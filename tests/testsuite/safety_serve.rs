@@ -2,13 +2,13 @@
 //! deaf to requests for other hosts (DNS rebinding), a broken site (not an empty one) when
 //! `content/` goes, and still watching after a rebuild panics.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{SocketAddr, TcpStream};
+use std::io::{BufRead, BufReader};
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::common::{copy_dir, fixture, sel};
+use crate::common::{Reply, copy_dir, fixture, http, sel};
 
 const WAIT: Duration = Duration::from_secs(10);
 const REPORT: &str = "/programmes/alpha/2009-10-q2/";
@@ -70,33 +70,9 @@ impl Server {
     }
 }
 
-struct Reply {
-    status: u16,
-    body: String,
-}
-
-/// A raw HTTP/1.1 GET with the given header lines.
+/// A GET with the given header lines.
 fn request(addr: SocketAddr, path: &str, headers: &str) -> Reply {
-    let mut s = TcpStream::connect(addr).unwrap();
-    s.set_read_timeout(Some(WAIT)).unwrap();
-    write!(
-        s,
-        "GET {path} HTTP/1.1\r\n{headers}Connection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut raw = Vec::new();
-    let _ = s.read_to_end(&mut raw);
-    let raw = String::from_utf8_lossy(&raw).into_owned();
-    let (head, body) = raw.split_once("\r\n\r\n").unwrap_or((&raw, ""));
-    let status = head
-        .split_whitespace()
-        .nth(1)
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(0);
-    Reply {
-        status,
-        body: body.to_string(),
-    }
+    http(addr, "GET", path, headers)
 }
 
 fn eventually(what: &str, mut f: impl FnMut() -> bool) {

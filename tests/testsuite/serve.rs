@@ -1,11 +1,11 @@
 //! `boardpack serve` end to end: a real server on an ephemeral loopback port, a real watcher,
 //! and a raw HTTP client, so that paths reach the server exactly as written.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
 
-use crate::common::copy_dir;
+use crate::common::{Reply, copy_dir, http};
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc::{Receiver, channel};
 use std::time::{Duration, Instant};
@@ -65,34 +65,8 @@ fn start_with(fixture_name: &str, setup: impl FnOnce(&Path)) -> Server {
     Server { child, addr, site }
 }
 
-struct Reply {
-    status: u16,
-    head: String,
-    body: String,
-}
-
 fn request(addr: SocketAddr, method: &str, path: &str) -> Reply {
-    let mut s = TcpStream::connect(addr).unwrap();
-    s.set_read_timeout(Some(WAIT)).unwrap();
-    write!(
-        s,
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut raw = Vec::new();
-    s.read_to_end(&mut raw).unwrap();
-    let raw = String::from_utf8_lossy(&raw).into_owned();
-    let (head, body) = raw.split_once("\r\n\r\n").unwrap_or((&raw, ""));
-    let status = head
-        .split_whitespace()
-        .nth(1)
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(0);
-    Reply {
-        status,
-        head: head.to_string(),
-        body: body.to_string(),
-    }
+    http(addr, method, path, &format!("Host: {addr}\r\n"))
 }
 
 fn get(addr: SocketAddr, path: &str) -> Reply {
