@@ -331,19 +331,19 @@ fn run(cli: &Cli, out: &Out) -> Result<ExitCode, Error> {
                     display(dir)
                 ))
             })?;
-            if !report.replaced.is_empty() {
+            if !report.written.replaced.is_empty() {
                 out.status(&format!(
                     "warning: --force replaced {} that boardpack had not written: {}",
-                    plural(report.replaced.len(), "file"),
-                    report.replaced.join(", ")
+                    plural(report.written.replaced.len(), "file"),
+                    report.written.replaced.join(", ")
                 ));
             }
-            if !report.kept.is_empty() {
+            if !report.written.kept.is_empty() {
                 out.status(&format!(
                     "warning: left {} that the site no longer has, because each was changed \
                      since boardpack wrote it: {}",
-                    plural(report.kept.len(), "file"),
-                    report.kept.join(", ")
+                    plural(report.written.kept.len(), "file"),
+                    report.written.kept.join(", ")
                 ));
             }
             out.status(&format!(
@@ -351,9 +351,9 @@ fn run(cli: &Cli, out: &Out) -> Result<ExitCode, Error> {
                 plural(report.pages, "page"),
                 display(&out_dir),
                 started.elapsed(),
-                report.changed,
-                plural(report.files, "file"),
-                report.removed,
+                report.written.changed,
+                plural(report.written.files, "file"),
+                report.written.removed,
                 plural(warnings, "warning"),
             ));
             exit_without_freeing(loaded);

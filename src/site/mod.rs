@@ -28,24 +28,13 @@ pub fn load(root: &Path) -> Result<Loaded, Error> {
     Ok(loaded)
 }
 
-/// What a build wrote.
+/// What a build wrote: its pages, and what the write to the output folder did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct BuildReport {
     /// HTML pages rendered from templates.
     pub pages: usize,
-    /// Every file written: pages, the stylesheet and static files.
-    pub files: usize,
-    /// Their total size.
-    pub bytes: u64,
-    /// Files whose bytes changed since the previous output (all of them for a new output).
-    pub changed: usize,
-    /// Files of the previous output that are gone.
-    pub removed: usize,
-    /// Files of the previous output that are no longer part of the site but were edited
-    /// since boardpack wrote them, so were left in place.
-    pub kept: Vec<String>,
-    /// Files boardpack had not written that `--force` let it replace.
-    pub replaced: Vec<String>,
+    /// Files written, changed, removed, kept and replaced.
+    pub written: write::Written,
 }
 
 /// A whole site rendered into memory.
@@ -72,21 +61,6 @@ impl Rendered {
         files.sort_by(|a: &(String, Vec<u8>), b| a.0.cmp(&b.0));
         Ok(Rendered { files, pages })
     }
-}
-
-/// Render every page, the stylesheet and the static files into memory, in parallel. The
-/// result is the same bytes whatever the number of threads.
-pub fn render(loaded: &Loaded) -> Result<Rendered, Error> {
-    let renderer = Renderer::new(loaded)?;
-    let plan = pages::plan(&loaded.config, &loaded.content.documents);
-    let mut rendered = Rendered::collect(|sink| {
-        let batch = batch_reports(&plan);
-        let (pages, _) =
-            renderer.render_in_batches(loaded, &plan, batch, sink, |_, _| None::<()>)?;
-        Ok(pages)
-    })?;
-    search::add_index(&plan, &loaded.content.documents, &mut rendered)?;
-    Ok(rendered)
 }
 
 /// How many reports' summaries a build lays out at once. A site of up to 2,048 reports is one
@@ -146,13 +120,5 @@ pub fn build(
     let t = timing::phase("commit");
     let written = staging.commit()?;
     drop(t);
-    Ok(BuildReport {
-        pages,
-        files: written.files,
-        bytes: written.bytes,
-        changed: written.changed,
-        removed: written.removed,
-        kept: written.kept,
-        replaced: written.replaced,
-    })
+    Ok(BuildReport { pages, written })
 }

@@ -235,3 +235,15 @@ pub fn http(addr: std::net::SocketAddr, method: &str, path: &str, headers: &str)
         body: body.to_string(),
     }
 }
+
+/// The whole site rendered into memory, search index included: what `build` writes, minus its
+/// manifest, for comparing a build or a watch session against.
+pub fn render_in_memory(
+    loaded: &boardpack::plan::Loaded,
+) -> Result<boardpack::site::Rendered, boardpack::error::Error> {
+    let renderer = boardpack::site::Renderer::new(loaded)?;
+    let plan = boardpack::plan::pages::plan(&loaded.config, &loaded.content.documents);
+    let mut rendered = renderer.render(loaded, &plan, |_| true)?;
+    boardpack::site::search::add_index(&plan, &loaded.content.documents, &mut rendered)?;
+    Ok(rendered)
+}

@@ -30,7 +30,7 @@ fn site(name: &str) -> tempfile::TempDir {
 
 fn full(root: &Path) -> BTreeMap<String, Vec<u8>> {
     let loaded = boardpack::site::load(root).unwrap();
-    let rendered = boardpack::site::render(&loaded).unwrap();
+    let rendered = crate::common::render_in_memory(&loaded).unwrap();
     rendered.files.into_iter().collect()
 }
 
