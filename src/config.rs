@@ -311,11 +311,11 @@ impl Config {
     /// Check what the configuration names on disk under the site `root`: the theme, unless it is
     /// the built-in default. `file` is `boardpack.toml`, for the location.
     pub fn check_on_disk(&self, root: &Path, file: &Arc<SourceFile>) -> Vec<Diagnostic> {
-        let dir = root.join("themes").join(&self.theme);
+        let dir = root.join(crate::layout::THEMES).join(&self.theme);
         if self.theme == DEFAULT_THEME || dir.is_dir() {
             return Vec::new();
         }
-        let mut available: Vec<String> = std::fs::read_dir(root.join("themes"))
+        let mut available: Vec<String> = std::fs::read_dir(root.join(crate::layout::THEMES))
             .map(|entries| {
                 entries
                     .filter_map(Result::ok)
@@ -339,6 +339,28 @@ impl Config {
             file,
             self.theme_span.clone().unwrap_or(0..0),
         )]
+    }
+}
+
+/// Why `boardpack.toml` could not be loaded.
+#[derive(Debug)]
+pub enum LoadError {
+    /// It could not be read at all.
+    Read(std::io::Error),
+    /// It was read, and is invalid or names a theme the site does not have.
+    Invalid(Vec<Diagnostic>),
+}
+
+/// Read `root/boardpack.toml`, parse it and check what it names on disk: the one way `check`,
+/// `build` and `serve` load a site's configuration.
+pub fn load(root: &Path) -> Result<Config, LoadError> {
+    let path = root.join(CONFIG_FILE);
+    let text = std::fs::read_to_string(&path).map_err(LoadError::Read)?;
+    let file = SourceFile::new(&path, CONFIG_FILE, text);
+    let config = Config::parse(&file).map_err(LoadError::Invalid)?;
+    match config.check_on_disk(root, &file) {
+        d if d.is_empty() => Ok(config),
+        d => Err(LoadError::Invalid(d)),
     }
 }
 

@@ -109,10 +109,7 @@ pub fn load(root: &Path, config: &Config) -> Content {
         };
     }
     let (files, mut diagnostics) = discover(&dir, root);
-    let results: Vec<(Option<Document>, Vec<Diagnostic>)> = files
-        .par_iter()
-        .map(|path| load_file(path, root, &dir))
-        .collect();
+    let results = load_paths(&files, root, &dir);
     let mut documents = Vec::with_capacity(results.len());
     for (doc, diags) in results {
         documents.extend(doc);
@@ -141,12 +138,20 @@ pub fn checked(
     crate::diagnostic::limit_per_file(diagnostics)
 }
 
+/// One file read and parsed: its document, if it parsed, and its diagnostics.
+pub type Parsed = (Option<Document>, Vec<Diagnostic>);
+
+/// Read and parse `paths`, files under `content_dir`, in parallel: how `check`, `build` and
+/// `serve` all read documents. The results are in the order of `paths`.
+pub fn load_paths(paths: &[PathBuf], root: &Path, content_dir: &Path) -> Vec<Parsed> {
+    paths
+        .par_iter()
+        .map(|path| load_file(path, root, content_dir))
+        .collect()
+}
+
 /// Read one file from disk and parse it.
-pub fn load_file(
-    path: &Path,
-    root: &Path,
-    content_dir: &Path,
-) -> (Option<Document>, Vec<Diagnostic>) {
+pub fn load_file(path: &Path, root: &Path, content_dir: &Path) -> Parsed {
     let display = display_path(path, root);
     let fail = |problem| {
         let f = SourceFile::new(path, display.clone(), String::new());

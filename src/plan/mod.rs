@@ -7,11 +7,10 @@ pub mod pages;
 use std::path::{Path, PathBuf};
 
 use crate::aggregate::{Aggregates, aggregate};
-use crate::config::{CONFIG_FILE, Config};
+use crate::config::{CONFIG_FILE, Config, LoadError};
 use crate::content::{self, Content};
 use crate::diagnostic::Diagnostic;
 use crate::error::Error;
-use crate::source::SourceFile;
 use crate::timing;
 
 /// A site's configuration and content, loaded, checked and aggregated.
@@ -35,21 +34,16 @@ impl Loaded {
 
 /// Read `boardpack.toml` and every document.
 pub fn load(root: &Path) -> Result<Loaded, Error> {
-    let config_path = root.join(CONFIG_FILE);
-    let text = std::fs::read_to_string(&config_path).map_err(|source| Error::Read {
-        path: config_path.clone(),
-        source,
-    })?;
-    let file = SourceFile::new(&config_path, CONFIG_FILE, text);
-    let config = Config::parse(&file)
-        .and_then(|c| match c.check_on_disk(root, &file) {
-            d if d.is_empty() => Ok(c),
-            d => Err(d),
-        })
-        .map_err(|diagnostics| Error::Config {
+    let config = crate::config::load(root).map_err(|e| match e {
+        LoadError::Read(source) => Error::Read {
+            path: root.join(CONFIG_FILE),
+            source,
+        },
+        LoadError::Invalid(diagnostics) => Error::Config {
             file: CONFIG_FILE.into(),
             diagnostics,
-        })?;
+        },
+    })?;
     let t = timing::phase("load content");
     let content = content::load(root, &config);
     drop(t);
