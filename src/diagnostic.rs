@@ -439,9 +439,12 @@ impl Problem {
                  or \"default\" for the built-in theme"
                     .into(),
             ),
-            Problem::StaticClash { .. } => Some(
+            Problem::StaticClash { other, .. } if other.starts_with("the page") => Some(
                 "rename or move the file under static/, or give the page another `slug`".into(),
             ),
+            Problem::StaticClash { .. } => {
+                Some("rename or move the file under static/: that path is boardpack's".into())
+            }
             Problem::TooManyProblems { .. } => Some(format!(
                 "only the first {MAX_PER_FILE} problems of a file are shown; fix those and check again"
             )),

@@ -8,16 +8,17 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::aggregate::aggregate;
-use crate::config::{CONFIG_FILE, Config};
-use crate::content::{self, Content, Data, Document};
+use crate::config::{CONFIG_FILE, Config, LoadError};
+use crate::content::{self, Content, Data, Document, Parsed};
 use crate::diagnostic::{Diagnostic, Problem};
 use crate::error::Error;
 use crate::plan::Loaded;
 use crate::plan::pages::{self, PageKind, Plan};
 use crate::read::period::Period;
 use crate::render::summary::Needed;
+use crate::render::theme::ThemeFile;
 use crate::site::Renderer;
-use crate::site::search;
+use crate::site::{clash, search};
 use crate::source::SourceFile;
 use crate::timing;
 
@@ -86,6 +87,8 @@ pub struct Session {
     walk_diags: Vec<Diagnostic>,
     /// What the walks of `templates/` and `static/` found wrong with links.
     asset_diags: Vec<Diagnostic>,
+    /// The site's and theme's static files, to check against the pages as `check` does.
+    statics: Vec<ThemeFile>,
     renderer: Option<Renderer>,
     /// The last good site: output path to bytes.
     output: BTreeMap<String, Arc<[u8]>>,
@@ -101,9 +104,6 @@ pub struct Session {
     base: Option<tera::Context>,
 }
 
-/// One file's parse: the document, if it could be read, and its diagnostics.
-type Parse = (Option<Document>, Vec<Diagnostic>);
-
 /// How long to wait before reading a file again that was empty: editors often truncate a file
 /// and write it in two steps.
 const EMPTY_RETRY: Duration = Duration::from_millis(30);
@@ -117,6 +117,7 @@ impl Session {
             docs: Vec::new(),
             walk_diags: Vec::new(),
             asset_diags: Vec::new(),
+            statics: Vec::new(),
             renderer: None,
             output: BTreeMap::new(),
             nav: None,
@@ -174,16 +175,27 @@ impl Session {
         self.root.join(crate::layout::CONTENT)
     }
 
-    fn parse(&self, path: &Path) -> Parse {
+    /// Read and parse `paths`, the files below `content/` that changed or a walk found, as
+    /// `check` does ([`content::load_paths`]). A file read empty is read once more after a
+    /// pause: editors often truncate a file and then write it.
+    fn parse(&self, paths: &[PathBuf]) -> Vec<Parsed> {
         #[cfg(debug_assertions)]
-        test_panic(path);
+        paths.iter().for_each(|p| test_panic(p));
         let dir = self.content_dir();
-        let (mut doc, mut diags) = content::load_file(path, &self.root, &dir);
-        if diags.iter().any(|d| d.problem == Problem::EmptyFile) {
+        let mut parsed = content::load_paths(paths, &self.root, &dir);
+        let empty = |p: &Parsed| p.1.iter().any(|d| d.problem == Problem::EmptyFile);
+        let again: Vec<usize> = (0..parsed.len()).filter(|&i| empty(&parsed[i])).collect();
+        if !again.is_empty() {
             std::thread::sleep(EMPTY_RETRY);
-            (doc, diags) = content::load_file(path, &self.root, &dir);
+            let paths: Vec<PathBuf> = again.iter().map(|&i| paths[i].clone()).collect();
+            for (i, p) in again
+                .into_iter()
+                .zip(content::load_paths(&paths, &self.root, &dir))
+            {
+                parsed[i] = p;
+            }
         }
-        (doc, diags)
+        parsed
     }
 
     fn position(&self, rel: &Path) -> Result<usize, usize> {
@@ -192,7 +204,7 @@ impl Session {
     }
 
     /// Record a file's new parse, replacing any document it held.
-    fn set(&mut self, rel: PathBuf, (doc, diags): Parse) {
+    fn set(&mut self, rel: PathBuf, (doc, diags): Parsed) {
         if let Ok(i) = self.position(&rel) {
             self.docs.remove(i);
         }
@@ -233,15 +245,16 @@ impl Session {
         }
         let (paths, diags) = content::discover(&dir, &self.root);
         self.walk_diags = diags;
-        use rayon::prelude::*;
-        let parsed: Vec<(PathBuf, Parse)> = paths
-            .par_iter()
-            .filter_map(|p| Some((self.rel(p)?, self.parse(p))))
+        let paths: Vec<PathBuf> = paths
+            .into_iter()
+            .filter(|p| self.rel(p).is_some())
             .collect();
         // The walk is sorted, so documents arrive in order.
-        for (rel, (doc, diags)) in parsed {
-            self.docs.extend(doc);
-            self.files.insert(rel, diags);
+        for (path, (doc, diags)) in paths.iter().zip(self.parse(&paths)) {
+            if let Some(rel) = self.rel(path) {
+                self.docs.extend(doc);
+                self.files.insert(rel, diags);
+            }
         }
     }
 
@@ -272,18 +285,23 @@ impl Session {
             let Some(rel) = self.rel(path) else { continue };
             if path.is_dir() {
                 let (found, _) = content::discover(path, &self.root);
-                for p in found {
-                    if let Some(r) = self.rel(&p) {
-                        let parsed = self.parse(&p);
+                let found: Vec<PathBuf> = found
+                    .into_iter()
+                    .filter(|p| self.rel(p).is_some())
+                    .collect();
+                for (p, parsed) in found.iter().zip(self.parse(&found)) {
+                    if let Some(r) = self.rel(p) {
                         self.set(r.clone(), parsed);
                         touched.insert(r);
                     }
                 }
             } else if path.is_file() {
                 if crate::layout::is_document(&rel) {
-                    let parsed = self.parse(path);
-                    self.set(rel.clone(), parsed);
-                    touched.insert(rel);
+                    let parsed = self.parse(std::slice::from_ref(path)).pop();
+                    if let Some(parsed) = parsed {
+                        self.set(rel.clone(), parsed);
+                        touched.insert(rel);
+                    }
                 }
             } else {
                 // Gone: a file, or a folder with everything in it.
@@ -303,26 +321,17 @@ impl Session {
     }
 
     fn load_config(&mut self) -> Result<(), Vec<Diagnostic>> {
-        let path = self.root.join(CONFIG_FILE);
-        let text = match std::fs::read_to_string(&path) {
-            Ok(t) => t,
-            Err(e) => {
+        let mut config = crate::config::load(&self.root).map_err(|e| match e {
+            LoadError::Read(e) => {
+                let path = self.root.join(CONFIG_FILE);
                 let f = SourceFile::new(&path, CONFIG_FILE, String::new());
-                return Err(vec![Diagnostic::new(
-                    Problem::Unreadable {
-                        reason: e.to_string(),
-                    },
-                    &f,
-                    0..0,
-                )]);
+                let problem = Problem::Unreadable {
+                    reason: e.to_string(),
+                };
+                vec![Diagnostic::new(problem, &f, 0..0)]
             }
-        };
-        let file = SourceFile::new(&path, CONFIG_FILE, text);
-        let mut config = Config::parse(&file)?;
-        let on_disk = config.check_on_disk(&self.root, &file);
-        if !on_disk.is_empty() {
-            return Err(on_disk);
-        }
+            LoadError::Invalid(diagnostics) => diagnostics,
+        })?;
         if let Some(base) = &self.base_url {
             config.base_url = base.clone();
         }
@@ -450,6 +459,7 @@ impl Session {
         }
         if changes.config || changes.templates || changes.css || changes.statics {
             self.asset_diags = crate::render::theme::link_diagnostics(&self.root, &self.theme());
+            self.statics = clash::statics(&self.root, &self.theme());
         }
         // Remember where changed documents sat before, so pages that showed them refresh.
         let mut dirty = Dirty::default();
@@ -497,6 +507,8 @@ impl Session {
         outcome
     }
 
+    /// Check the assembled site, then render what the change needs and record the new site:
+    /// [`Session::gate`], [`render_selected`], [`Session::merge`] and [`Session::diff`].
     fn render_step(
         &mut self,
         loaded: &Loaded,
@@ -504,86 +516,38 @@ impl Session {
         mut all: bool,
         dirty: &Dirty,
     ) -> Outcome {
-        let diagnostics = loaded.all_diagnostics();
-        let warnings = diagnostics.iter().filter(|d| !d.is_error()).count();
-        if diagnostics.iter().any(Diagnostic::is_error) {
-            return Outcome::Failed {
-                diagnostics,
-                error: None,
-            };
+        let t = timing::phase("plan");
+        let plan = pages::plan(&loaded.config, &loaded.content.documents);
+        let nav = nav_signature(&plan);
+        drop(t);
+        let warnings = match self.gate(loaded, &plan) {
+            Ok(warnings) => warnings,
+            Err(failed) => return failed,
+        };
+        let old_css = self.renderer.as_ref().map(|r| r.stylesheet.path.clone());
+        if let Err(failed) = self.prepare_renderer(loaded, changes) {
+            return failed;
         }
-        if self.renderer.is_none() || changes.templates {
-            match Renderer::new(loaded) {
-                Ok(r) => self.renderer = Some(r),
-                Err(e) => return failed(e),
-            }
-            all = true;
-        }
-        let Some(renderer) = self.renderer.as_mut() else {
+        let Some(renderer) = self.renderer.as_ref() else {
             return Outcome::Failed {
                 diagnostics: Vec::new(),
                 error: Some("the theme could not be loaded".into()),
             };
         };
-        let old_css = renderer.stylesheet.path.clone();
-        if (changes.css || changes.statics)
-            && let Err(e) = renderer.refresh_css(loaded)
-        {
-            return failed(e);
-        }
-        let css_changed = renderer.stylesheet.path != old_css;
-        // Every page links the stylesheet by its hashed name.
-        all |= css_changed;
-
-        let t = timing::phase("plan");
-        let plan = pages::plan(&loaded.config, &loaded.content.documents);
-        let nav = nav_signature(&plan);
-        drop(t);
-        if self.nav.as_ref() != Some(&nav) {
-            all = true;
-        }
-        let docs = &loaded.content.documents;
-        let select = |page: &pages::PlannedPage| all || dirty.selects(page, &plan, docs);
-        // Only the reports the re-rendered pages show are laid out; the others keep their
-        // pages and downloads from the last build.
-        let needed = needed_for(&plan, all, select);
-        let contexts = renderer.contexts_for(loaded, &plan, &needed);
-        let rendered = match renderer.render_with(loaded, &plan, &contexts, select) {
+        let css_path = renderer.stylesheet.path.clone();
+        // A new renderer (new templates) or a renamed stylesheet, which every page links by
+        // its hashed name, changes every page; so does a change to the navigation.
+        let css_changed = old_css.as_ref() != Some(&css_path);
+        all |= css_changed || self.nav.as_ref() != Some(&nav);
+        let (rendered, needed, base) = match render_selected(renderer, loaded, &plan, all, dirty) {
             Ok(r) => r,
             Err(e) => return failed(e),
         };
-        let base = contexts.base().clone();
-        drop(contexts);
-        let css_path = renderer.stylesheet.path.clone();
-
-        let mut next = if all {
-            BTreeMap::new()
-        } else {
-            self.kept(&plan, &needed)
-        };
-        for (path, bytes) in rendered.files {
-            next.insert(path, Arc::from(bytes));
-        }
-        let mut changed = changed_paths(&self.output, &next);
-        // The search index is refreshed separately, when the author pauses.
-        changed.retain(|p| p != search::INDEX_PATH);
-        // A CSS edit changes every page only by the stylesheet's name: browsers can swap it.
-        let css_only = css_changed
-            && !changes.config
-            && !changes.templates
-            && changes.content.is_empty()
-            && changed.iter().all(|p| {
-                p.ends_with(".css")
-                    || (p.ends_with(".html")
-                        && same_but_css(&self.output, &next, p, &old_css, &css_path))
-            });
+        let rendered_pages = rendered.pages;
+        let next = self.merge(&plan, &needed, all, rendered.files);
+        let old_css = old_css.unwrap_or_default();
+        let (changed, css_only) = self.diff(&next, changes, css_changed, &old_css, &css_path);
         let pages = plan.pages.len();
-        if let Some(old) = self.output.get(search::INDEX_PATH)
-            && !next.contains_key(search::INDEX_PATH)
-        {
-            // Keep serving the old index until the next refresh.
-            next.insert(search::INDEX_PATH.to_string(), old.clone());
-        }
         self.search_stale = true;
         self.base = Some(base);
         self.plan = Some(plan);
@@ -594,10 +558,96 @@ impl Session {
             changed,
             css_only,
             css_path,
-            rendered: rendered.pages,
+            rendered: rendered_pages,
             pages,
             warnings,
         }
+    }
+
+    /// Every diagnostic `check` would print for the assembled site, static files that clash
+    /// with its pages included: the count of warnings, or the failure the overlay shows.
+    fn gate(&self, loaded: &Loaded, plan: &Plan) -> Result<usize, Outcome> {
+        let mut diagnostics = loaded.all_diagnostics();
+        let clashes = clash::static_clashes(&self.statics, plan, &self.root);
+        if !clashes.is_empty() {
+            diagnostics.extend(clashes);
+            crate::diagnostic::sort(&mut diagnostics);
+        }
+        if diagnostics.iter().any(Diagnostic::is_error) {
+            return Err(Outcome::Failed {
+                diagnostics,
+                error: None,
+            });
+        }
+        Ok(diagnostics.len())
+    }
+
+    /// The renderer, made anew for new templates, and with its stylesheet rebuilt after a
+    /// change to CSS or static files.
+    fn prepare_renderer(
+        &mut self,
+        loaded: &Loaded,
+        changes: &SourceChanges,
+    ) -> Result<(), Outcome> {
+        if self.renderer.is_none() || changes.templates {
+            self.renderer = Some(Renderer::new(loaded).map_err(failed)?);
+        }
+        if (changes.css || changes.statics)
+            && let Some(renderer) = self.renderer.as_mut()
+        {
+            renderer.refresh_css(loaded).map_err(failed)?;
+        }
+        Ok(())
+    }
+
+    /// The new site: the freshly rendered files over those of the last good site that a
+    /// partial rebuild keeps. The search index is refreshed separately, when the author
+    /// pauses, so the old one is served until then.
+    fn merge(
+        &self,
+        plan: &Plan,
+        needed: &Needed,
+        all: bool,
+        rendered: Vec<(String, Vec<u8>)>,
+    ) -> BTreeMap<String, Arc<[u8]>> {
+        let mut next = if all {
+            BTreeMap::new()
+        } else {
+            self.kept(plan, needed)
+        };
+        for (path, bytes) in rendered {
+            next.insert(path, Arc::from(bytes));
+        }
+        if let Some(old) = self.output.get(search::INDEX_PATH)
+            && !next.contains_key(search::INDEX_PATH)
+        {
+            next.insert(search::INDEX_PATH.to_string(), old.clone());
+        }
+        next
+    }
+
+    /// The output paths the browser must reload, and whether they differ only by the
+    /// stylesheet's name, which a browser can swap without reloading.
+    fn diff(
+        &self,
+        next: &BTreeMap<String, Arc<[u8]>>,
+        changes: &SourceChanges,
+        css_changed: bool,
+        old_css: &str,
+        css_path: &str,
+    ) -> (Vec<String>, bool) {
+        let mut changed = changed_paths(&self.output, next);
+        changed.retain(|p| p != search::INDEX_PATH);
+        let css_only = css_changed
+            && !changes.config
+            && !changes.templates
+            && changes.content.is_empty()
+            && changed.iter().all(|p| {
+                p.ends_with(".css")
+                    || (p.ends_with(".html")
+                        && same_but_css(&self.output, next, p, old_css, css_path))
+            });
+        (changed, css_only)
     }
 
     /// The outputs a partial rebuild keeps: pages that were not re-rendered, and the downloads
@@ -651,6 +701,25 @@ impl Session {
             aggregates,
         }
     }
+}
+
+/// Render the pages a change touched (every page when `all`), laying out only the summaries
+/// they show; the other reports keep their pages and downloads from the last build. Returns
+/// the pages, which summaries were laid out, and the context every page shares, for
+/// [`Session::preview`].
+fn render_selected(
+    renderer: &Renderer,
+    loaded: &Loaded,
+    plan: &Plan,
+    all: bool,
+    dirty: &Dirty,
+) -> Result<(crate::site::Rendered, Needed, tera::Context), Error> {
+    let docs = &loaded.content.documents;
+    let select = |page: &pages::PlannedPage| all || dirty.selects(page, plan, docs);
+    let needed = needed_for(plan, all, select);
+    let contexts = renderer.contexts_for(loaded, plan, &needed);
+    let rendered = renderer.render_with(loaded, plan, &contexts, select)?;
+    Ok((rendered, needed, contexts.base().clone()))
 }
 
 /// Which summaries a rebuild lays out: every one, or those of the pages `select` picks.

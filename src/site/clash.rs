@@ -2,51 +2,58 @@
 //! a page, the search index or a folder of pages goes would fail the build, so `check` reports
 //! it first, at the static file.
 
-use std::collections::BTreeMap;
+use std::path::Path;
 
 use crate::content::display_path;
 use crate::diagnostic::{Diagnostic, Problem};
 use crate::layout;
-use crate::plan::Loaded;
-use crate::plan::pages;
-use crate::render::theme::{Theme, layered};
+use crate::plan::pages::Plan;
+use crate::render::theme::{Theme, ThemeFile, layered};
 use crate::site::search;
 use crate::source::SourceFile;
 
-/// Every static file of the site and its theme that another output would overwrite, or
-/// that stands where a folder of outputs must be.
-pub fn static_clashes(loaded: &Loaded) -> Vec<Diagnostic> {
-    // A theme that cannot be found is reported by the configuration's own check.
-    let Ok(theme) = Theme::locate(&loaded.root, &loaded.config.theme) else {
-        return Vec::new();
-    };
-    let Ok(statics) = layered(&theme, &loaded.root, layout::STATIC) else {
-        return Vec::new();
-    };
-    let plan = pages::plan(&loaded.config, &loaded.content.documents);
-    let mut taken: BTreeMap<&str, String> = plan
-        .pages
-        .iter()
-        .map(|p| (p.path.as_str(), format!("the page {}", p.url)))
-        .collect();
-    taken.insert(search::INDEX_PATH, "the search index".into());
+/// The static files of the site and its theme, as the build copies them. A theme that cannot
+/// be found, or a folder that cannot be read, gives none: the configuration's own check and
+/// the build report those.
+pub fn statics(root: &Path, theme: &str) -> Vec<ThemeFile> {
+    Theme::locate(root, theme)
+        .and_then(|theme| layered(&theme, root, layout::STATIC))
+        .unwrap_or_default()
+}
+
+/// Every one of `statics` that another output of `plan` would overwrite, or that stands where
+/// a folder of outputs must be, each reported at the static file. A site has few static
+/// files and may have thousands of pages, so each file is looked for among the pages.
+pub fn static_clashes(statics: &[ThemeFile], plan: &Plan, root: &Path) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     // Stylesheets are bundled into one, not copied.
     for f in statics.iter().filter(|f| !f.rel.ends_with(".css")) {
         let folder = format!("{}/", f.rel);
-        let clash = taken.get(f.rel.as_str()).cloned().or_else(|| {
-            taken
-                .range(folder.as_str()..)
-                .next()
-                .filter(|(path, _)| path.starts_with(&folder))
-                .map(|(_, what)| what.clone())
-        });
+        let exact = plan.pages.iter().find(|p| p.path == f.rel);
+        let under = || {
+            (plan.pages.iter())
+                .filter(|p| p.path.starts_with(&folder))
+                .min_by(|a, b| a.path.cmp(&b.path))
+        };
+        let clash = if let Some(page) = exact {
+            Some(format!("the page {}", page.url))
+        } else if f.rel == search::INDEX_PATH {
+            Some("the search index".to_string())
+        } else if let Some(page) = under() {
+            let index_first =
+                search::INDEX_PATH.starts_with(&folder) && search::INDEX_PATH < page.path.as_str();
+            Some(if index_first {
+                "the search index".to_string()
+            } else {
+                format!("the page {}", page.url)
+            })
+        } else if search::INDEX_PATH.starts_with(&folder) {
+            Some("the search index".to_string())
+        } else {
+            None
+        };
         if let Some(other) = clash {
-            let file = SourceFile::new(
-                &f.origin,
-                display_path(&f.origin, &loaded.root),
-                String::new(),
-            );
+            let file = SourceFile::new(&f.origin, display_path(&f.origin, root), String::new());
             out.push(Diagnostic::new(
                 Problem::StaticClash {
                     path: f.rel.clone(),

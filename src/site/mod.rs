@@ -1,6 +1,6 @@
 //! The site: load configuration and content together, then build the output directory.
 
-mod clash;
+pub mod clash;
 pub mod renderer;
 pub mod search;
 pub mod write;
@@ -20,7 +20,9 @@ use crate::timing;
 pub fn load(root: &Path) -> Result<Loaded, Error> {
     let mut loaded = crate::plan::load(root)?;
     let mut links = crate::render::theme::link_diagnostics(root, &loaded.config.theme);
-    links.extend(clash::static_clashes(&loaded));
+    let plan = pages::plan(&loaded.config, &loaded.content.documents);
+    let statics = clash::statics(&loaded.root, &loaded.config.theme);
+    links.extend(clash::static_clashes(&statics, &plan, &loaded.root));
     if !links.is_empty() {
         loaded.content.diagnostics.extend(links);
         crate::diagnostic::sort(&mut loaded.content.diagnostics);

@@ -34,6 +34,7 @@ const CASES: &[&str] = &[
     "no-front-matter",
     "percent-out-of-range",
     "repeated-placeholder",
+    "static-clash",
     "toml-syntax",
     "unclosed-front-matter",
     "unknown-document-kind",
@@ -93,6 +94,39 @@ fn every_invalid_fixture_has_a_test() {
 
 // ------------------------------------------------------------------------------------------
 // Errors: exit 1, one deliberate problem a fixture.
+
+#[test]
+fn static_files_where_the_build_writes_its_own() {
+    // The session test `the_overlay_shows_the_same_errors_as_check_on_every_invalid_fixture`
+    // holds `serve` to these same diagnostics.
+    let clash = |file: &str, what: &str, other: &str| {
+        let help = if other.starts_with("the page") {
+            "rename or move the file under static/, or give the page another `slug`"
+        } else {
+            "rename or move the file under static/: that path is boardpack's"
+        };
+        error(
+            file,
+            1,
+            1,
+            "static-clash",
+            &format!("this static file would be written to `{what}`, where {other} goes"),
+        )
+        .with_help(help)
+    };
+    assert_errors(
+        "static-clash",
+        &[
+            clash("static/about", "about", "the page /about/"),
+            clash("static/index.html", "index.html", "the page /"),
+            clash(
+                "static/search/index.json",
+                "search/index.json",
+                "the search index",
+            ),
+        ],
+    );
+}
 
 #[test]
 fn unparseable_toml() {
