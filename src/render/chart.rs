@@ -173,9 +173,10 @@ const PLOT_WIDTH: i64 = 360;
 const CHART_WIDTH: i64 = 720;
 const LABEL_CHARS: usize = 34;
 
-/// One row of a progress chart.
+/// One programme's progress as a chart shows it, computed and as stated: a bar of
+/// [`progress_bars`], or a period of a [`trend`].
 #[derive(Debug, Clone)]
-pub struct ProgressRow {
+pub struct Progress {
     pub label: String,
     pub computed: Option<Decimal>,
     pub stated: Option<Decimal>,
@@ -183,7 +184,7 @@ pub struct ProgressRow {
 
 /// Horizontal progress bars from 0 to 100%, one per row, with a tick where the stated figure
 /// differs from the computed one.
-pub fn progress_bars(id: &str, title: &str, rows: &[ProgressRow]) -> Chart {
+pub fn progress_bars(id: &str, title: &str, rows: &[Progress]) -> Chart {
     let row_h = 30;
     let top = 24;
     let height = top + row_h * i64::try_from(rows.len()).unwrap_or(0) + 12;
@@ -528,17 +529,9 @@ pub fn diverging_bars(
     )
 }
 
-/// One period of a progress trend.
-#[derive(Debug, Clone)]
-pub struct TrendPoint {
-    pub label: String,
-    pub computed: Option<Decimal>,
-    pub stated: Option<Decimal>,
-}
-
 /// Progress across periods, 0 to 100%: computed as a solid line with circles, stated as a
 /// dashed line with squares.
-pub fn trend(id: &str, title: &str, points: &[TrendPoint]) -> Chart {
+pub fn trend(id: &str, title: &str, points: &[Progress]) -> Chart {
     let (left, right, top, bottom) = (56, 700, 28, 228);
     let height = bottom + 36;
     let plot_h = dec(bottom - top);
@@ -580,7 +573,7 @@ pub fn trend(id: &str, title: &str, points: &[TrendPoint]) -> Chart {
             esc(&p.label)
         ));
     }
-    type Get = fn(&TrendPoint) -> Option<Decimal>;
+    type Get = fn(&Progress) -> Option<Decimal>;
     let series: [(Get, &str, bool); 2] = [
         (
             |p| p.stated,
@@ -703,7 +696,7 @@ mod tests {
         let c = progress_bars(
             "c",
             "<Progress> & \"more\"",
-            &[ProgressRow {
+            &[Progress {
                 label: "<script>alert(1)</script>".into(),
                 computed: Some(d("56")),
                 stated: Some(d("50")),

@@ -790,18 +790,18 @@ fn the_board_pack_summarises_the_period_in_the_wigan_form() {
 
 #[test]
 fn a_progress_chart_snapshot() {
-    use boardpack::render::chart::{ProgressRow, progress_bars};
+    use boardpack::render::chart::{Progress, progress_bars};
     use rust_decimal::Decimal;
     let c = progress_bars(
         "snap",
         "Programme progress, 2009/10 Q2",
         &[
-            ProgressRow {
+            Progress {
                 label: "Improving Capacity".into(),
                 computed: Some(Decimal::from(56)),
                 stated: Some(Decimal::from(50)),
             },
-            ProgressRow {
+            Progress {
                 label: "Customer First & <Partners>".into(),
                 computed: Some(Decimal::new(665, 1)),
                 stated: None,

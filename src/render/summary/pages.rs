@@ -130,14 +130,7 @@ pub(super) fn period_view(cx: &Lookups<'_>, ps: &PeriodSummary, url: &str) -> Pe
         chart::progress_bars(
             &format!("period-{}-progress", ps.slug),
             &format!("Programme progress, {}", ps.period),
-            &programmes
-                .iter()
-                .map(|p| chart::ProgressRow {
-                    label: p.title.clone(),
-                    computed: p.computed,
-                    stated: p.stated,
-                })
-                .collect::<Vec<_>>(),
+            &progress(&programmes, |p| p.title.clone()),
         )
     });
 
@@ -253,6 +246,21 @@ pub(super) fn period_view(cx: &Lookups<'_>, ps: &PeriodSummary, url: &str) -> Pe
         progress_chart,
         downloads,
     }
+}
+
+/// The progress a chart shows of each of `list`, labelled by `label`: one programme per period
+/// on a board pack, one period per programme on a programme's page.
+fn progress(
+    list: &[&ProgrammeSummary],
+    label: impl Fn(&ProgrammeSummary) -> String,
+) -> Vec<chart::Progress> {
+    list.iter()
+        .map(|p| chart::Progress {
+            label: label(p),
+            computed: p.computed,
+            stated: p.stated,
+        })
+        .collect()
 }
 
 #[derive(Serialize)]
@@ -374,14 +382,7 @@ pub(super) fn programme_view(
         chart::trend(
             &format!("programme-{id}-trend"),
             &format!("{title}: progress by period"),
-            &list
-                .iter()
-                .map(|p| chart::TrendPoint {
-                    label: p.period.to_string(),
-                    computed: p.computed,
-                    stated: p.stated,
-                })
-                .collect::<Vec<_>>(),
+            &progress(&list, |p| p.period.to_string()),
         )
     });
     let mut t = Sheet::new(
