@@ -21,6 +21,8 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 use serde::ser::{SerializeMap, SerializeStruct};
 
+use crate::aggregate::actions::Share;
+
 /// One column: a stable key (JSON) and a heading (CSV).
 #[derive(Debug, Clone, Serialize)]
 pub struct Column {
@@ -61,6 +63,12 @@ impl Cell {
 
     pub fn count(n: usize) -> Cell {
         Cell::Count(i64::try_from(n).unwrap_or(i64::MAX))
+    }
+
+    /// A count and its percentage of the whole, as two cells: how every table gives the work
+    /// completed, on track and behind.
+    pub fn share(s: &Share) -> [Cell; 2] {
+        [Cell::count(s.count), Cell::Number(s.percent)]
     }
 
     pub fn date(d: Option<Date>) -> Cell {

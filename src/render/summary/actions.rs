@@ -156,15 +156,13 @@ pub(super) fn actions_view(
     );
     for x in sections.iter().chain(all.iter()) {
         let st = x.stated.as_ref();
-        summary.push(vec![
-            Cell::text(x.section.clone()),
-            Cell::count(x.total),
-            Cell::count(x.completed.count),
-            Cell::Number(x.completed.percent),
-            Cell::count(x.on_track.count),
-            Cell::Number(x.on_track.percent),
-            Cell::count(x.behind.count),
-            Cell::Number(x.behind.percent),
+        let mut row = vec![Cell::text(x.section.clone()), Cell::count(x.total)];
+        row.extend(
+            [&x.completed, &x.on_track, &x.behind]
+                .map(Cell::share)
+                .concat(),
+        );
+        row.extend([
             Cell::count(x.unknown.count),
             st.map_or(Cell::Empty, |s| Cell::Count(s.total)),
             st.map_or(Cell::Empty, |s| Cell::count(s.completed.count)),
@@ -172,6 +170,7 @@ pub(super) fn actions_view(
             st.map_or(Cell::Empty, |s| Cell::count(s.behind.count)),
             x.matches_stated.map_or(Cell::Empty, Cell::Bool),
         ]);
+        summary.push(row);
     }
     let mut downloads = Downloads::new();
     downloads.insert("summary", cx.download(&summary, url));

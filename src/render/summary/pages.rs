@@ -214,16 +214,13 @@ pub(super) fn period_view(cx: &Lookups<'_>, ps: &PeriodSummary, url: &str) -> Pe
         ],
     );
     let at = &ps.activities;
-    a.push(vec![
-        Cell::text(ps.period.to_string()),
-        Cell::count(at.total),
-        Cell::count(at.completed.count),
-        Cell::Number(at.completed.percent),
-        Cell::count(at.on_track.count),
-        Cell::Number(at.on_track.percent),
-        Cell::count(at.behind.count),
-        Cell::Number(at.behind.percent),
-    ]);
+    let mut row = vec![Cell::text(ps.period.to_string()), Cell::count(at.total)];
+    row.extend(
+        [&at.completed, &at.on_track, &at.behind]
+            .map(Cell::share)
+            .concat(),
+    );
+    a.push(row);
     let e = exceptions_table(&exceptions, &ps.period.to_string());
     let mut downloads = Downloads::new();
     if !programmes.is_empty() {
