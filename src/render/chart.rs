@@ -254,32 +254,28 @@ pub fn progress_bars(id: &str, title: &str, rows: &[Progress]) -> Chart {
             described.join("; ")
         )
     };
-    let percent_cell = |v: Option<Decimal>| match v {
-        Some(v) => num(format::percent(v)),
-        None => word("Not stated"),
-    };
-    Chart::assemble(
-        id,
-        title,
-        description,
-        height,
-        &body,
-        vec![
-            word("Name"),
-            num("Computed progress".into()),
-            num("Stated progress".into()),
-        ],
-        rows.iter()
-            .map(|r| DataRow {
-                header: r.label.clone(),
-                cells: vec![
-                    r.computed
-                        .map_or_else(|| word("No figure"), |v| num(format::percent(v))),
-                    percent_cell(r.stated),
-                ],
-            })
-            .collect(),
-    )
+    let (headers, data) = progress_table("Name", rows);
+    Chart::assemble(id, title, description, height, &body, headers, data)
+}
+
+/// The data table of a progress chart, `first` heading the labels: computed and stated
+/// progress, each as a percentage, or in words where there is none.
+fn progress_table(first: &str, rows: &[Progress]) -> (Vec<DataCell>, Vec<DataRow>) {
+    let cell =
+        |v: Option<Decimal>, none: &str| v.map_or_else(|| word(none), |v| num(format::percent(v)));
+    let headers = vec![
+        word(first),
+        num("Computed progress".into()),
+        num("Stated progress".into()),
+    ];
+    let data = rows
+        .iter()
+        .map(|r| DataRow {
+            header: r.label.clone(),
+            cells: vec![cell(r.computed, "No figure"), cell(r.stated, "Not stated")],
+        })
+        .collect();
+    (headers, data)
 }
 
 /// One row of a paired bar chart: two amounts of money.
@@ -642,27 +638,8 @@ pub fn trend(id: &str, title: &str, points: &[Progress]) -> Chart {
             described.join("; ")
         )
     };
-    let cell =
-        |v: Option<Decimal>, none: &str| v.map_or_else(|| word(none), |v| num(format::percent(v)));
-    Chart::assemble(
-        id,
-        title,
-        description,
-        height,
-        &body,
-        vec![
-            word("Period"),
-            num("Computed progress".into()),
-            num("Stated progress".into()),
-        ],
-        points
-            .iter()
-            .map(|p| DataRow {
-                header: p.label.clone(),
-                cells: vec![cell(p.computed, "No figure"), cell(p.stated, "Not stated")],
-            })
-            .collect(),
-    )
+    let (headers, data) = progress_table("Period", points);
+    Chart::assemble(id, title, description, height, &body, headers, data)
 }
 
 #[cfg(test)]
