@@ -2,6 +2,7 @@
 //! sources, rebuilds incrementally on every save, and tells open pages to reload, or shows
 //! the same diagnostics as `check` in an overlay while the content is broken.
 
+mod dirty;
 pub mod http;
 pub mod session;
 pub mod state;
