@@ -12,6 +12,8 @@
 //! - [`aggregate`]: pure summaries and findings ([`aggregate::Aggregates`]).
 //! - [`content`] and [`config`]: the documents ([`content::Document`]) and `boardpack.toml`
 //!   ([`config::Config`]).
+//! - [`read`]: what configuration and content both read with: the spanned TOML reader
+//!   ([`read::reader::Table`]), money, periods and each vocabulary's words.
 //! - [`diagnostic`], [`source`], [`layout`], [`timing`]: located problems, source text, the
 //!   site's folders, and phase timings, used by every stage.
 
