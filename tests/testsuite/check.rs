@@ -243,7 +243,7 @@ fn unknown_document_kind_suggests_the_nearest() {
     assert_errors(
         "unknown-document-kind",
         &[error(HL, 2, 8, "unknown-word", "unknown document kind `hilight`").with_help(
-            "did you mean `highlight`? allowed: `highlight`, `budget`, `indicators`, `actions`, `page`",
+            "did you mean `highlight`? allowed: `highlight`, `budget`, `indicators`, `actions`, `plan`, `page`",
         )],
     );
 }
