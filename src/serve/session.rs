@@ -394,8 +394,11 @@ impl Session {
             .filter(|p| *p < period)
             .max();
         let wanted = [previous, Some(period.year_earlier())];
-        let mut docs: Vec<Document> = (self.docs.iter().filter(same))
-            .filter(|d| wanted.contains(&d.period()))
+        // And the plan of its year, which its activities link to and are checked against.
+        let plan_of_year =
+            |d: &&Document| matches!(&d.data, Data::Plan(p) if p.period == period.year_of());
+        let mut docs: Vec<Document> = (self.docs.iter())
+            .filter(|d| (same(d) && wanted.contains(&d.period())) || plan_of_year(d))
             .cloned()
             .collect();
         let at = docs
@@ -465,6 +468,10 @@ impl Session {
                     .collect::<Vec<_>>()
             })
             .collect();
+        // A plan is read against every report of its year, and its dates reach their pages'
+        // findings and the programme pages: an edit to one re-renders everything.
+        let is_plan = |d: Option<&Document>| matches!(d.map(|d| &d.data), Some(Data::Plan(_)));
+        let mut plans_touched = before.keys().any(|k| is_plan(self.doc(k)));
         let touched = if rescanned {
             HashSet::new()
         } else {
@@ -481,7 +488,9 @@ impl Session {
             if matches!(doc.map(|d| &d.data), Some(Data::Budget(_))) {
                 dirty.budget = true;
             }
+            plans_touched |= is_plan(doc);
         }
+        all |= plans_touched;
 
         let Some(config) = self.config.clone() else {
             return Outcome::Failed {
@@ -743,6 +752,9 @@ fn nav_signature(plan: &Plan) -> String {
     }
     for p in &plan.programmes {
         s.push_str(&format!("r:{}|{}|{}\n", p.id, p.title, p.url));
+    }
+    for p in &plan.plans {
+        s.push_str(&format!("y:{}|{}\n", p.title, p.url));
     }
     s
 }
