@@ -129,18 +129,10 @@ fn accounted_for(s: ActivityStatus) -> bool {
     )
 }
 
-/// A plan date for a message: a day as ISO, like the other findings, a month in words.
-fn date_words(d: PlanDate) -> String {
-    match d {
-        PlanDate::Day(day) => day.to_string(),
-        other => other.text(),
-    }
-}
-
 /// The plan's date for a deliverable, for a message: `deliverable 19's plan date, June 2009`,
 /// saying where it comes from when it is its activities'.
 fn plan_date_words(id: &str, date: PlanDate, from_activities: bool) -> String {
-    let mut s = format!("deliverable {id}'s plan date, {}", date_words(date));
+    let mut s = format!("deliverable {id}'s plan date, {}", date.words());
     if from_activities {
         s.push_str(" (the latest target date of its activities)");
     }
@@ -296,7 +288,7 @@ fn summarise_plan(
                         f.span.clone(),
                         FindingKind::PastPlanDate,
                         format!(
-                            "{what} is {} at the end of {}, neither complete nor delayed, though {source} had passed",
+                            "{what} is {} at the end of {}, after {source}, and neither complete nor delayed",
                             t.status.label().to_lowercase(),
                             f.h.period,
                         ),
@@ -369,7 +361,77 @@ pub fn combined(statuses: impl Iterator<Item = ActivityStatus>) -> ActivityStatu
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::content::parse_document;
+    use crate::source::SourceFile;
     use ActivityStatus::*;
+
+    fn doc(rel: &str, text: &str) -> Document {
+        let f = SourceFile::new(rel, rel, text.to_string());
+        let (d, diags) = parse_document(f, rel);
+        assert!(diags.iter().all(|d| !d.is_error()), "{diags:?}");
+        d.unwrap()
+    }
+
+    const PLAN: &str = "+++\nkind = \"plan\"\ntitle = \"P\"\nperiod = \"2009/10\"\n\
+        [[deliverables]]\nid = \"1\"\ntitle = \"One\"\nprogramme = \"a\"\ndue = \"2010-03\"\n\
+        [[deliverables]]\nid = \"2\"\ntitle = \"Two\"\nprogramme = \"a\"\n+++\n";
+
+    fn report(period: &str, status: &str, own: &str) -> String {
+        format!(
+            "+++\nkind = \"highlight\"\nprogramme = \"a\"\ntitle = \"A\"\nperiod = \"{period}\"\n\
+             lead = \"L\"\n[[objectives]]\nid = \"o1\"\ntitle = \"O\"\ndeliverable = \"1\"\n\
+             [[objectives.activities]]\ntitle = \"P\"\nkind = \"priority\"\ndue = 2010-03-15\n\
+             status = \"{status}\"\nprogress = 40\n\
+             [[objectives.activities]]\ntitle = \"S\"\nkind = \"supporting\"\ndue = 2009-12-31\n\
+             status = \"delayed\"\nprogress = 10\n{own}+++\n"
+        )
+    }
+
+    #[test]
+    fn each_period_shows_how_the_activities_that_track_a_deliverable_stand() {
+        let docs = vec![
+            doc("plan.md", PLAN),
+            doc("q1.md", &report("2009/10 Q1", "not started", "")),
+            doc(
+                "q2.md",
+                &report("2009/10 Q2", "complete", "deliverable = \"2\"\n"),
+            ),
+            // Another year's report is not read against this plan.
+            doc("next.md", &report("2010/11 Q1", "complete", "")),
+        ];
+        let mut findings = Vec::new();
+        let plans = summarise(
+            &crate::config::Config::with_names("O", "B"),
+            &docs,
+            &mut findings,
+        );
+        assert_eq!(plans.len(), 1);
+        let p = &plans[0];
+        let periods: Vec<String> = p.periods.iter().map(|p| p.to_string()).collect();
+        assert_eq!(periods, ["2009/10 Q1", "2009/10 Q2"]);
+        let one = &p.deliverables[0];
+        // The supporting activity is the objective's other work: it does not take the
+        // objective's deliverable, so 1 is as its one priority activity is.
+        let q1 = one.history[0].as_ref().unwrap();
+        assert_eq!(
+            (q1.status, q1.progress),
+            (NotStarted, Some(Decimal::from(40)))
+        );
+        assert_eq!(q1.activities.len(), 1);
+        assert_eq!(q1.days_from_plan, Some(0), "15 March is within March 2010");
+        let (latest, t) = one.latest(&p.periods).unwrap();
+        assert_eq!(
+            (latest.to_string(), t.status),
+            ("2009/10 Q2".into(), Complete)
+        );
+        // 2 is tracked only where the supporting activity names it, and has no plan date.
+        let two = &p.deliverables[1];
+        assert!(two.history[0].is_none() && two.programme_reported[0]);
+        assert_eq!(two.history[1].as_ref().map(|t| t.status), Some(Delayed));
+        assert_eq!(two.plan_due, None);
+        let codes: Vec<&str> = findings.iter().map(|f| f.problem.code()).collect();
+        assert_eq!(codes, ["untracked-deliverable"], "2 in Q1");
+    }
 
     #[test]
     fn a_deliverable_is_as_far_on_as_its_activities_together() {

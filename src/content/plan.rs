@@ -179,6 +179,14 @@ impl PlanDate {
         }
     }
 
+    /// For a message, as `check` writes dates: `2009-09-30`, `September 2009` or `Ongoing`.
+    pub fn words(self) -> String {
+        match self {
+            PlanDate::Day(d) => d.to_string(),
+            other => other.text(),
+        }
+    }
+
     /// In words: `30/09/2009`, `September 2009` or `Ongoing`.
     pub fn text(self) -> String {
         match self {

@@ -103,7 +103,7 @@ fn check_plan(
                     Diagnostic::new(
                         Problem::PlanDateOutsideYear {
                             what,
-                            date: date.text(),
+                            date: date.words(),
                             year: p.period.to_string(),
                         },
                         f,
