@@ -472,6 +472,11 @@ impl Session {
         // findings and the programme pages: an edit to one re-renders everything.
         let is_plan = |d: Option<&Document>| matches!(d.map(|d| &d.data), Some(Data::Plan(_)));
         let mut plans_touched = before.keys().any(|k| is_plan(self.doc(k)));
+        // The programmes whose plan deliverables a changed report tracked: their pages show
+        // how it reports on them, whichever programme's report it is.
+        for k in before.keys() {
+            dirty.deliverers.extend(deliverers(&self.docs, self.doc(k)));
+        }
         let touched = if rescanned {
             HashSet::new()
         } else {
@@ -489,6 +494,7 @@ impl Session {
                 dirty.budget = true;
             }
             plans_touched |= is_plan(doc);
+            dirty.deliverers.extend(deliverers(&self.docs, doc));
         }
         all |= plans_touched;
 
@@ -723,6 +729,25 @@ fn key_of(doc: Option<&Document>) -> (Option<Period>, Option<String>) {
     }
 }
 
+/// The programmes that deliver the deliverables of its year's plan that a highlight report
+/// tracks.
+fn deliverers(docs: &[Document], doc: Option<&Document>) -> Vec<String> {
+    let Some(Data::Highlight(h)) = doc.map(|d| &d.data) else {
+        return Vec::new();
+    };
+    let Some(plan) = docs.iter().find_map(|d| match &d.data {
+        Data::Plan(p) if p.period == h.period.year_of() => Some(p),
+        _ => None,
+    }) else {
+        return Vec::new();
+    };
+    (h.objectives.iter())
+        .flat_map(|o| o.activities.iter().map(move |a| (o, a)))
+        .filter_map(|(o, a)| crate::content::highlight::tracked_deliverable(o, a))
+        .filter_map(|(id, _)| plan.deliverable(id).map(|d| d.programme.clone()))
+        .collect()
+}
+
 /// Whether an HTML page differs from its old bytes only by the stylesheet's name.
 fn same_but_css(
     old: &BTreeMap<String, Arc<[u8]>>,
@@ -767,6 +792,8 @@ struct Dirty {
     /// Programme id to the earliest period changed in it.
     programmes: HashMap<String, Period>,
     budget: bool,
+    /// Programmes that deliver a plan deliverable a changed report tracks.
+    deliverers: HashSet<String>,
 }
 
 impl Dirty {
@@ -792,7 +819,8 @@ impl Dirty {
                     || self.programmes.values().any(|first| *first < period)
             }
             PageKind::Programme(i) => {
-                self.budget || self.programmes.contains_key(&plan.programmes[*i].id)
+                let id = &plan.programmes[*i].id;
+                self.budget || self.programmes.contains_key(id) || self.deliverers.contains(id)
             }
             PageKind::Report(r) => {
                 let doc = &docs[plan.reports[*r].doc];
