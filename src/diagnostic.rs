@@ -37,6 +37,15 @@ pub enum FindingKind {
     SummaryMismatch,
     /// Two primary workstreams claim one action.
     SharedPrimary,
+    /// A deliverable of the plan that no activity of a programme's report tracks.
+    UntrackedDeliverable,
+    /// A report's due date for a deliverable differs from the plan's.
+    DueDiffersFromPlan,
+    /// The plan's date for a deliverable has passed, and the report says neither complete nor
+    /// delayed.
+    PastPlanDate,
+    /// One report gives one deliverable two due dates.
+    ConflictingDue,
 }
 
 impl FindingKind {
@@ -50,6 +59,10 @@ impl FindingKind {
             FindingKind::StatusContradictsData => "status-contradicts-data",
             FindingKind::SummaryMismatch => "summary-mismatch",
             FindingKind::SharedPrimary => "shared-primary",
+            FindingKind::UntrackedDeliverable => "untracked-deliverable",
+            FindingKind::DueDiffersFromPlan => "due-differs-from-plan",
+            FindingKind::PastPlanDate => "past-plan-date",
+            FindingKind::ConflictingDue => "conflicting-due",
         }
     }
 
@@ -63,6 +76,10 @@ impl FindingKind {
             FindingKind::StatusContradictsData => "Stated status contradicts the data",
             FindingKind::SummaryMismatch => "Printed summary differs from the detail",
             FindingKind::SharedPrimary => "Two primary workstreams",
+            FindingKind::UntrackedDeliverable => "Deliverable not reported on",
+            FindingKind::DueDiffersFromPlan => "Due date differs from the plan",
+            FindingKind::PastPlanDate => "Plan date passed",
+            FindingKind::ConflictingDue => "Two due dates for one deliverable",
         }
     }
 }
@@ -152,6 +169,22 @@ pub enum Problem {
     Cycle { what: &'static str, id: String },
     #[error("due date {due} is outside the plan year {year}")]
     DueOutsideYear { due: String, year: String },
+    #[error("{what} {date} is outside the plan year {year}")]
+    PlanDateOutsideYear {
+        what: &'static str,
+        date: String,
+        year: String,
+    },
+    #[error("a plan is for a whole financial year, not the quarter {text}")]
+    NotAYear { text: String },
+    #[error("unknown deliverable `{id}`: the {year} plan has no such deliverable")]
+    UnknownDeliverable {
+        id: String,
+        year: String,
+        /// The plan's file.
+        plan: String,
+        suggestion: Option<String>,
+    },
     #[error("{what} id `{id}` breaks the pattern {pattern}")]
     IdPattern {
         what: &'static str,
@@ -242,7 +275,11 @@ impl Problem {
             Problem::ReservedSlug { .. } => "reserved-slug",
             Problem::UnknownReference { .. } => "unknown-reference",
             Problem::Cycle { .. } => "cycle",
-            Problem::DueOutsideYear { .. } => "due-outside-year",
+            Problem::DueOutsideYear { .. } | Problem::PlanDateOutsideYear { .. } => {
+                "due-outside-year"
+            }
+            Problem::NotAYear { .. } => "invalid-period",
+            Problem::UnknownDeliverable { .. } => "unknown-reference",
             Problem::IdPattern { .. } => "id-pattern",
             Problem::RepeatedPlaceholder { .. } => "repeated-placeholder",
             Problem::Finding { kind, .. } => kind.code(),
@@ -272,6 +309,7 @@ impl Problem {
     pub fn severity(&self) -> Severity {
         match self {
             Problem::DueOutsideYear { .. }
+            | Problem::PlanDateOutsideYear { .. }
             | Problem::IdPattern { .. }
             | Problem::RepeatedPlaceholder { .. }
             | Problem::ImageWithoutAlt
@@ -291,6 +329,7 @@ impl Problem {
             | Problem::DuplicateReport { .. }
             | Problem::DuplicateInPeriod { .. } => "defined again here".into(),
             Problem::UnknownReference { what, .. } => format!("no such {what}"),
+            Problem::UnknownDeliverable { .. } => "not in the plan".into(),
             Problem::InvalidPeriod { .. } => "not a period".into(),
             Problem::InvalidId { .. } => "not a valid id".into(),
             Problem::IdPattern { pattern, .. } => format!("expected {pattern}"),
@@ -364,6 +403,15 @@ impl Problem {
             Problem::UnknownReference { suggestion, .. } => {
                 suggestion.as_ref().map(|s| format!("did you mean `{s}`?"))
             }
+            Problem::UnknownDeliverable {
+                plan, suggestion, ..
+            } => Some(match suggestion {
+                Some(s) => format!("did you mean `{s}`? The plan is {plan}"),
+                None => format!("name a deliverable by its `id` in {plan}"),
+            }),
+            Problem::NotAYear { .. } => Some(
+                "a plan covers a financial year: write its period as \"2009/10\"".into(),
+            ),
             Problem::WrongType { expected, .. } => Some(format!("expected {expected}")),
             Problem::TooDeep { .. } => Some(
                 "board papers nest lists, quotes and HTML a few levels deep; flatten this text"

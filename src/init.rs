@@ -267,6 +267,7 @@ mod tests {
                     Data::Budget(_) => "budget",
                     Data::Indicators(_) => "indicators",
                     Data::Actions(_) => "actions",
+                    Data::Plan(_) => "plan",
                     Data::Page(_) => "page",
                 };
                 (d.rel_path.as_str(), kind)
@@ -323,6 +324,7 @@ mod tests {
                 }
                 Data::Page(p) => assert_eq!(p.title, "About these reports"),
                 Data::Actions(_) => panic!("init writes no action plan"),
+                Data::Plan(_) => panic!("init writes no operational plan"),
             }
         }
     }

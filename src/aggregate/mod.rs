@@ -8,6 +8,7 @@ pub mod actions;
 pub mod budget;
 pub mod format;
 pub mod indicators;
+pub mod plan;
 pub mod programme;
 pub mod report;
 pub mod rollup;
@@ -220,6 +221,8 @@ pub struct Aggregates {
     pub budgets: Vec<BudgetSummary>,
     pub indicators: Vec<IndicatorSetSummary>,
     pub actions: Vec<ActionPlanSummary>,
+    /// One per plan, in document order: how each deliverable was reported.
+    pub plans: Vec<plan::PlanSummary>,
     /// Every period that has a report, oldest first.
     pub periods: Vec<PeriodSummary>,
     #[serde(skip)]
@@ -251,6 +254,10 @@ impl Aggregates {
 
     pub fn actions_for(&self, doc: usize) -> Option<&ActionPlanSummary> {
         self.actions.iter().find(|b| b.doc == doc)
+    }
+
+    pub fn plan_for(&self, doc: usize) -> Option<&plan::PlanSummary> {
+        self.plans.iter().find(|p| p.doc == doc)
     }
 
     /// The latest period with a report.
@@ -297,7 +304,8 @@ pub fn aggregate(config: &Config, docs: &[Document]) -> Aggregates {
                     One::Indicators(indicators::summarise(i, doc, s, &mut found))
                 }
                 Data::Actions(a) => One::Actions(actions::summarise(i, doc, a, &mut found)),
-                Data::Page(_) => return None,
+                // Plans are read against the reports, below.
+                Data::Plan(_) | Data::Page(_) => return None,
             };
             Some((one, found))
         })
@@ -331,6 +339,7 @@ pub fn aggregate(config: &Config, docs: &[Document]) -> Aggregates {
         .map(|(i, p)| (p.doc, i))
         .collect();
     agg.periods = periods(config, docs, &agg);
+    agg.plans = plan::summarise(config, docs, &mut findings);
     crate::diagnostic::sort(&mut findings);
     agg.findings = findings;
     agg

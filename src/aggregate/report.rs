@@ -21,7 +21,7 @@ pub enum ReportSummary<'a> {
 impl Aggregates {
     /// The summary of `doc`, the document at `index`: the aggregated one, or one worked out
     /// now (its findings dropped, since `check` reports them) when aggregation left it out.
-    /// `None` for a free page, which has no summary.
+    /// `None` for a free page or a plan, which are not reports.
     pub fn summary_for<'a>(
         &'a self,
         config: &Config,
@@ -57,7 +57,7 @@ impl Aggregates {
                     super::actions::summarise(index, doc, a, &mut scratch)
                 }),
             ),
-            Data::Page(_) => return None,
+            Data::Plan(_) | Data::Page(_) => return None,
         })
     }
 }

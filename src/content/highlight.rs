@@ -47,6 +47,10 @@ pub struct Objective {
     pub outstanding: Option<String>,
     pub comment: Option<String>,
     pub footnote: Option<String>,
+    /// The plan's deliverable that the objective's priority activities track.
+    pub deliverable: Option<String>,
+    #[serde(skip)]
+    pub deliverable_span: Range<usize>,
     pub activities: Vec<Activity>,
 }
 
@@ -64,6 +68,10 @@ pub struct Activity {
     pub progress: Decimal,
     pub weight: Option<Decimal>,
     pub footnote: Option<String>,
+    /// The plan's deliverable this activity tracks, where it names one itself.
+    pub deliverable: Option<String>,
+    #[serde(skip)]
+    pub deliverable_span: Range<usize>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -171,6 +179,7 @@ impl Objective {
         let outstanding = t.text(cx, "outstanding");
         let comment = t.text(cx, "comment");
         let footnote = t.text(cx, "footnote");
+        let (deliverable, deliverable_span) = split(t.id(cx, "deliverable"));
         let activities = t
             .tables(cx, "activities")
             .into_iter()
@@ -193,6 +202,8 @@ impl Objective {
             outstanding,
             comment,
             footnote,
+            deliverable,
+            deliverable_span,
             activities,
         })
     }
@@ -226,6 +237,7 @@ impl Activity {
             Some(w)
         });
         let footnote = t.text(cx, "footnote");
+        let (deliverable, deliverable_span) = split(t.id(cx, "deliverable"));
         let span = id
             .as_ref()
             .map_or_else(|| cx.abs(t.span.clone()), |i| i.span.clone());
@@ -241,6 +253,8 @@ impl Activity {
             progress: progress?,
             weight,
             footnote,
+            deliverable,
+            deliverable_span,
         })
     }
 
@@ -250,6 +264,31 @@ impl Activity {
             Some(id) => format!("id:{id}"),
             None => format!("title:{}", crate::read::words::normalise(&self.title)),
         }
+    }
+}
+
+/// An optional located value as the model keeps it: the value, and its span (empty when absent).
+fn split(v: Option<Located<String>>) -> (Option<String>, Range<usize>) {
+    match v {
+        Some(l) => (Some(l.value), l.span),
+        None => (None, 0..0),
+    }
+}
+
+/// The plan deliverable an activity tracks, and where that is written: the activity's own
+/// `deliverable`, else, for a priority activity, its objective's. A supporting activity ("additional
+/// supporting activities") is the objective's other work, with dates of its own, so it takes
+/// the objective's deliverable only by naming it.
+pub fn tracked_deliverable<'a>(
+    o: &'a Objective,
+    a: &'a Activity,
+) -> Option<(&'a str, &'a Range<usize>)> {
+    if let Some(d) = &a.deliverable {
+        return Some((d, &a.deliverable_span));
+    }
+    match (&o.deliverable, a.kind) {
+        (Some(d), ActivityKind::Priority) => Some((d, &o.deliverable_span)),
+        _ => None,
     }
 }
 

@@ -9,6 +9,8 @@ pub mod highlight;
 pub mod indicators;
 pub mod links;
 pub mod page;
+pub mod plan;
+pub mod plan_check;
 pub mod validate;
 
 use std::ops::Range;
@@ -31,6 +33,7 @@ pub use budget::Budget;
 pub use highlight::Highlight;
 pub use indicators::IndicatorSet;
 pub use page::Page;
+pub use plan::OperationalPlan;
 
 /// Files larger than this are refused rather than read: no board report is 16 MiB of text,
 /// and reading one would stall a build.
@@ -68,6 +71,7 @@ pub enum Data {
     Budget(Budget),
     Indicators(IndicatorSet),
     Actions(ActionPlan),
+    Plan(OperationalPlan),
     Page(Page),
 }
 
@@ -295,6 +299,7 @@ pub fn parse_document(
         DocKind::Budget => Budget::read(&mut t, &mut cx).map(Data::Budget),
         DocKind::Indicators => IndicatorSet::read(&mut t, &mut cx).map(Data::Indicators),
         DocKind::Actions => ActionPlan::read(&mut t, &mut cx).map(Data::Actions),
+        DocKind::Plan => OperationalPlan::read(&mut t, &mut cx).map(Data::Plan),
         DocKind::Page => Page::read(&mut t, &mut cx).map(Data::Page),
     });
     // Unknown keys are only meaningful once we know which kind's keys are allowed.
@@ -359,17 +364,20 @@ impl Document {
             Data::Budget(_) => DocKind::Budget,
             Data::Indicators(_) => DocKind::Indicators,
             Data::Actions(_) => DocKind::Actions,
+            Data::Plan(_) => DocKind::Plan,
             Data::Page(_) => DocKind::Page,
         }
     }
 
+    /// The reporting period of a report. None for a free page, and for a plan, which is for a
+    /// year (`OperationalPlan::period`) but is not one of its board packs' reports.
     pub fn period(&self) -> Option<crate::read::period::Period> {
         match &self.data {
             Data::Highlight(h) => Some(h.period),
             Data::Budget(b) => Some(b.period),
             Data::Indicators(i) => Some(i.period),
             Data::Actions(a) => Some(a.period),
-            Data::Page(_) => None,
+            Data::Plan(_) | Data::Page(_) => None,
         }
     }
 
@@ -379,6 +387,7 @@ impl Document {
             Data::Budget(b) => &b.title,
             Data::Indicators(i) => &i.title,
             Data::Actions(a) => &a.title,
+            Data::Plan(p) => &p.title,
             Data::Page(p) => &p.title,
         }
     }

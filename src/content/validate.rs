@@ -30,6 +30,7 @@ pub fn check(docs: &[Document], config: &Config) -> Vec<Diagnostic> {
             Data::Budget(b) => Some(("budget reports", b.period)),
             Data::Indicators(s) => Some(("indicator sets", s.period)),
             Data::Actions(a) => Some(("action plans", a.period)),
+            Data::Plan(p) => Some(("plans", p.period)),
             Data::Highlight(_) | Data::Page(_) => None,
         };
         if let Some((what, period)) = one_a_period {
@@ -94,6 +95,8 @@ pub fn check(docs: &[Document], config: &Config) -> Vec<Diagnostic> {
                     out.push(Diagnostic::new(p, f, span));
                 });
             }
+            // Checked with the reports that refer to it, below.
+            Data::Plan(_) => {}
             Data::Page(p) => {
                 let slug = p.slug.clone().unwrap_or_else(|| doc.stem.clone());
                 if let Some(problem) = slug_problem(&slug) {
@@ -117,6 +120,7 @@ pub fn check(docs: &[Document], config: &Config) -> Vec<Diagnostic> {
             check_currency(doc, config, &mut out);
         }
     }
+    crate::content::plan_check::check(docs, config, &programmes, &mut out);
     check_case(docs, config, &mut out);
     out
 }
@@ -209,6 +213,7 @@ fn check_case(docs: &[Document], config: &Config, out: &mut Vec<Diagnostic>) {
         ("budget", has(DocKind::Budget)),
         ("indicators", has(DocKind::Indicators)),
         ("actions", has(DocKind::Actions)),
+        ("plan", has(DocKind::Plan)),
     ];
     for (name, _) in own.iter().filter(|(_, made)| *made) {
         top.insert(
@@ -313,20 +318,20 @@ pub fn known_programmes(docs: &[Document], config: &Config) -> Vec<String> {
 }
 
 /// Detects duplicate ids within one scope and points at the first definition.
-struct Ids {
+pub(super) struct Ids {
     what: &'static str,
     seen: HashMap<String, Range<usize>>,
 }
 
 impl Ids {
-    fn new(what: &'static str) -> Self {
+    pub(super) fn new(what: &'static str) -> Self {
         Self {
             what,
             seen: HashMap::new(),
         }
     }
 
-    fn add(
+    pub(super) fn add(
         &mut self,
         f: &Arc<SourceFile>,
         id: &str,

@@ -10,6 +10,7 @@
 //! | programme across periods | `/programmes/<programme-id>/` |
 //! | highlight report | `/programmes/<programme-id>/<period-slug>/` |
 //! | budget, indicators, actions | `/budget/<period-slug>/`, `/indicators/…`, `/actions/…` |
+//! | operational plan for a year | `/plan/<year-slug>/` |
 //! | free page | `/<page-slug>/` |
 //! | accessibility statement | `/accessibility/` (a free page with that slug replaces it) |
 //! | exceptions in the latest period | `/exceptions/` (a free page with that slug replaces it) |
@@ -38,6 +39,9 @@ pub enum PageKind {
     Period(usize),
     /// One programme across periods.
     Programme(usize),
+    /// A year's operational plan and how its deliverables were reported: index into
+    /// `Plan::plans`.
+    Plan(usize),
     /// One report (highlight, budget, indicators or actions): index into `Plan::reports`.
     Report(usize),
     /// A free page: index into the documents.
@@ -57,11 +61,13 @@ impl PageKind {
             PageKind::Home => "home",
             PageKind::Period(_) => "period",
             PageKind::Programme(_) => "programme",
+            PageKind::Plan(_) => "plan",
             PageKind::Report(r) => match plan.reports[*r].kind {
                 DocKind::Highlight => "highlight",
                 DocKind::Budget => "budget",
                 DocKind::Indicators => "indicators",
                 DocKind::Actions => "actions",
+                DocKind::Plan => "plan",
                 DocKind::Page => "page",
             },
             PageKind::Page(_) => "page",
@@ -123,6 +129,17 @@ pub struct PlannedProgramme {
     pub reports: Vec<usize>,
 }
 
+/// A year's operational plan.
+#[derive(Debug, Clone)]
+pub struct PlannedPlan {
+    /// Index into the loaded documents.
+    pub doc: usize,
+    /// Its financial year.
+    pub period: Period,
+    pub title: String,
+    pub url: String,
+}
+
 /// A free page in the navigation.
 #[derive(Debug, Clone)]
 pub struct PlannedFreePage {
@@ -143,6 +160,8 @@ pub struct Plan {
     pub periods: Vec<PlannedPeriod>,
     /// Agenda order.
     pub programmes: Vec<PlannedProgramme>,
+    /// One per financial year with a plan, newest first.
+    pub plans: Vec<PlannedPlan>,
     /// Navigation order: weight, then title, then slug.
     pub free_pages: Vec<PlannedFreePage>,
     /// URL of the accessibility statement (generated or a free page).
@@ -168,7 +187,7 @@ fn kind_rank(kind: DocKind) -> usize {
         DocKind::Budget => 1,
         DocKind::Indicators => 2,
         DocKind::Actions => 3,
-        DocKind::Page => 4,
+        DocKind::Plan | DocKind::Page => 4,
     }
 }
 
@@ -226,7 +245,7 @@ pub fn plan(config: &Config, docs: &[Document]) -> Plan {
 
     // Reports, sorted by period, then agenda order, then source path for a stable order.
     let mut order: Vec<usize> = (0..docs.len())
-        .filter(|&i| docs[i].kind() != DocKind::Page)
+        .filter(|&i| !matches!(docs[i].kind(), DocKind::Page | DocKind::Plan))
         .collect();
     let agenda = |i: usize| -> (usize, usize, &str) {
         let d = &docs[i];
@@ -260,7 +279,7 @@ pub fn plan(config: &Config, docs: &[Document]) -> Plan {
             Data::Budget(_) => ("budget".to_string(), format!("budget/{slug}"), None),
             Data::Indicators(_) => ("indicators".to_string(), format!("indicators/{slug}"), None),
             Data::Actions(_) => ("actions".to_string(), format!("actions/{slug}"), None),
-            Data::Page(_) => continue,
+            Data::Plan(_) | Data::Page(_) => continue,
         };
         let r = plan.reports.len();
         plan.reports.push(PlannedReport {
@@ -283,6 +302,22 @@ pub fn plan(config: &Config, docs: &[Document]) -> Plan {
             url: dir_page(&base, &format!("periods/{}", period.slug())).0,
             period,
             reports,
+        })
+        .collect();
+
+    // Plans, newest year first; the first of two for one year (an error) stands.
+    let mut plans: BTreeMap<Period, usize> = BTreeMap::new();
+    for (i, d) in docs.iter().enumerate() {
+        if let Data::Plan(p) = &d.data {
+            plans.entry(p.period).or_insert(i);
+        }
+    }
+    plan.plans = (plans.into_iter().rev())
+        .map(|(period, doc)| PlannedPlan {
+            doc,
+            period,
+            title: docs[doc].title().to_string(),
+            url: dir_page(&base, &format!("plan/{}", period.slug())).0,
         })
         .collect();
 
@@ -361,6 +396,16 @@ pub fn plan(config: &Config, docs: &[Document]) -> Plan {
             breadcrumbs: vec![home_crumb.clone()],
         });
     }
+    for (i, p) in plan.plans.iter().enumerate() {
+        pages.push(PlannedPage {
+            path: dir_page(&base, &format!("plan/{}", p.period.slug())).1,
+            url: p.url.clone(),
+            template: "plan.html",
+            title: p.title.clone(),
+            kind: PageKind::Plan(i),
+            breadcrumbs: vec![home_crumb.clone()],
+        });
+    }
     for (i, r) in plan.reports.iter().enumerate() {
         let d = &docs[r.doc];
         let period_url = plan
@@ -384,7 +429,7 @@ pub fn plan(config: &Config, docs: &[Document]) -> Plan {
             Data::Budget(b) => ("budget.html", b.title.clone(), None),
             Data::Indicators(s) => ("indicators.html", s.title.clone(), None),
             Data::Actions(a) => ("actions.html", a.title.clone(), None),
-            Data::Page(_) => continue,
+            Data::Plan(_) | Data::Page(_) => continue,
         };
         let parent = parent.unwrap_or(Crumb {
             title: period_title(r.period),

@@ -93,6 +93,7 @@ words!(
         Budget => "budget" ["budget monitoring"],
         Indicators => "indicators" ["performance indicators"],
         Actions => "actions" ["action plan"],
+        Plan => "plan" ["operational plan"],
         Page => "page",
     }
 );
@@ -105,6 +106,7 @@ impl DocKind {
             DocKind::Budget => "Budget monitoring",
             DocKind::Indicators => "Performance indicators",
             DocKind::Actions => "Action plan",
+            DocKind::Plan => "Operational plan",
             DocKind::Page => "Page",
         }
     }

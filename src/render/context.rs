@@ -42,6 +42,7 @@ fn page_summary<'a>(
         PageKind::Home => summaries.home.as_ref(),
         PageKind::Period(i) => summaries.periods.get(*i).and_then(Option::as_ref),
         PageKind::Programme(i) => summaries.programmes.get(*i).and_then(Option::as_ref),
+        PageKind::Plan(i) => summaries.plans.get(*i).and_then(Option::as_ref),
         PageKind::Exceptions => summaries.exceptions.as_ref(),
         PageKind::Page(_) | PageKind::Accessibility | PageKind::Search | PageKind::NotFound => None,
     }
@@ -113,9 +114,33 @@ struct PageInfo<'a> {
 }
 
 #[derive(Serialize)]
+struct PlanInfo<'a> {
+    title: &'a str,
+    /// Its financial year, `2009/10`.
+    period: String,
+    url: &'a str,
+}
+
+#[derive(Serialize)]
 struct Generator {
     name: &'static str,
     version: &'static str,
+}
+
+/// What a plan looks like to its page's template, as `plan`.
+#[derive(Serialize)]
+struct PlanValue<'a> {
+    title: &'a str,
+    /// Its financial year, `2009/10`.
+    period: String,
+    period_slug: String,
+    url: &'a str,
+    /// The source file, relative to `content/`.
+    source: &'a str,
+    /// The Markdown body.
+    body: &'a str,
+    /// The plan exactly as written.
+    data: &'a crate::content::OperationalPlan,
 }
 
 /// What one report looks like to templates.
@@ -157,7 +182,7 @@ fn report_value(plan: &Plan, loaded: &Loaded, r: &PlannedReport, summary: Option
         Data::Budget(b) => Some(Layout::Budget(budget_layout(b))),
         Data::Indicators(s) => Some(Layout::Indicators(indicators_layout(s))),
         Data::Actions(a) => Some(Layout::Actions(actions_layout(a))),
-        Data::Highlight(_) | Data::Page(_) => None,
+        Data::Highlight(_) | Data::Plan(_) | Data::Page(_) => None,
     };
     let period_url = plan
         .periods
@@ -234,6 +259,13 @@ impl Contexts {
                 url,
             });
         }
+        // The newest year's plan: the one the board's quarters now report against.
+        if let Some(p) = plan.plans.first() {
+            nav.push(Link {
+                title: &p.title,
+                url: &p.url,
+            });
+        }
         nav.extend(plan.free_pages.iter().filter(|p| p.in_nav).map(|p| Link {
             title: &p.title,
             url: &p.url,
@@ -303,8 +335,16 @@ impl Contexts {
                 in_nav: p.in_nav,
             })
             .collect();
+        let plans: Vec<PlanInfo<'_>> = (plan.plans.iter())
+            .map(|p| PlanInfo {
+                title: &p.title,
+                period: p.period.to_string(),
+                url: &p.url,
+            })
+            .collect();
         let mut base = Context::new();
         base.insert("site", &site);
+        base.insert("plans", &plans);
         base.insert("nav", &nav);
         base.insert_value("periods", Value::from(periods.clone()));
         base.insert_value("programmes", Value::from(programmes.clone()));
@@ -386,6 +426,22 @@ impl Contexts {
             PageKind::Report(r) => {
                 ctx.insert_value("report", self.reports[*r].clone());
                 report = self.summaries.reports[*r].as_ref();
+            }
+            PageKind::Plan(i) => {
+                let planned = &plan.plans[*i];
+                let d = &loaded.content.documents[planned.doc];
+                if let Data::Plan(p) = &d.data {
+                    let value = PlanValue {
+                        title: &p.title,
+                        period: p.period.to_string(),
+                        period_slug: p.period.slug(),
+                        url: &planned.url,
+                        source: &d.rel_path,
+                        body: &d.body,
+                        data: p,
+                    };
+                    ctx.insert("plan", &value);
+                }
             }
             PageKind::Page(doc) => {
                 let d = &loaded.content.documents[*doc];

@@ -39,6 +39,25 @@ pub(super) fn key_of(doc: Option<&Document>) -> (Option<Period>, Option<String>)
     }
 }
 
+/// The programmes that deliver the deliverables of its year's plan that a highlight report
+/// tracks.
+pub(super) fn deliverers(docs: &[Document], doc: Option<&Document>) -> Vec<String> {
+    let Some(Data::Highlight(h)) = doc.map(|d| &d.data) else {
+        return Vec::new();
+    };
+    let Some(plan) = docs.iter().find_map(|d| match &d.data {
+        Data::Plan(p) if p.period == h.period.year_of() => Some(p),
+        _ => None,
+    }) else {
+        return Vec::new();
+    };
+    (h.objectives.iter())
+        .flat_map(|o| o.activities.iter().map(move |a| (o, a)))
+        .filter_map(|(o, a)| crate::content::highlight::tracked_deliverable(o, a))
+        .filter_map(|(id, _)| plan.deliverable(id).map(|d| d.programme.clone()))
+        .collect()
+}
+
 /// What every page's navigation shows: free pages, periods and programmes. When it changes,
 /// every page changes.
 pub(super) fn nav_signature(plan: &Plan) -> String {
@@ -52,6 +71,9 @@ pub(super) fn nav_signature(plan: &Plan) -> String {
     for p in &plan.programmes {
         s.push_str(&format!("r:{}|{}|{}\n", p.id, p.title, p.url));
     }
+    for p in &plan.plans {
+        s.push_str(&format!("y:{}|{}\n", p.title, p.url));
+    }
     s
 }
 
@@ -63,6 +85,8 @@ pub(super) struct Dirty {
     /// Programme id to the earliest period changed in it.
     pub(super) programmes: HashMap<String, Period>,
     pub(super) budget: bool,
+    /// Programmes that deliver a plan deliverable a changed report tracks.
+    pub(super) deliverers: HashSet<String>,
 }
 
 impl Dirty {
@@ -93,7 +117,8 @@ impl Dirty {
                     || self.programmes.values().any(|first| *first < period)
             }
             PageKind::Programme(i) => {
-                self.budget || self.programmes.contains_key(&plan.programmes[*i].id)
+                let id = &plan.programmes[*i].id;
+                self.budget || self.programmes.contains_key(id) || self.deliverers.contains(id)
             }
             PageKind::Report(r) => {
                 let doc = &docs[plan.reports[*r].doc];

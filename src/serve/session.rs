@@ -22,7 +22,7 @@ use crate::site::{clash, search};
 use crate::source::SourceFile;
 use crate::timing;
 
-use super::dirty::{Dirty, key_of, nav_signature, needed_for};
+use super::dirty::{Dirty, deliverers, key_of, nav_signature, needed_for};
 
 /// What changed on disk, and so what must be rebuilt.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -405,8 +405,11 @@ impl Session {
             .filter(|p| *p < period)
             .max();
         let wanted = [previous, Some(period.year_earlier())];
-        let mut docs: Vec<Document> = (self.docs.iter().filter(same))
-            .filter(|d| wanted.contains(&d.period()))
+        // And the plan of its year, which its activities link to and are checked against.
+        let plan_of_year =
+            |d: &&Document| matches!(&d.data, Data::Plan(p) if p.period == period.year_of());
+        let mut docs: Vec<Document> = (self.docs.iter())
+            .filter(|d| (same(d) && wanted.contains(&d.period())) || plan_of_year(d))
             .cloned()
             .collect();
         let at = docs
@@ -477,6 +480,15 @@ impl Session {
                     .collect::<Vec<_>>()
             })
             .collect();
+        // A plan is read against every report of its year, and its dates reach their pages'
+        // findings and the programme pages: an edit to one re-renders everything.
+        let is_plan = |d: Option<&Document>| matches!(d.map(|d| &d.data), Some(Data::Plan(_)));
+        let mut plans_touched = before.keys().any(|k| is_plan(self.doc(k)));
+        // The programmes whose plan deliverables a changed report tracked: their pages show
+        // how it reports on them, whichever programme's report it is.
+        for k in before.keys() {
+            dirty.deliverers.extend(deliverers(&self.docs, self.doc(k)));
+        }
         let touched = if rescanned {
             HashSet::new()
         } else {
@@ -493,7 +505,10 @@ impl Session {
             if matches!(doc.map(|d| &d.data), Some(Data::Budget(_))) {
                 dirty.budget = true;
             }
+            plans_touched |= is_plan(doc);
+            dirty.deliverers.extend(deliverers(&self.docs, doc));
         }
+        all |= plans_touched;
 
         let Some(config) = self.config.clone() else {
             return Outcome::Failed {

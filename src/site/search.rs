@@ -63,12 +63,12 @@ pub struct Section {
 }
 
 /// Whether a page is searched. Board packs repeat their reports, and the home, programme,
-/// search and not-found pages only link to others, so only reports, free pages and the
+/// search and not-found pages only link to others, so only reports, plans, free pages and the
 /// accessibility statement are indexed.
 pub fn is_indexed(page: &PlannedPage) -> bool {
     matches!(
         page.kind,
-        PageKind::Report(_) | PageKind::Page(_) | PageKind::Accessibility
+        PageKind::Report(_) | PageKind::Plan(_) | PageKind::Page(_) | PageKind::Accessibility
     )
 }
 
@@ -104,6 +104,17 @@ pub fn index_page(
             (
                 docs[report.doc].title().to_string(),
                 format!("{}, {}", report.kind.title(), report.period),
+            )
+        }
+        PageKind::Plan(p) => {
+            let planned = &plan.plans[*p];
+            (
+                planned.title.clone(),
+                format!(
+                    "{}, {}",
+                    crate::read::words::DocKind::Plan.title(),
+                    planned.period
+                ),
             )
         }
         _ => (page.title.clone(), "Page".to_string()),

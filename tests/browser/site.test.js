@@ -6,8 +6,8 @@
 //   - the keyboard alone reaches the skip link, the search box and the main navigation;
 //   - search finds reports, shows front matter as text, and says it needs JavaScript without it;
 //   - print styles hide the navigation and write out link addresses;
-//   - screenshots of the home, a highlight report and the budget page at a phone and a desktop
-//     width, in target/screenshots/ (or $BOARDPACK_SCREENSHOTS).
+//   - screenshots of the home, a highlight report, the budget page and the plan page at a phone
+//     and a desktop width, in target/screenshots/ (or $BOARDPACK_SCREENSHOTS).
 //
 // Run with `npm test` here, or `scripts/test` from the repository's root.
 
@@ -27,7 +27,7 @@ const WIDTHS = { phone: 390, desktop: 1280 };
 
 /** The page types each site must have, by `page.kind`; any other type found is tested too. */
 const EXPECTED_KINDS = {
-  example: ["home", "period", "programme", "highlight", "budget", "page", "accessibility", "search", "not-found"],
+  example: ["home", "period", "programme", "highlight", "budget", "plan", "page", "accessibility", "search", "not-found"],
   wigan: ["home", "period", "indicators", "actions", "accessibility", "search", "not-found"],
   "west-dunbartonshire": ["home", "period", "actions", "accessibility", "search", "not-found"],
   messy: ["home", "period", "programme", "highlight", "page", "exceptions", "accessibility", "search", "not-found"],
@@ -263,11 +263,35 @@ describe("example board", () => {
     removeSite(out);
   });
 
-  test("screenshots of the home, a highlight report and the budget page", { timeout: 300_000 }, async () => {
+  // The plan page, named, though every page is checked above: its tables are the widest and
+  // its statuses the most numerous of any page.
+  test("axe-core finds no violation on the plan page, and its statuses are words", { timeout: 120_000 }, async () => {
+    const plan = pages.find((p) => p.url === "/plan/2009-10/");
+    assert.ok(plan, "the example board has a plan page");
+    for (const width of Object.values(WIDTHS)) {
+      const { context, page, errors } = await open(new URL(plan.url.slice(1), server.url).href, {
+        viewport: { width, height: 900 },
+      });
+      try {
+        const violations = await axe(page);
+        assert.deepEqual(violations.map((v) => v.id), [], describeViolations(violations));
+        // Every status tag says its status: colour only repeats it.
+        const tags = await page.locator("main .bp-tag").allTextContents();
+        assert.ok(tags.length > 28, `${tags.length} status tags`);
+        assert.ok(tags.every((t) => /^(Not started|In progress|Delayed|On hold|Complete|Cancelled)$/.test(t.trim())), tags.join(", "));
+        assert.deepEqual(errors, []);
+      } finally {
+        await context.close();
+      }
+    }
+  });
+
+  test("screenshots of the home, a highlight report, the budget page and the plan page", { timeout: 300_000 }, async () => {
     const shots = [
       ["home", pages.find((p) => p.kind === "home")],
       ["highlight", pages.find((p) => p.url === "/programmes/improving-capacity/2009-10-q2/") ?? pages.find((p) => p.kind === "highlight")],
       ["budget", pages.find((p) => p.url === "/budget/2009-10-q2/") ?? pages.find((p) => p.kind === "budget")],
+      ["plan", pages.find((p) => p.url === "/plan/2009-10/") ?? pages.find((p) => p.kind === "plan")],
       ["search", { url: "/search/?q=vacancy" }],
     ];
     const written = [];

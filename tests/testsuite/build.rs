@@ -278,12 +278,18 @@ fn a_highlight_report_shows_its_status_table_and_stated_progress() {
         [
             "58%",
             "58%",
-            "Develop, deliver and evaluate a joint pilot leadership programme with Scottish Government and other key public bodies",
+            "Develop, deliver and evaluate a joint pilot leadership programme with Scottish Government and other key public bodies deliverable 8",
             "Priority",
             "31/12/2009",
             "In progress",
             "75%"
         ]
+    );
+    // The activity links to the plan's deliverable it tracks, through its objective.
+    let deliverable = first.select(&sel("a.bp-deliverable-ref")).next().unwrap();
+    assert_eq!(
+        deliverable.value().attr("href"),
+        Some("/plan/2009-10/#deliverable-8")
     );
     let tag = first.select(&sel("strong.bp-tag")).next().unwrap();
     assert_eq!(text(tag), "In progress");

@@ -12,6 +12,8 @@ use crate::common::{
 const HL: &str = "content/2009-10-q2/improving-capacity.md";
 /// The budget that the money and reference fixtures break.
 const BUDGET: &str = "content/2009-10-q2/budget.md";
+/// The plan that the `plan-*` fixtures read that highlight report against.
+const PLAN: &str = "content/2009-10/plan.md";
 
 /// Every case under `tests/fixtures/invalid/`; `every_invalid_fixture_has_a_test` keeps this
 /// list and the directory in step.
@@ -33,6 +35,13 @@ const CASES: &[&str] = &[
     "missing-key",
     "no-front-matter",
     "percent-out-of-range",
+    "plan-conflicting-due",
+    "plan-date-outside-year",
+    "plan-due-differs",
+    "plan-past-date",
+    "plan-unknown-deliverable",
+    "plan-unknown-programme",
+    "plan-untracked-deliverable",
     "repeated-placeholder",
     "static-clash",
     "toml-syntax",
@@ -277,7 +286,7 @@ fn unknown_document_kind_suggests_the_nearest() {
     assert_errors(
         "unknown-document-kind",
         &[error(HL, 2, 8, "unknown-word", "unknown document kind `hilight`").with_help(
-            "did you mean `highlight`? allowed: `highlight`, `budget`, `indicators`, `actions`, `page`",
+            "did you mean `highlight`? allowed: `highlight`, `budget`, `indicators`, `actions`, `plan`, `page`",
         )],
     );
 }
@@ -618,6 +627,141 @@ fn placeholder_text_repeated_across_objectives() {
 }
 
 // ------------------------------------------------------------------------------------------
+// The plan: the highlight report of 2009/10 Q2 read against the plan for 2009/10. Dangling
+// references are errors; how the report and the plan disagree are warnings.
+
+#[test]
+fn a_deliverable_its_programme_does_not_report_on() {
+    // At the deliverable's id in the plan: Improving Capacity reported, but tracks only 1.
+    assert_warnings(
+        "plan-untracked-deliverable",
+        &[warning(
+            PLAN,
+            13,
+            6,
+            "untracked-deliverable",
+            "no activity of the 2009/10 Q2 highlight reports tracks deliverable 2, although \
+             Improving Capacity reported",
+        )],
+    );
+}
+
+#[test]
+fn a_due_date_that_differs_from_the_plan_gives_the_slippage() {
+    // At the activity's `due`: 31 January against "2009-12", whose last day is the 31st.
+    assert_warnings(
+        "plan-due-differs",
+        &[warning(
+            HL,
+            26,
+            7,
+            "due-differs-from-plan",
+            "“Activity o1-pd2” (objective o1) is due 2010-01-31, 31 days later than deliverable \
+             2's plan date, December 2009",
+        )],
+    );
+}
+
+#[test]
+fn a_plan_date_passed_with_the_activity_neither_complete_nor_delayed() {
+    // At the activity: due "2009-09" in the plan, in progress at the end of September. Its
+    // due date, the 30th, is within the plan's month, so it does not differ.
+    assert_warnings(
+        "plan-past-date",
+        &[warning(
+            HL,
+            13,
+            6,
+            "past-plan-date",
+            "“Activity o1-pd1” (objective o1) is in progress at the end of 2009/10 Q2, after \
+             deliverable 1's plan date, September 2009, and neither complete nor delayed",
+        )],
+    );
+}
+
+#[test]
+fn a_deliverable_not_in_the_plan_suggests_the_nearest() {
+    // At the `deliverable` value; the deliverable it meant is then not tracked at all.
+    assert_errors(
+        "plan-unknown-deliverable",
+        &[
+            error(
+                HL,
+                23,
+                15,
+                "unknown-reference",
+                "unknown deliverable `2b`: the 2009/10 plan has no such deliverable",
+            )
+            .with_help("did you mean `2`? The plan is content/2009-10/plan.md"),
+            warning(
+                PLAN,
+                13,
+                6,
+                "untracked-deliverable",
+                "no activity of the 2009/10 Q2 highlight reports tracks deliverable 2, although \
+                 Improving Capacity reported",
+            ),
+        ],
+    );
+}
+
+#[test]
+fn a_plan_date_outside_the_plans_year() {
+    // At the date: a detailed activity due after 31 March 2010.
+    assert_warnings(
+        "plan-date-outside-year",
+        &[warning(
+            PLAN,
+            20,
+            7,
+            "due-outside-year",
+            "target date 2010-04-30 is outside the plan year 2009/10",
+        )],
+    );
+}
+
+#[test]
+fn one_deliverable_with_two_due_dates_in_one_report() {
+    // At the second activity's `due`, naming the line of the first. The plan's deliverable is
+    // ongoing, so neither date differs from it.
+    assert_warnings(
+        "plan-conflicting-due",
+        &[warning(
+            HL,
+            26,
+            7,
+            "conflicting-due",
+            "“Activity o1-pd2” (objective o1) gives deliverable 1 the due date 2010-02-28, but \
+             line 17 of this report gives it 2010-03-31",
+        )],
+    );
+}
+
+#[test]
+fn a_plan_deliverable_for_an_unknown_programme() {
+    assert_errors(
+        "plan-unknown-programme",
+        &[error(
+            PLAN,
+            9,
+            13,
+            "unknown-reference",
+            "unknown programme `improving-capacty`",
+        )
+        .with_help("did you mean `improving-capacity`?")],
+    );
+}
+
+#[test]
+fn a_report_is_read_only_against_the_plan_of_its_year() {
+    // The site's plan is for 2010/11; its 2009/10 report names a deliverable 9 that plan does
+    // not have, and is not checked against it.
+    let (code, diags) = check_json(&fixture("plan-other-year"), &["--deny-warnings"]);
+    assert_eq!(diags, [], "no plan for 2009/10, so no plan checks");
+    assert_eq!(code, 0);
+}
+
+// ------------------------------------------------------------------------------------------
 // Human-readable output: file:line:column, a snippet with a caret, and the help.
 
 #[test]
@@ -669,6 +813,47 @@ fn example_board_passes_with_the_seeds_own_warnings() {
             && d.file.as_deref() == Some("content/2009-10-q2/improving-practice.md")
             && d.message
                 .starts_with("the same risk update text is repeated in ")),
+        "{diags:#?}"
+    );
+
+    // Read against the Operational Plan 2009/10: Improving Capacity's third objective has no
+    // row in the status table, so deliverable 10 is not reported on; the shared-services
+    // vision was due in June 2009 and is now due in March 2010; and the plan prints
+    // "December 2010" for one of deliverable 12's activities.
+    const PLAN: &str = "content/2009-10/operational-plan.md";
+    let at = |code: &str, file: &str, start: &str| {
+        diags.iter().any(|d| {
+            d.code == code && d.file.as_deref() == Some(file) && d.message.starts_with(start)
+        })
+    };
+    assert!(
+        at(
+            "untracked-deliverable",
+            PLAN,
+            "no activity of the 2009/10 Q2 highlight reports tracks deliverable 10,"
+        ),
+        "{diags:#?}"
+    );
+    let delivery = "content/2009-10-q2/improving-delivery.md";
+    assert!(
+        diags.iter().any(|d| d.code == "due-differs-from-plan"
+            && d.file.as_deref() == Some(delivery)
+            && d.message.ends_with(
+                "is due 2010-03-31, 274 days later than deliverable 19's plan date, June 2009 \
+                 (the latest target date of its activities)"
+            )),
+        "{diags:#?}"
+    );
+    assert!(
+        at("past-plan-date", delivery, "“Deliver with COSLA"),
+        "{diags:#?}"
+    );
+    assert!(
+        at(
+            "due-outside-year",
+            PLAN,
+            "target date December 2010 is outside the plan year 2009/10"
+        ),
         "{diags:#?}"
     );
 

@@ -8,6 +8,7 @@ mod common;
 mod hardening;
 mod output;
 mod pages;
+mod plan;
 mod safety_input;
 mod safety_serve;
 mod search;

@@ -50,7 +50,7 @@ fn the_index_holds_every_report_and_page_once() {
         "/programmes/customer-first/2009-10-q2/",
         "/budget/2009-10-q2/",
         "/budget/2009-10/",
-        "/operational-plan-2009-10/",
+        "/plan/2009-10/",
         "/accessibility/",
     ] {
         assert_eq!(
@@ -79,6 +79,16 @@ fn the_index_holds_every_report_and_page_once() {
         "IS Financial Position Statement to 30th September 2009"
     );
     assert_eq!(budget["k"], "Budget monitoring, 2009/10 Q2");
+    // The plan is searched as a plan of its year, its deliverables' text included.
+    let plan = pages.iter().find(|p| p["u"] == "/plan/2009-10/").unwrap();
+    assert_eq!(plan["t"], "Operational Plan 2009/10");
+    assert_eq!(plan["k"], "Operational plan, 2009/10");
+    assert!(
+        (plan["s"].as_array().unwrap().iter())
+            .any(|s| s["a"] == "deliverable-21-title"
+                && s["x"].as_str().unwrap().contains("PIN Portal")),
+        "{plan}"
+    );
     let sections = budget["s"].as_array().unwrap();
     // Sections link to the headings of the page they come from, and hold its text as shown:
     // the statement's figures are formatted as on the page.

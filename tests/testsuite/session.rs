@@ -170,6 +170,38 @@ fn the_example_board_edit_by_edit() {
     std::fs::write(&report, text.replacen("progress = 50", "progress = 51", 1)).unwrap();
     built(&s.update(&content_change(&report)));
     assert_same(&mut s, root, "report edit");
+    // A plan date reaches the plan page, the programme pages and the reports' findings.
+    let plan = root.join("content/2009-10/operational-plan.md");
+    let text = std::fs::read_to_string(&plan).unwrap();
+    let moved = text.replacen(
+        "due = \"2009-06\"\ncross_team = \"IO\"",
+        "due = \"2009-11\"\ncross_team = \"IO\"",
+        1,
+    );
+    assert_ne!(moved, text, "deliverable 19's dated activity");
+    std::fs::write(&plan, moved).unwrap();
+    let (_, _, changed) = built(&s.update(&content_change(&plan)));
+    for page in [
+        "plan/2009-10/index.html",
+        "programmes/improving-delivery/index.html",
+        "programmes/improving-delivery/2009-10-q2/index.html",
+    ] {
+        assert!(changed.iter().any(|c| c == page), "{page} in {changed:?}");
+    }
+    assert_same(&mut s, root, "plan edit");
+    // And a report's `deliverable` reaches the plan page.
+    let text = std::fs::read_to_string(&report).unwrap();
+    std::fs::write(
+        &report,
+        text.replacen("deliverable = \"17\"", "deliverable = \"10\"", 1),
+    )
+    .unwrap();
+    let (_, _, changed) = built(&s.update(&content_change(&report)));
+    assert!(
+        changed.iter().any(|c| c == "plan/2009-10/index.html"),
+        "{changed:?}"
+    );
+    assert_same(&mut s, root, "deliverable edit");
 }
 
 /// The preview of an edited report's page is exactly the page the full rebuild then makes, for

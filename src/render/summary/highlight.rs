@@ -24,6 +24,8 @@ pub(super) struct ObjectiveView {
     pub(super) mean: Option<Decimal>,
     pub(super) differs: bool,
     pub(super) activity_count: usize,
+    /// One per activity: the deliverable of its year's plan that it tracks, if any.
+    pub(super) deliverables: Vec<Option<super::plan::DeliverableLink>>,
 }
 
 #[derive(Serialize)]
@@ -145,6 +147,11 @@ pub(super) fn highlight_view(
             .iter()
             .enumerate()
             .map(|(i, o)| ObjectiveView {
+                deliverables: h.objectives.get(i).map_or_else(Vec::new, |src| {
+                    (src.activities.iter())
+                        .map(|a| super::plan::deliverable_link(cx, h.period, src, a))
+                        .collect()
+                }),
                 id: o.id.clone(),
                 number: i + 1,
                 title: o.title.clone(),

@@ -13,6 +13,7 @@ pub(crate) mod budget_layout;
 mod highlight;
 pub(crate) mod indicators;
 mod pages;
+mod plan;
 mod shared;
 
 use std::collections::BTreeMap;
@@ -32,6 +33,7 @@ use budget::{budget_headline, budget_view};
 use highlight::highlight_view;
 use indicators::indicators_view;
 use pages::{ExceptionsView, HomeView, PeriodExceptions, period_view, programme_view};
+use plan::plan_view;
 
 /// Every summary value, and the download files they link to.
 #[derive(Default)]
@@ -42,6 +44,8 @@ pub struct Summaries {
     pub periods: Vec<Option<Value>>,
     /// One per planned programme (`Plan::programmes`).
     pub programmes: Vec<Option<Value>>,
+    /// One per planned plan (`Plan::plans`).
+    pub plans: Vec<Option<Value>>,
     pub home: Option<Value>,
     pub exceptions: Option<Value>,
     /// Download files: (output path, bytes), sorted by path.
@@ -137,6 +141,7 @@ pub struct Needed {
     pub reports: Vec<bool>,
     pub periods: Vec<bool>,
     pub programmes: Vec<bool>,
+    pub plans: Vec<bool>,
 }
 
 impl Needed {
@@ -155,6 +160,7 @@ impl Needed {
             reports: vec![yes; plan.reports.len()],
             periods: vec![yes; plan.periods.len()],
             programmes: vec![yes; plan.programmes.len()],
+            plans: vec![yes; plan.plans.len()],
         }
     }
 
@@ -169,6 +175,10 @@ impl Needed {
             PageKind::Programme(i) => {
                 self.programmes[*i] = true;
                 &plan.programmes[*i].reports
+            }
+            PageKind::Plan(i) => {
+                self.plans[*i] = true;
+                &[]
             }
             // The home and exceptions pages show the latest period's summary: the first
             // planned.
@@ -193,6 +203,7 @@ impl Summaries {
             reports: vec![None; plan.reports.len()],
             periods: vec![None; plan.periods.len()],
             programmes: vec![None; plan.programmes.len()],
+            plans: vec![None; plan.plans.len()],
             ..Summaries::default()
         }
     }
@@ -288,6 +299,23 @@ impl Summaries {
                 })
             })
             .collect();
+        let plans = plan
+            .plans
+            .par_iter()
+            .enumerate()
+            .map(|(i, p)| {
+                if !needed.plans[i] {
+                    return None;
+                }
+                let doc = &docs[p.doc];
+                let (Data::Plan(data), Some(s)) = (&doc.data, agg.plan_for(p.doc)) else {
+                    return None;
+                };
+                Some(Value::from_serializable(&plan_view(
+                    &cx, doc, data, s, &p.url,
+                )))
+            })
+            .collect();
         // The latest period is the first planned one (newest first).
         let latest = periods.first().cloned().flatten();
         let newest_budget = agg
@@ -316,6 +344,7 @@ impl Summaries {
             reports,
             periods,
             programmes,
+            plans,
             home: Some(home),
             exceptions: Some(exceptions),
             files,

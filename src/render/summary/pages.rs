@@ -305,6 +305,8 @@ pub(super) struct ProgrammePageView {
     pub(super) latest: Option<ProgrammeCard>,
     pub(super) trend_chart: Option<Chart>,
     pub(super) history: History,
+    /// Its deliverables in each plan, newest year first.
+    pub(super) plans: Vec<super::plan::ProgrammePlanView>,
     pub(super) downloads: Downloads,
 }
 
@@ -413,6 +415,7 @@ pub(super) fn programme_view(
         downloads.insert("progress", cx.download(&t, url));
     }
     ProgrammePageView {
+        plans: super::plan::programme_plans(cx, id),
         latest: list.last().map(|p| programme_card(cx, p)),
         reports,
         trend_chart,
