@@ -174,24 +174,18 @@ pub(super) fn since_view(cx: &Lookups<'_>, ps: &PeriodSummary, url: &str) -> Opt
         }
     }
     if let Some(b) = &s.budget {
-        let mut t = match projection_words(&b.projected, format::pounds) {
-            Some(w) => format!(
-                "Budget: the projected outturn {w} since {}",
-                b.previous_period
-            ),
-            None => match b.actual.change {
-                Some(c) => format!(
-                    "Budget: actual spend to date {} since {}",
-                    if c.is_sign_negative() {
-                        format!("fell by {}", format::pounds(c.abs()))
-                    } else {
-                        format!("rose by {}", format::pounds(c))
-                    },
-                    b.previous_period
-                ),
-                None => format!("Budget: compared with {}", b.previous_period),
-            },
+        let what = match (
+            projection_words(&b.projected, format::pounds),
+            b.actual.change,
+        ) {
+            (Some(w), _) => format!("the projected outturn {w}"),
+            (None, Some(c)) if c.is_sign_negative() => {
+                format!("actual spend to date fell by {}", format::pounds(c.abs()))
+            }
+            (None, Some(c)) => format!("actual spend to date rose by {}", format::pounds(c)),
+            (None, None) => "no figure to compare".to_string(),
         };
+        let mut t = format!("Budget since {}: {what}", b.previous_period);
         if b.projections_moved > 0 {
             let lines = if b.projections_moved == 1 {
                 "line's projection"
