@@ -34,6 +34,41 @@ fn delta_view(d: &Delta) -> DeltaView {
     }
 }
 
+/// One figure's row of the changes table.
+#[derive(Serialize)]
+pub(super) struct FigureRow {
+    /// `Revised budget`, `Planned to date`, `Actual to date` or `Projected outturn`.
+    pub(super) label: &'static str,
+    /// Whether this is the projected outturn, beside which a move is flagged.
+    pub(super) projection: bool,
+    pub(super) delta: DeltaView,
+}
+
+/// The rows a line or the total shows: each figure the papers give, and the revised budget
+/// only where it changed.
+fn figure_rows(columns: &ChangeColumns, revised: &Delta, rest: [&Delta; 3]) -> Vec<FigureRow> {
+    let mut rows = Vec::new();
+    if columns.revised && revised.moved() {
+        rows.push(FigureRow {
+            label: "Revised budget",
+            projection: false,
+            delta: delta_view(revised),
+        });
+    }
+    let shown = [columns.planned, columns.actual, columns.projected];
+    let labels = ["Planned to date", "Actual to date", "Projected outturn"];
+    for (i, d) in rest.into_iter().enumerate() {
+        if shown[i] {
+            rows.push(FigureRow {
+                label: labels[i],
+                projection: i == 2,
+                delta: delta_view(d),
+            });
+        }
+    }
+    rows
+}
+
 #[derive(Serialize)]
 pub(super) struct LineChangeView {
     pub(super) id: String,
@@ -44,6 +79,8 @@ pub(super) struct LineChangeView {
     pub(super) planned: DeltaView,
     pub(super) actual: DeltaView,
     pub(super) projected: DeltaView,
+    /// The rows the changes table shows for the line.
+    pub(super) rows: Vec<FigureRow>,
     /// Any figure differs from the previous paper's.
     pub(super) changed: bool,
     /// The projection's move as a share of the line's budget: `12%`, `(3%)`.
@@ -79,6 +116,8 @@ pub(super) struct BudgetChangesView {
     pub(super) planned: DeltaView,
     pub(super) actual: DeltaView,
     pub(super) projected: DeltaView,
+    /// The rows the changes table shows for total expenditure.
+    pub(super) total_rows: Vec<FigureRow>,
     pub(super) projections_moved: usize,
     pub(super) beyond_tolerance: usize,
     /// `tolerances.amber`: a projection that moves by more than this share of its line's
@@ -97,7 +136,7 @@ fn refs(list: &[LineRef]) -> Vec<LineRefView> {
         .collect()
 }
 
-fn line_view(anchor: &str, l: &LineChange) -> LineChangeView {
+fn line_view(anchor: &str, columns: &ChangeColumns, l: &LineChange) -> LineChangeView {
     LineChangeView {
         id: l.id.clone(),
         title: l.title.clone(),
@@ -106,6 +145,7 @@ fn line_view(anchor: &str, l: &LineChange) -> LineChangeView {
         planned: delta_view(&l.planned),
         actual: delta_view(&l.actual),
         projected: delta_view(&l.projected),
+        rows: figure_rows(columns, &l.revised, [&l.planned, &l.actual, &l.projected]),
         changed: l.changed(),
         moved_percent: l.moved_percent_display.clone(),
         beyond_tolerance: l.beyond_tolerance,
@@ -134,16 +174,20 @@ pub(super) fn changes_view(cx: &Lookups<'_>, c: &BudgetChanges, anchor: &str) ->
             .any(|d| d.before.is_some() || d.now.is_some())
     };
     let e = &c.expenditure;
+    let columns = ChangeColumns {
+        revised: any(|l| &l.revised),
+        planned: any(|l| &l.planned),
+        actual: any(|l| &l.actual),
+        projected: any(|l| &l.projected),
+    };
     BudgetChangesView {
         previous_period: c.previous_period.to_string(),
         previous_url: cx.report_url(c.previous_doc).map(str::to_string),
-        columns: ChangeColumns {
-            revised: any(|l| &l.revised),
-            planned: any(|l| &l.planned),
-            actual: any(|l| &l.actual),
-            projected: any(|l| &l.projected),
-        },
-        lines: c.lines.iter().map(|l| line_view(anchor, l)).collect(),
+        lines: (c.lines.iter())
+            .map(|l| line_view(anchor, &columns, l))
+            .collect(),
+        total_rows: figure_rows(&columns, &e.revised, [&e.planned, &e.actual, &e.projected]),
+        columns,
         added: refs(&c.added),
         removed: refs(&c.removed),
         revised: delta_view(&e.revised),
