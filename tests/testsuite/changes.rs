@@ -98,6 +98,7 @@ fn the_board_pack_says_what_changed_in_one_glance_and_links_to_the_detail() {
         texts(&q1, "#summary .bp-since li"),
         [
             "1 activity progressed since 2008/09 Q2",
+            "1 due date slipped",
             "Activities: 2 new",
             "Overall progress rose in 1 programme",
             "Risks: 2 new",
@@ -108,6 +109,17 @@ fn the_board_pack_says_what_changed_in_one_glance_and_links_to_the_detail() {
     // The first period has nothing to compare with: no list at all.
     let first = page(out, "periods/2008-09-q2/index.html");
     assert!(first.select(&sel("#since, .bp-since")).next().is_none());
+}
+
+#[test]
+fn check_finds_only_the_slip_the_fixture_has_on_purpose() {
+    let (code, diags) = crate::common::check_json(&fixture("changes"), &[]);
+    assert_eq!(code, 0);
+    let found: Vec<(&str, usize, &str)> = diags
+        .iter()
+        .map(|d| (d.file.as_deref().unwrap_or(""), d.line, d.code.as_str()))
+        .collect();
+    assert_eq!(found, [("content/2009-10-q1/alpha.md", 13, "slipped")]);
 }
 
 #[test]
