@@ -1,6 +1,8 @@
 //! Budget monitoring against the previous paper of the same financial year: each line's
 //! figures then and now, matched by line id, the grand total's, and projections that moved.
 
+use std::collections::HashMap;
+
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -197,12 +199,20 @@ pub fn diff(
     (before, then): (&Budget, &BudgetSummary),
     (now, summary): (&Budget, &BudgetSummary),
 ) -> Result<BudgetChanges, Overflow> {
-    let find = |b: &Budget, id: &str| b.lines.iter().find(|l| l.id == id).cloned();
+    // By id, the first of a repeated id (which `check` refuses).
+    fn index(b: &Budget) -> HashMap<&str, usize> {
+        let mut m = HashMap::with_capacity(b.lines.len());
+        for (i, l) in b.lines.iter().enumerate() {
+            m.entry(l.id.as_str()).or_insert(i);
+        }
+        m
+    }
+    let (old_ids, new_ids) = (index(before), index(now));
     let mut lines = Vec::new();
     let mut added = Vec::new();
     for l in &now.lines {
-        match find(before, &l.id) {
-            Some(old) => lines.push(line_change(config, &old, l).ok_or_else(|| Overflow {
+        match old_ids.get(l.id.as_str()).map(|&i| &before.lines[i]) {
+            Some(old) => lines.push(line_change(config, old, l).ok_or_else(|| Overflow {
                 span: l.span.clone(),
                 what: format!("the change in budget line {} since {}", l.id, before.period),
             })?),
@@ -213,7 +223,7 @@ pub fn diff(
         }
     }
     let removed = (before.lines.iter())
-        .filter(|l| !now.lines.iter().any(|x| x.id == l.id))
+        .filter(|l| !new_ids.contains_key(l.id.as_str()))
         .map(|l| LineRef {
             id: l.id.clone(),
             title: l.title.clone(),

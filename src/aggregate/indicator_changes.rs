@@ -2,6 +2,8 @@
 //! earlier, matched by indicator id across the periods' indicator sets, or taken from the
 //! figures a report gives itself (`previous`, `history`).
 
+use std::collections::HashMap;
+
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -79,9 +81,11 @@ pub struct IndicatorChanges {
     pub dropped: Vec<Dropped>,
 }
 
-/// The indicator sets of the site, by index into the summaries, with their documents.
+/// The indicator sets of the site, by index into the summaries, with their documents, and
+/// each set's indicators by id (the first of a repeated id, which `check` refuses).
 struct Sets<'a> {
     sets: Vec<(usize, &'a IndicatorSet)>,
+    ids: HashMap<usize, HashMap<&'a str, usize>>,
 }
 
 impl<'a> Sets<'a> {
@@ -103,14 +107,22 @@ impl<'a> Sets<'a> {
 /// Fill in every set's comparisons with earlier periods, and the direction of travel of each
 /// indicator that compares with one.
 pub fn compare(summaries: &mut [IndicatorSetSummary], docs: &[Document]) {
-    let sets = Sets {
-        sets: (summaries.iter().enumerate())
-            .filter_map(|(i, s)| match &docs[s.doc].data {
-                Data::Indicators(set) => Some((i, set)),
-                _ => None,
-            })
-            .collect(),
-    };
+    let sets: Vec<(usize, &IndicatorSet)> = (summaries.iter().enumerate())
+        .filter_map(|(i, s)| match &docs[s.doc].data {
+            Data::Indicators(set) => Some((i, set)),
+            _ => None,
+        })
+        .collect();
+    let ids = (sets.iter())
+        .map(|(i, set)| {
+            let mut by_id = HashMap::with_capacity(set.indicators.len());
+            for (k, x) in set.indicators.iter().enumerate() {
+                by_id.entry(x.id.as_str()).or_insert(k);
+            }
+            (*i, by_id)
+        })
+        .collect();
+    let sets = Sets { sets, ids };
     let mut filled = Vec::with_capacity(sets.sets.len());
     for &(at, set) in &sets.sets {
         filled.push((at, compare_one(&sets, summaries, at, set)));
@@ -173,8 +185,8 @@ fn compare_one(
     let own = &summaries[at];
     let mut pairs = Vec::with_capacity(set.indicators.len());
     for (i, sum) in set.indicators.iter().zip(&own.indicators) {
-        let previous = previous_period.and_then(|p| against(summaries, i, p, previous_set));
-        let year = year_ago.and_then(|p| against(summaries, i, p, year_set));
+        let previous = previous_period.and_then(|p| against(sets, summaries, i, p, previous_set));
+        let year = year_ago.and_then(|p| against(sets, summaries, i, p, year_set));
         if let Some(p) = &previous {
             match p.direction {
                 Trend::Up => c.improved.push(i.id.clone()),
@@ -204,14 +216,14 @@ fn compare_one(
         }
         pairs.push((previous, year));
     }
-    if let Some((_, before)) = previous_set {
-        let has = |s: &IndicatorSet, id: &str| s.indicators.iter().any(|i| i.id == id);
+    if let Some((j, before)) = previous_set {
+        let has = |k: usize, id: &str| sets.ids.get(&k).is_some_and(|m| m.contains_key(id));
         c.added = (set.indicators.iter())
-            .filter(|i| !has(before, &i.id))
+            .filter(|i| !has(j, &i.id))
             .map(|i| i.id.clone())
             .collect();
         c.dropped = (before.indicators.iter())
-            .filter(|i| !has(set, &i.id))
+            .filter(|i| !has(at, &i.id))
             .map(|i| Dropped {
                 id: i.id.clone(),
                 code: i.code.clone(),
@@ -225,6 +237,7 @@ fn compare_one(
 /// The indicator against its figure for `period`: the one this report states, else the one
 /// that period's set reported under the same id. None when neither has the indicator.
 fn against(
+    sets: &Sets<'_>,
     summaries: &[IndicatorSetSummary],
     i: &Indicator,
     period: Period,
@@ -234,7 +247,7 @@ fn against(
         Some((v, caveat)) => (Some(v), caveat.map(str::to_string), Source::Stated, None),
         None => {
             let (j, s) = set?;
-            let k = s.indicators.iter().position(|x| x.id == i.id)?;
+            let k = *sets.ids.get(&j)?.get(i.id.as_str())?;
             let then = &s.indicators[k];
             let status = summaries[j].indicators.get(k).map(|x| x.status);
             (

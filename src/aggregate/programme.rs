@@ -600,9 +600,11 @@ fn rescored(before: &[RegisterEntry], now: &[RegisterEntry]) -> Vec<Rescore> {
                 .collect::<String>()
         })
     };
+    let by_id: BTreeMap<&str, &RegisterEntry> =
+        before.iter().rev().map(|r| (r.id.as_str(), r)).collect();
     now.iter()
         .filter_map(|r| {
-            let prev = before.iter().find(|p| p.id == r.id)?;
+            let prev = by_id.get(r.id.as_str())?;
             (plain(&prev.status) != plain(&r.status)).then(|| Rescore {
                 id: r.id.clone(),
                 title: r.title.clone(),
