@@ -213,6 +213,10 @@ pub enum Problem {
     Overflow { what: String },
     #[error("invalid weight: {reason}")]
     InvalidWeight { reason: String },
+    #[error("invalid target: {reason}")]
+    InvalidTarget { reason: String },
+    #[error("invalid history: {reason}")]
+    InvalidHistory { reason: String },
     #[error("`{key}` is empty")]
     BlankText { key: String },
     #[error("`base_url` `{url}` {reason}")]
@@ -294,6 +298,8 @@ impl Problem {
             Problem::Utf16 { .. } => "utf-16",
             Problem::Overflow { .. } => "overflow",
             Problem::InvalidWeight { .. } => "invalid-weight",
+            Problem::InvalidTarget { .. } => "invalid-target",
+            Problem::InvalidHistory { .. } => "invalid-history",
             Problem::BlankText { .. } => "blank-text",
             Problem::InvalidBaseUrl { .. } => "invalid-base-url",
             Problem::InvalidSlug { .. } => "invalid-slug",
@@ -453,6 +459,17 @@ impl Problem {
                 "a weight says how much an activity counts towards its objective's progress under \
                  rule = \"weighted\": a number of 0 or more, such as 1, 2 or 0.5, and above 0 \
                  for at least one activity of each objective"
+                    .into(),
+            ),
+            Problem::InvalidTarget { .. } => Some(
+                "a target is for a whole year: targets = [{ year = \"2009/10\", value = 80 }]; \
+                 to split it into quarters, add quarters = [70, 75, 80, 85], one target for each \
+                 of Q1 to Q4"
+                    .into(),
+            ),
+            Problem::InvalidHistory { .. } => Some(
+                "history gives earlier figures, one per period before this report's: \
+                 history = [{ period = \"2008/09 Q2\", value = 38.2 }]"
                     .into(),
             ),
             Problem::BlankText { .. } => {

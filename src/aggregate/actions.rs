@@ -48,6 +48,8 @@ pub struct ActionPlanSummary {
     pub sections: Vec<SectionSummary>,
     /// Priorities with more than one primary workstream and no declared joint remit.
     pub shared_primaries: Vec<String>,
+    /// What changed since the previous plan, where there is one.
+    pub changes: Option<crate::aggregate::action_changes::ActionChanges>,
 }
 
 const ALL_ACTIONS: &str = "All actions";
@@ -154,5 +156,6 @@ pub fn summarise(
         doc: doc_index,
         sections,
         shared_primaries,
+        changes: None,
     }
 }

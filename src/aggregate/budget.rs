@@ -182,6 +182,8 @@ pub struct BudgetSummary {
     pub legend: String,
     /// Columns that any line fills, so tables can leave out empty ones.
     pub columns: Columns,
+    /// What changed since the previous paper of the financial year, where there is one.
+    pub changes: Option<crate::aggregate::budget_changes::BudgetChanges>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -401,6 +403,7 @@ pub fn summarise(
                     actual: false,
                     projected: false,
                 },
+                changes: None,
             }
         }
     }
@@ -614,6 +617,7 @@ fn checked(
             actual: b.lines.iter().any(|l| l.actual.is_some()),
             projected: b.lines.iter().any(|l| l.projected.is_some()),
         },
+        changes: None,
     })
 }
 

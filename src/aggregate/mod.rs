@@ -4,14 +4,20 @@
 //! computed one and, where they differ, reported as a finding: a warning diagnostic located at
 //! the stated figure, shown by `check` and on the site.
 
+pub mod action_changes;
 pub mod actions;
 pub mod budget;
+pub mod budget_changes;
 pub mod format;
+pub mod indicator_changes;
 pub mod indicators;
 pub mod plan;
 pub mod programme;
 pub mod report;
 pub mod rollup;
+pub mod since;
+#[cfg(test)]
+pub(crate) mod testing;
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -121,6 +127,8 @@ pub enum ExceptionKind {
     Unexplained,
     LineRed,
     LineAmber,
+    /// A budget line's projected outturn moved beyond tolerance since the previous paper.
+    ProjectionMoved,
     IndicatorOffTarget,
 }
 
@@ -136,6 +144,7 @@ impl ExceptionKind {
             ExceptionKind::Unexplained => "unexplained",
             ExceptionKind::LineRed => "line-red",
             ExceptionKind::LineAmber => "line-amber",
+            ExceptionKind::ProjectionMoved => "projection-moved",
             ExceptionKind::IndicatorOffTarget => "indicator-off-target",
         }
     }
@@ -151,13 +160,17 @@ impl ExceptionKind {
             ExceptionKind::Unexplained => "Unexplained",
             ExceptionKind::LineRed => "Spend red",
             ExceptionKind::LineAmber => "Spend amber",
+            ExceptionKind::ProjectionMoved => "Projection moved",
             ExceptionKind::IndicatorOffTarget => "Off target",
         }
     }
 
     /// Whether the exception is about a budget line (its item is the line's id).
     pub fn is_budget_line(self) -> bool {
-        matches!(self, ExceptionKind::LineRed | ExceptionKind::LineAmber)
+        matches!(
+            self,
+            ExceptionKind::LineRed | ExceptionKind::LineAmber | ExceptionKind::ProjectionMoved
+        )
     }
 }
 
@@ -212,6 +225,8 @@ pub struct PeriodSummary {
     pub ranking: Vec<Ranked>,
     pub activities: ActivityTotals,
     pub exceptions: Vec<Exception>,
+    /// What changed since each report's previous one; none when nothing has one.
+    pub since: Option<since::Since>,
 }
 
 /// Everything computed from the content.
@@ -335,6 +350,9 @@ pub fn aggregate(config: &Config, docs: &[Document]) -> Aggregates {
             .then_with(|| a.programme.cmp(&b.programme))
     });
     programme::compare(&mut agg.programmes, docs, &mut findings);
+    indicator_changes::compare(&mut agg.indicators, docs);
+    budget_changes::compare(config, &mut agg.budgets, docs, &mut findings);
+    action_changes::compare(&mut agg.actions, docs);
     agg.programme_by_doc = (agg.programmes.iter().enumerate())
         .map(|(i, p)| (p.doc, i))
         .collect();
@@ -379,6 +397,7 @@ fn periods(config: &Config, docs: &[Document], agg: &Aggregates) -> Vec<PeriodSu
             ranking.sort_by_key(|r| std::cmp::Reverse(r.progress));
             let activities = activity_totals(docs, agg, &programmes);
             let exceptions = exceptions(docs, agg, &programmes, &budgets, &indicators);
+            let since = since::since(agg, &programmes, &budgets, &indicators, &actions);
             PeriodSummary {
                 slug: period.slug(),
                 start: period.start(config.year_start),
@@ -391,6 +410,7 @@ fn periods(config: &Config, docs: &[Document], agg: &Aggregates) -> Vec<PeriodSu
                 ranking,
                 activities,
                 exceptions,
+                since,
             }
         })
         .collect()
@@ -538,6 +558,34 @@ fn exceptions(
                     ),
                 });
             }
+        }
+        let Some(c) = &agg.budgets[*b].changes else {
+            continue;
+        };
+        for l in c.lines.iter().filter(|l| l.beyond_tolerance) {
+            let (Some(from), Some(to)) = (l.projected.before, l.projected.now) else {
+                continue;
+            };
+            let share = (l.moved_percent_display.as_ref())
+                .map(|p| format!(", {p} of the line's budget"))
+                .unwrap_or_default();
+            out.push(Exception {
+                kind: ExceptionKind::ProjectionMoved,
+                doc: agg.budgets[*b].doc,
+                programme: (agg.budgets[*b].groups.iter())
+                    .flat_map(|g| &g.lines)
+                    .find(|x| x.id == l.id)
+                    .and_then(|x| x.programme.clone()),
+                objective: None,
+                item: Some(l.id.clone()),
+                title: l.title.clone(),
+                detail: format!(
+                    "projected outturn moved from {} to {} since {}{share}",
+                    format::money(from),
+                    format::money(to),
+                    c.previous_period
+                ),
+            });
         }
     }
     for s in indicators {

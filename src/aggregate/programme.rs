@@ -11,7 +11,7 @@ use crate::aggregate::Overflow;
 use crate::aggregate::rollup::roll_up;
 use crate::aggregate::{Count, Trend, finding};
 use crate::config::Config;
-use crate::content::highlight::{Activity, Highlight, Objective};
+use crate::content::highlight::{Activity, Highlight, Objective, RegisterEntry};
 use crate::content::{Data, Document};
 use crate::diagnostic::{Diagnostic, FindingKind};
 use crate::read::period::Period;
@@ -87,11 +87,19 @@ pub struct Changes {
     pub previous_period: Option<Period>,
     pub progress_delta: Option<Decimal>,
     pub status_changes: Vec<StatusChange>,
+    /// Matched activities whose progress is not what it was.
+    pub progress_changes: Vec<ProgressChange>,
     pub slipped: Vec<Slip>,
+    /// Activities in this report and not the previous one, and the reverse; by objective.
+    pub activities_added: Vec<ActivityMention>,
+    pub activities_removed: Vec<ActivityMention>,
     pub new_risks: Vec<String>,
     pub closed_risks: Vec<String>,
+    /// Risks and issues in both reports whose status (the seeds' only rating) changed.
+    pub rescored_risks: Vec<Rescore>,
     pub new_issues: Vec<String>,
     pub closed_issues: Vec<String>,
+    pub rescored_issues: Vec<Rescore>,
     pub objectives_added: Vec<String>,
     pub objectives_removed: Vec<String>,
 }
@@ -100,6 +108,11 @@ impl Changes {
     pub fn is_empty(&self) -> bool {
         self.progress_delta.is_none_or(|d| d.is_zero())
             && self.status_changes.is_empty()
+            && self.progress_changes.is_empty()
+            && self.activities_added.is_empty()
+            && self.activities_removed.is_empty()
+            && self.rescored_risks.is_empty()
+            && self.rescored_issues.is_empty()
             && self.slipped.is_empty()
             && self.new_risks.is_empty()
             && self.closed_risks.is_empty()
@@ -116,6 +129,32 @@ pub struct StatusChange {
     pub title: String,
     pub from: ActivityStatus,
     pub to: ActivityStatus,
+}
+
+/// A matched activity whose progress changed.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProgressChange {
+    pub objective: String,
+    pub title: String,
+    pub from: Decimal,
+    pub to: Decimal,
+}
+
+/// An activity named by its objective and title.
+#[derive(Debug, Clone, Serialize)]
+pub struct ActivityMention {
+    pub objective: String,
+    pub title: String,
+}
+
+/// A risk or issue whose status changed: the seeds rate risks by status alone (`On-going`),
+/// with no likelihood or impact.
+#[derive(Debug, Clone, Serialize)]
+pub struct Rescore {
+    pub id: String,
+    pub title: String,
+    pub from: Option<String>,
+    pub to: Option<String>,
 }
 
 /// The same activity due later than it was in the previous report.
@@ -482,11 +521,30 @@ pub fn diff(before: &Highlight, now: &Highlight) -> Changes {
                 .map(move |a| ((o.id.clone(), a.match_key()), a))
         })
         .collect();
+    let mut matched = BTreeSet::new();
     for o in &now.objectives {
         for a in &o.activities {
-            let Some(prev) = old_acts.get(&(o.id.clone(), a.match_key())) else {
+            let key = (o.id.clone(), a.match_key());
+            let Some(prev) = old_acts.get(&key) else {
+                if !old.contains(&o.id) {
+                    // A new objective's activities are said once, as the objective.
+                    continue;
+                }
+                c.activities_added.push(ActivityMention {
+                    objective: o.id.clone(),
+                    title: a.title.clone(),
+                });
                 continue;
             };
+            matched.insert(key);
+            if prev.progress != a.progress {
+                c.progress_changes.push(ProgressChange {
+                    objective: o.id.clone(),
+                    title: a.title.clone(),
+                    from: prev.progress,
+                    to: a.progress,
+                });
+            }
             if prev.status != a.status {
                 c.status_changes.push(StatusChange {
                     objective: o.id.clone(),
@@ -509,14 +567,174 @@ pub fn diff(before: &Highlight, now: &Highlight) -> Changes {
             }
         }
     }
-    let reg = |v: &[crate::content::highlight::RegisterEntry]| {
-        v.iter().map(|r| r.id.clone()).collect::<BTreeSet<_>>()
-    };
+    for o in before.objectives.iter().filter(|o| new.contains(&o.id)) {
+        for a in &o.activities {
+            if !matched.contains(&(o.id.clone(), a.match_key())) {
+                c.activities_removed.push(ActivityMention {
+                    objective: o.id.clone(),
+                    title: a.title.clone(),
+                });
+            }
+        }
+    }
+    let reg = |v: &[RegisterEntry]| v.iter().map(|r| r.id.clone()).collect::<BTreeSet<_>>();
     let (r0, r1) = (reg(&before.risks), reg(&now.risks));
     c.new_risks = r1.difference(&r0).cloned().collect();
     c.closed_risks = r0.difference(&r1).cloned().collect();
+    c.rescored_risks = rescored(&before.risks, &now.risks);
     let (i0, i1) = (reg(&before.issues), reg(&now.issues));
     c.new_issues = i1.difference(&i0).cloned().collect();
     c.closed_issues = i0.difference(&i1).cloned().collect();
+    c.rescored_issues = rescored(&before.issues, &now.issues);
     c
+}
+
+/// Entries in both registers, by id, whose status differs once case, spacing and punctuation
+/// are set aside: the seed writes `On-going` and `Ongoing` for one status.
+fn rescored(before: &[RegisterEntry], now: &[RegisterEntry]) -> Vec<Rescore> {
+    let plain = |s: &Option<String>| {
+        s.as_deref().map(|s| {
+            s.chars()
+                .filter(|c| c.is_alphanumeric())
+                .flat_map(char::to_lowercase)
+                .collect::<String>()
+        })
+    };
+    let by_id: BTreeMap<&str, &RegisterEntry> =
+        before.iter().rev().map(|r| (r.id.as_str(), r)).collect();
+    now.iter()
+        .filter_map(|r| {
+            let prev = by_id.get(r.id.as_str())?;
+            (plain(&prev.status) != plain(&r.status)).then(|| Rescore {
+                id: r.id.clone(),
+                title: r.title.clone(),
+                from: prev.status.clone(),
+                to: r.status.clone(),
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::aggregate::testing::docs;
+
+    fn report(period: &str, body: &str) -> String {
+        format!(
+            "kind = \"highlight\"\nprogramme = \"p\"\ntitle = \"P\"\nperiod = \"{period}\"\nlead = \"L\"\n{body}"
+        )
+    }
+
+    fn activity(id: &str, status: &str, progress: u32) -> String {
+        format!(
+            "[[objectives.activities]]\nid = \"{id}\"\ntitle = \"{id}\"\nkind = \"priority\"\ndue = 2010-03-31\nstatus = \"{status}\"\nprogress = {progress}\n"
+        )
+    }
+
+    fn risk(id: &str, status: &str) -> String {
+        format!("[[risks]]\nid = \"{id}\"\ntitle = \"{id}\"\nstatus = \"{status}\"\n")
+    }
+
+    fn highlights(texts: [String; 2]) -> (Highlight, Highlight) {
+        let d = docs(&[&texts[0], &texts[1]]);
+        match (&d[0].data, &d[1].data) {
+            (Data::Highlight(a), Data::Highlight(b)) => (a.clone(), b.clone()),
+            _ => unreachable!("highlight reports"),
+        }
+    }
+
+    #[test]
+    fn progress_activities_and_registers_since_the_previous_report() {
+        let o = "[[objectives]]\nid = \"o1\"\ntitle = \"O1\"\n";
+        let (before, now) = highlights([
+            report(
+                "2009/10 Q1",
+                &[
+                    o,
+                    &activity("a", "in progress", 60),
+                    &activity("b", "in progress", 30),
+                    &activity("c", "not started", 0),
+                    &risk("R001", "On-going"),
+                    &risk("R002", "On-going"),
+                    &risk("R004", "On-going"),
+                ]
+                .concat(),
+            ),
+            report(
+                "2009/10 Q2",
+                &[
+                    o,
+                    &activity("a", "complete", 100),
+                    &activity("b", "in progress", 25),
+                    &activity("d", "not started", 0),
+                    "[[objectives]]\nid = \"o2\"\ntitle = \"O2\"\n",
+                    &activity("e", "not started", 0),
+                    &risk("R001", "Ongoing"),
+                    &risk("R002", "Closed"),
+                    &risk("R003", "On-going"),
+                ]
+                .concat(),
+            ),
+        ]);
+        let c = diff(&before, &now);
+        let progress: Vec<(&str, Decimal, Decimal)> = c
+            .progress_changes
+            .iter()
+            .map(|p| (p.title.as_str(), p.from, p.to))
+            .collect();
+        assert_eq!(
+            progress,
+            [
+                ("a", Decimal::from(60), Decimal::from(100)),
+                ("b", Decimal::from(30), Decimal::from(25))
+            ]
+        );
+        assert_eq!(c.status_changes.len(), 1);
+        assert_eq!(c.status_changes[0].to, ActivityStatus::Complete);
+        // A new objective's activities are said once, as the objective.
+        assert_eq!(
+            c.activities_added
+                .iter()
+                .map(|a| a.title.as_str())
+                .collect::<Vec<_>>(),
+            ["d"]
+        );
+        assert_eq!(
+            c.activities_removed
+                .iter()
+                .map(|a| a.title.as_str())
+                .collect::<Vec<_>>(),
+            ["c"]
+        );
+        assert_eq!(c.objectives_added, ["o2"]);
+        assert_eq!(
+            (c.new_risks.clone(), c.closed_risks.clone()),
+            (vec!["R003".to_string()], vec!["R004".to_string()])
+        );
+        // `On-going` and `Ongoing` are one status, as the seed writes both.
+        let rescored: Vec<(&str, Option<&str>, Option<&str>)> = c
+            .rescored_risks
+            .iter()
+            .map(|r| (r.id.as_str(), r.from.as_deref(), r.to.as_deref()))
+            .collect();
+        assert_eq!(rescored, [("R002", Some("On-going"), Some("Closed"))]);
+        assert!(!c.is_empty());
+    }
+
+    #[test]
+    fn a_report_the_same_as_the_last_has_no_changes() {
+        let text = report(
+            "2009/10 Q1",
+            &[
+                "[[objectives]]\nid = \"o1\"\ntitle = \"O1\"\n",
+                &activity("a", "in progress", 60),
+                &risk("R001", "On-going"),
+            ]
+            .concat(),
+        );
+        let (before, now) = highlights([text.clone(), text.replace("2009/10 Q1", "2009/10 Q2")]);
+        let c = diff(&before, &now);
+        assert!(c.is_empty(), "{c:?}");
+    }
 }

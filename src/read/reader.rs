@@ -256,6 +256,10 @@ impl<'t, 'i> Table<'t, 'i> {
         read_decimal(cx, v, &self.qualified(key))
     }
 
+    pub fn req_decimal(&mut self, cx: &mut Cx<'_>, key: &'static str) -> Option<Decimal> {
+        self.required(cx, key, |t, cx| t.decimal(cx, key))
+    }
+
     /// An optional percentage from 0 to 100.
     pub fn percent(&mut self, cx: &mut Cx<'_>, key: &'static str) -> Option<Decimal> {
         let v = self.get(key)?;

@@ -168,6 +168,15 @@ words!(
 );
 
 words!(
+    /// Which earlier figure an indicator's direction of travel compares its actual with.
+    DirectionAgainst, "comparison for the direction of travel" {
+        PreviousActual => "previous actual" ["previous", "previous year"],
+        PreviousPeriod => "previous period" ["previous quarter", "last period", "last quarter"],
+        SamePeriodLastYear => "same period last year" ["same quarter last year", "year on year"],
+    }
+);
+
+words!(
     /// An indicator's performance against its target.
     IndicatorStatus, "indicator status" {
         OnTrack => "on track" ["on target", "delivered"],

@@ -84,6 +84,9 @@ pub(super) struct Dirty {
     pub(super) periods: HashSet<Period>,
     /// Programme id to the earliest period changed in it.
     pub(super) programmes: HashMap<String, Period>,
+    /// The earliest period of a changed budget, indicator set or action plan: later ones of
+    /// their kind compare with it.
+    pub(super) others: Option<Period>,
     pub(super) budget: bool,
     /// Programmes that deliver a plan deliverable a changed report tracks.
     pub(super) deliverers: HashSet<String>,
@@ -98,6 +101,8 @@ impl Dirty {
                 if p < *e {
                     *e = p;
                 }
+            } else if self.others.is_none_or(|o| p < o) {
+                self.others = Some(p);
             }
         }
     }
@@ -115,6 +120,7 @@ impl Dirty {
                 let period = plan.periods[*i].period;
                 self.periods.contains(&period)
                     || self.programmes.values().any(|first| *first < period)
+                    || self.others.is_some_and(|first| first < period)
             }
             PageKind::Programme(i) => {
                 let id = &plan.programmes[*i].id;
@@ -126,13 +132,18 @@ impl Dirty {
                     return true;
                 }
                 // Later reports of a changed programme show "changes since" and trends that
-                // depend on the earlier ones.
+                // depend on the earlier ones; so do budgets, indicator sets and action plans
+                // later than any of those that changed (each compares with its own kind).
                 match &doc.data {
                     Data::Highlight(h) => self
                         .programmes
                         .get(&h.programme)
                         .is_some_and(|first| h.period > *first),
-                    _ => false,
+                    Data::Page(_) | Data::Plan(_) => false,
+                    _ => doc
+                        .period()
+                        .zip(self.others)
+                        .is_some_and(|(p, first)| p > first),
                 }
             }
             PageKind::Page(d) => self.docs.contains(&docs[*d].rel_path),

@@ -7,7 +7,10 @@
 //   - search finds reports, shows front matter as text, and says it needs JavaScript without it;
 //   - print styles hide the navigation and write out link addresses;
 //   - screenshots of the home, a highlight report, the budget page and the plan page at a phone
-//     and a desktop width, in target/screenshots/ (or $BOARDPACK_SCREENSHOTS).
+//     and a desktop width, in target/screenshots/ (or $BOARDPACK_SCREENSHOTS);
+//   - on a site with every kind over three periods, the changes views (what changed on the
+//     board pack and home page, and each report's changes section) pass axe, say status in
+//     words, and are left as screenshots too.
 //
 // Run with `npm test` here, or `scripts/test` from the repository's root.
 
@@ -30,6 +33,7 @@ const EXPECTED_KINDS = {
   example: ["home", "period", "programme", "highlight", "budget", "plan", "page", "accessibility", "search", "not-found"],
   wigan: ["home", "period", "indicators", "actions", "accessibility", "search", "not-found"],
   "west-dunbartonshire": ["home", "period", "actions", "accessibility", "search", "not-found"],
+  changes: ["home", "period", "programme", "highlight", "budget", "indicators", "actions", "exceptions", "accessibility", "search", "not-found"],
   messy: ["home", "period", "programme", "highlight", "page", "exceptions", "accessibility", "search", "not-found"],
   hostile: ["home", "period", "programme", "highlight", "page", "exceptions", "accessibility", "search", "not-found"],
 };
@@ -361,6 +365,64 @@ describe("example board", () => {
     } finally {
       await context.close();
     }
+  });
+});
+
+describe("changes since the last period", () => {
+  let out;
+  let server;
+
+  before(async () => {
+    out = buildSite(join(repoRoot, "tests", "fixtures", "changes"), "changes-shots");
+    server = await serve(out);
+  });
+
+  after(async () => {
+    await server?.close();
+    removeSite(out);
+  });
+
+  // Each view, and the section of it that shows what changed.
+  const VIEWS = [
+    ["changes-period", "/periods/2009-10-q2/", "#since"],
+    ["changes-home", "/", "#since"],
+    ["changes-budget", "/budget/2009-10-q2/", "#budget-changes"],
+    ["changes-indicators", "/indicators/2009-10-q2/", "#indicators-changes"],
+    ["changes-actions", "/actions/2009-10-q2/", "#actions-changes"],
+    ["changes-highlight", "/programmes/alpha/2009-10-q2/", "#highlight-alpha-changes"],
+  ];
+
+  test("every changes view passes axe, says status in words and is left as screenshots", { timeout: 300_000 }, async () => {
+    const written = [];
+    for (const [name, url, section] of VIEWS) {
+      for (const [device, width] of Object.entries(WIDTHS)) {
+        const { context, page, errors } = await open(new URL(url.slice(1), server.url).href, {
+          viewport: { width, height: device === "phone" ? 844 : 900 },
+          deviceScaleFactor: 1,
+        });
+        try {
+          const violations = await axe(page);
+          assert.deepEqual(violations.map((v) => v.id), [], `${url} at ${width}px:\n${describeViolations(violations)}`);
+          const heading = page.locator(section);
+          assert.ok(await heading.isVisible(), `${url} shows ${section}`);
+          // Arrows are decoration: every cell that has one also says better, worse or the same.
+          const arrows = await page.locator("main td:has(.bp-trend__arrow)").evaluateAll((tds) => tds.map((td) => td.textContent.trim()));
+          for (const cell of arrows) {
+            assert.match(cell, /Better|Worse|Same|Not comparable/, `${url}: "${cell}" says its direction in words`);
+          }
+          const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+          assert.ok(overflow <= 0, `${url} at ${width}px is ${overflow}px wider than the window`);
+          await heading.scrollIntoViewIfNeeded();
+          const file = join(SCREENSHOTS, `${name}-${device}.png`);
+          await page.screenshot({ path: file, fullPage: true });
+          written.push(file);
+          assert.deepEqual(errors, []);
+        } finally {
+          await context.close();
+        }
+      }
+    }
+    assert.equal(written.length, VIEWS.length * 2);
   });
 });
 

@@ -42,6 +42,7 @@ const CASES: &[&str] = &[
     "plan-unknown-deliverable",
     "plan-unknown-programme",
     "plan-untracked-deliverable",
+    "quarterly-targets",
     "repeated-placeholder",
     "static-clash",
     "toml-syntax",
@@ -982,4 +983,28 @@ fn no_color_output_has_no_escape_bytes() {
         .arg(&site)
         .args(["--color", "always", "check"]));
     assert!(r.stderr.contains('\u{1b}'), "{}", r.stderr);
+}
+
+/// Quarterly targets, earlier figures and the choice of comparison are checked at the value that
+/// is wrong, every problem in one run.
+#[test]
+fn quarterly_targets_and_history_are_checked_at_their_values() {
+    const F: &str = "content/indicators.md";
+    let target = "a target is for a whole year: targets = [{ year = \"2009/10\", value = 80 }]; to split it into quarters, add quarters = [70, 75, 80, 85], one target for each of Q1 to Q4";
+    let history = "history gives earlier figures, one per period before this report's: history = [{ period = \"2008/09 Q2\", value = 38.2 }]";
+    assert_errors(
+        "quarterly-targets",
+        &[
+            error(F, 5, 21, "unknown-word", "unknown comparison for the direction of travel `last month`")
+                .with_help("allowed: `previous actual`, `previous period`, `same period last year`"),
+            error(F, 10, 55, "invalid-target", "invalid target: the 2009/10 target is split into 3 quarters; it needs 4, one for each of Q1 to Q4").with_help(target),
+            error(F, 15, 60, "invalid-target", "invalid target: 2009/10 is a baseline year, which has no target to split into quarters").with_help(target),
+            error(F, 20, 21, "invalid-target", "invalid target: `year` is 2009/10 Q2, a quarter; a target is for a whole year, such as \"2009/10\", split into quarters with `quarters`").with_help(target),
+            error(F, 27, 12, "invalid-target", "invalid target: two targets for 2009/10").with_help(target),
+            error(F, 33, 60, "invalid-number", "invalid number `high`: it is not a number; write numbers unquoted, such as 52 or 52.5"),
+            error(F, 40, 14, "invalid-history", "invalid history: 2009/10 Q2 is not before this report's period, 2009/10 Q2").with_help(history),
+            error(F, 42, 14, "invalid-history", "invalid history: two figures for 2009/10 Q1").with_help(history),
+            error(F, 43, 14, "invalid-history", "invalid history: `previous` already gives the figure for 2008/09 Q2").with_help(history),
+        ],
+    );
 }

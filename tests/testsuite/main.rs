@@ -3,6 +3,7 @@
 
 mod aggregate;
 mod build;
+mod changes;
 mod check;
 mod common;
 mod hardening;

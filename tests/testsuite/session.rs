@@ -149,6 +149,46 @@ fn every_kind_of_change_gives_the_full_build() {
     assert_same(&mut s, root, "config");
 }
 
+/// A budget, indicator set or action plan compares with the one before it: an edit to an earlier
+/// one must reach the later one's page and its board pack, as a full build would show them.
+#[test]
+fn an_earlier_budget_indicator_set_or_action_plan_reaches_the_later_pages() {
+    let dir = site("changes");
+    let root = dir.path();
+    let mut s = Session::new(root);
+    built(&s.update(&SourceChanges::everything()));
+    assert_same(&mut s, root, "first build");
+    for (file, from, to) in [
+        (
+            "content/2009-10-q1/budget.md",
+            "projected = \"600,000\"",
+            "projected = \"640,000\"",
+        ),
+        (
+            "content/2009-10-q1/indicators.md",
+            "actual = 35.56",
+            "actual = 40.5",
+        ),
+        (
+            "content/2009-10-q1/actions.md",
+            "judgement = \"behind\"",
+            "judgement = \"complete\"",
+        ),
+    ] {
+        let path = root.join(file);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains(from), "{file} has {from}");
+        std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+        let (rendered, pages, changed) = built(&s.update(&content_change(&path)));
+        assert!(rendered < pages, "{file}: rendered {rendered} of {pages}");
+        assert!(
+            changed.iter().any(|c| c.contains("2009-10-q2")),
+            "{file}: the later pages change: {changed:?}"
+        );
+        assert_same(&mut s, root, file);
+    }
+}
+
 #[test]
 fn the_example_board_edit_by_edit() {
     let dir = site("");

@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 
+use super::action_changes::{ActionChangesView, changes_view};
 use super::indicators::share_of;
 use super::shared::{FindingView, findings_for};
 use super::{Downloads, Lookups};
@@ -39,6 +40,8 @@ pub(super) struct ActionsView {
     pub(super) any_mismatch: bool,
     /// Priority ids with two primary workstreams and no joint remit.
     pub(super) shared_primaries: Vec<String>,
+    /// What changed since the previous plan; none when there is none.
+    pub(super) changes: Option<ActionChangesView>,
     pub(super) findings: Vec<FindingView>,
     pub(super) downloads: Downloads,
 }
@@ -221,6 +224,7 @@ pub(super) fn actions_view(
         sections,
         all,
         shared_primaries: s.shared_primaries.clone(),
+        changes: s.changes.as_ref().map(|c| changes_view(cx, plan, c)),
         findings: findings_for(cx.loaded, doc),
         downloads,
     }

@@ -6,6 +6,7 @@ use jiff::civil::Date;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
+use super::budget_changes::{BudgetChangesView, changes_sheet, changes_view};
 use super::budget_layout::budget_layout;
 use super::shared::{FindingView, findings_for};
 use super::{Downloads, Lookups};
@@ -236,6 +237,8 @@ pub(super) struct BudgetView {
     /// One per `report.data.external_funding`: the phasing's total and whether it matches.
     pub(super) funding: Vec<FundingView>,
     pub(super) charts: Vec<Chart>,
+    /// What changed since the previous paper of the year; none when there is none.
+    pub(super) changes: Option<BudgetChangesView>,
     pub(super) findings: Vec<FindingView>,
     pub(super) downloads: Downloads,
 }
@@ -671,6 +674,9 @@ pub(super) fn budget_view(
     let mut downloads = Downloads::new();
     downloads.insert("lines", cx.download(&lines, url));
     downloads.insert("totals", cx.download(&totals, url));
+    if let Some(ch) = &s.changes {
+        downloads.insert("changes", cx.download(&changes_sheet(b, ch), url));
+    }
     BudgetView {
         columns: BudgetColumns {
             revised: c.revised,
@@ -704,6 +710,7 @@ pub(super) fn budget_view(
             })
             .collect(),
         charts: budget_charts(s, b, anchor),
+        changes: s.changes.as_ref().map(|c| changes_view(cx, c, anchor)),
         findings: findings_for(cx.loaded, doc),
         downloads,
     }

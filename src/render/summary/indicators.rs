@@ -4,11 +4,14 @@
 use rust_decimal::Decimal;
 use serde::Serialize;
 
+use super::indicator_changes::{
+    ComparisonView, IndicatorChangesView, changes_sheet, changes_view, comparison_view,
+};
 use super::shared::{FindingView, findings_for};
 use super::{Downloads, Lookups};
 use crate::aggregate::{IndicatorSetSummary, Trend, format};
 use crate::content::{Document, IndicatorSet};
-use crate::read::words::{IndicatorStatus, Unit};
+use crate::read::words::{DirectionAgainst, IndicatorStatus, Unit};
 use crate::render::download::{Cell, Sheet};
 
 #[derive(Serialize)]
@@ -19,11 +22,20 @@ pub(super) struct IndicatorView {
     pub(super) stated_status: Option<IndicatorStatus>,
     pub(super) contradicts: bool,
     pub(super) target: Option<Decimal>,
+    /// The quarter `target` is for, where the year's target is split into quarters.
+    pub(super) target_quarter: Option<String>,
+    pub(super) year_target: Option<Decimal>,
     pub(super) baseline_year: bool,
-    /// Against the previous year, polarity applied: `better`, `worse`, `same` or `none`.
+    /// What the direction of travel compares with: `previous-actual`, `previous-period` or
+    /// `same-period-last-year`.
+    pub(super) against: String,
+    /// Against that figure, polarity applied: `better`, `worse`, `same` or `none`.
     pub(super) direction: &'static str,
     pub(super) arrow: &'static str,
     pub(super) direction_text: String,
+    /// Against the previous period's figure and the same quarter last year's.
+    pub(super) previous_period: Option<ComparisonView>,
+    pub(super) year_ago: Option<ComparisonView>,
 }
 
 #[derive(Serialize)]
@@ -42,6 +54,8 @@ pub(super) struct IndicatorsView {
     /// Indicators by computed status, with their share of the total.
     pub(super) by_status: Vec<StatusShare>,
     pub(super) contradictions: usize,
+    /// What changed since earlier periods; none when there is nothing to compare with.
+    pub(super) changes: Option<IndicatorChangesView>,
     pub(super) findings: Vec<FindingView>,
     pub(super) downloads: Downloads,
 }
@@ -108,11 +122,24 @@ pub(super) fn indicators_view(
                 format!("{}{year}", value_with_unit(v, i.unit))
             })
         });
-        let direction_text = match (x.direction, prev_text) {
-            (Trend::Up, Some(p)) => format!("Better than {p}"),
-            (Trend::Down, Some(p)) => format!("Worse than {p}"),
-            (Trend::Same, Some(p)) => format!("Same as {p}"),
-            _ => "No earlier figure to compare".to_string(),
+        let previous_period = (x.previous_period.as_ref()).map(|c| comparison_view(cx, i, c, ""));
+        let year_ago = (x.year_ago.as_ref())
+            .map(|c| comparison_view(cx, i, c, ", the same quarter last year"));
+        let direction_text = match x.direction_against {
+            DirectionAgainst::PreviousActual => match (x.direction, prev_text) {
+                (Trend::Up, Some(p)) => format!("Better than {p}"),
+                (Trend::Down, Some(p)) => format!("Worse than {p}"),
+                (Trend::Same, Some(p)) => format!("Same as {p}"),
+                _ => "No earlier figure to compare".to_string(),
+            },
+            DirectionAgainst::PreviousPeriod => previous_period.as_ref().map_or_else(
+                || "No previous period to compare".to_string(),
+                |c| c.text.clone(),
+            ),
+            DirectionAgainst::SamePeriodLastYear => year_ago.as_ref().map_or_else(
+                || "No figure for the same quarter last year".to_string(),
+                |c| c.text.clone(),
+            ),
         };
         t.push(vec![
             Cell::text(i.id.clone()),
@@ -139,15 +166,23 @@ pub(super) fn indicators_view(
             stated_status: x.stated_status,
             contradicts: x.contradicts,
             target: x.target,
+            target_quarter: x.target_quarter.map(|q| q.to_string()),
+            year_target: x.year_target,
             baseline_year: x.baseline_year,
+            against: x.direction_against.key(),
             direction,
             arrow,
             direction_text,
+            previous_period,
+            year_ago,
         });
     }
     let total = views.len();
     let mut downloads = Downloads::new();
     downloads.insert("indicators", cx.download(&t, url));
+    if let Some(c) = changes_sheet(set, s) {
+        downloads.insert("changes", cx.download(&c, url));
+    }
     IndicatorsView {
         contradictions: views.iter().filter(|v| v.contradicts).count(),
         indicators: views,
@@ -162,6 +197,7 @@ pub(super) fn indicators_view(
                 percent: share_of(c.count, total),
             })
             .collect(),
+        changes: s.changes.as_ref().map(|c| changes_view(cx, set, c)),
         findings: findings_for(cx.loaded, doc),
         downloads,
     }
@@ -200,6 +236,8 @@ pub(crate) struct IndicatorRow {
 pub(crate) struct TargetCell {
     pub(crate) value: Option<rust_decimal::Decimal>,
     pub(crate) baseline: bool,
+    /// The year's target split into quarters, Q1 to Q4.
+    pub(crate) quarters: Option<[rust_decimal::Decimal; 4]>,
 }
 
 pub(crate) fn indicators_layout(s: &IndicatorSet) -> IndicatorsLayout {
@@ -234,6 +272,7 @@ pub(crate) fn indicators_layout(s: &IndicatorSet) -> IndicatorsLayout {
                     .map(|t| TargetCell {
                         value: t.value,
                         baseline: t.baseline,
+                        quarters: t.quarters,
                     })
             })
             .collect();

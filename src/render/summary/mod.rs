@@ -7,14 +7,18 @@
 //! report's own page), and a page summary as `summary` on the home, period, programme and
 //! exceptions pages. `docs/theming.md` lists every field.
 
+mod action_changes;
 pub(crate) mod actions;
 mod budget;
+mod budget_changes;
 pub(crate) mod budget_layout;
 mod highlight;
+mod indicator_changes;
 pub(crate) mod indicators;
 mod pages;
 mod plan;
 mod shared;
+mod since;
 
 use std::collections::BTreeMap;
 

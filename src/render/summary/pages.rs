@@ -10,6 +10,7 @@ use super::shared::{
     ChangesView, ExceptionView, KindCount, ProgrammeCard, TrendView, changes_view,
     exception_counts, exception_view, exceptions_table, programme_card, programme_trends,
 };
+use super::since::{SinceView, since_view};
 use super::{Downloads, Lookups};
 use crate::aggregate::{ActivityTotals, PeriodSummary, ProgrammeSummary};
 use crate::content::Data;
@@ -58,6 +59,8 @@ pub(super) struct PeriodView {
     pub(super) exception_counts: Vec<KindCount>,
     /// One per programme reported in the period, with its changes since its last report.
     pub(super) changes: Vec<ProgrammeChanges>,
+    /// What changed since the last period, in one glance; none when nothing compares.
+    pub(super) since: Option<SinceView>,
     pub(super) budget: Option<BudgetHeadline>,
     pub(super) progress_chart: Option<Chart>,
     pub(super) downloads: Downloads,
@@ -239,6 +242,7 @@ pub(super) fn period_view(cx: &Lookups<'_>, ps: &PeriodSummary, url: &str) -> Pe
         exception_counts: exception_counts(&ps.exceptions),
         exceptions,
         changes,
+        since: since_view(cx, ps, url),
         budget,
         progress_chart,
         downloads,

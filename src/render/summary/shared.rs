@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use super::Lookups;
 use super::highlight::display_mean;
-use crate::aggregate::programme::Changes;
+use crate::aggregate::programme::{ActivityMention, Changes, Rescore};
 use crate::aggregate::{Count, Exception, ProgrammeSummary, Trend, format};
 use crate::content::{Data, Document};
 use crate::diagnostic::Problem;
@@ -221,6 +221,16 @@ pub(super) struct SlipView {
     pub(super) days: i32,
 }
 
+#[derive(Serialize)]
+pub(super) struct ProgressChangeView {
+    pub(super) objective: String,
+    pub(super) title: String,
+    pub(super) from: Decimal,
+    pub(super) to: Decimal,
+    /// Whether progress went up (else down).
+    pub(super) rose: bool,
+}
+
 /// What changed in a programme since its previous report.
 #[derive(Serialize)]
 pub(super) struct ChangesView {
@@ -230,11 +240,16 @@ pub(super) struct ChangesView {
     /// `up 10 percentage points`, `no change`.
     pub(super) delta_text: Option<String>,
     pub(super) status_changes: Vec<StatusChangeView>,
+    pub(super) progress_changes: Vec<ProgressChangeView>,
     pub(super) slipped: Vec<SlipView>,
+    pub(super) activities_added: Vec<ActivityMention>,
+    pub(super) activities_removed: Vec<ActivityMention>,
     pub(super) new_risks: Vec<String>,
     pub(super) closed_risks: Vec<String>,
+    pub(super) rescored_risks: Vec<Rescore>,
     pub(super) new_issues: Vec<String>,
     pub(super) closed_issues: Vec<String>,
+    pub(super) rescored_issues: Vec<Rescore>,
     pub(super) objectives_added: Vec<String>,
     pub(super) objectives_removed: Vec<String>,
     /// Nothing changed.
@@ -286,10 +301,23 @@ pub(super) fn changes_view(cx: &Lookups<'_>, programme: &str, c: &Changes) -> Ch
                 days: s.days,
             })
             .collect(),
+        progress_changes: (c.progress_changes.iter())
+            .map(|x| ProgressChangeView {
+                objective: x.objective.clone(),
+                title: x.title.clone(),
+                from: x.from,
+                to: x.to,
+                rose: x.to > x.from,
+            })
+            .collect(),
+        activities_added: c.activities_added.clone(),
+        activities_removed: c.activities_removed.clone(),
         new_risks: c.new_risks.clone(),
         closed_risks: c.closed_risks.clone(),
+        rescored_risks: c.rescored_risks.clone(),
         new_issues: c.new_issues.clone(),
         closed_issues: c.closed_issues.clone(),
+        rescored_issues: c.rescored_issues.clone(),
         objectives_added: c.objectives_added.clone(),
         objectives_removed: c.objectives_removed.clone(),
         empty: c.is_empty(),

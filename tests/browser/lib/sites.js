@@ -32,6 +32,8 @@ export const SITES = [
   { name: "example", root: repoRoot },
   { name: "wigan", root: join(repoRoot, "tests", "fixtures", "wigan") },
   { name: "west-dunbartonshire", root: join(repoRoot, "tests", "fixtures", "west-dunbartonshire") },
+  // Every kind over three periods: the changes since the last period on every page type.
+  { name: "changes", root: join(repoRoot, "tests", "fixtures", "changes") },
   // Windows line endings, a byte-order mark, tabs, curly quotes, Welsh and Gaelic names.
   { name: "messy", root: join(repoRoot, "tests", "fixtures", "messy") },
   // `<script>`, `javascript:` links and quotes in every front-matter string and in the bodies.
