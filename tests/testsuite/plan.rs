@@ -63,7 +63,7 @@ fn the_plan_page_gives_every_deliverable_its_plan_date_and_latest_status() {
     let lead = doc.select(&sel("p.bp-lead")).next().map(text).unwrap();
     assert_eq!(
         lead,
-        "28 deliverables: 20 in progress, 3 delayed; 1 not reported on in 2009/10 Q2."
+        "28 deliverables: 20 in progress, 3 delayed; 1 not reported on in 2009/10 Q2; 4 of programmes with no report."
     );
     let t = table(
         &doc,

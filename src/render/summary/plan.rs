@@ -165,7 +165,8 @@ pub(super) struct PlanView {
     latest_period: Option<String>,
     /// By latest status, non-zero only, then those not reported on in the newest period.
     statuses: Vec<Count>,
-    /// `26 deliverables: 18 in progress, 3 delayed; 5 not reported on in 2009/10 Q2`.
+    /// `28 deliverables: 20 in progress, 3 delayed; 1 not reported on in 2009/10 Q2; 4 of
+    /// programmes with no report`: the counts add up to the total.
     status_text: String,
     outcomes: Vec<OutcomeView>,
     /// The programmes with deliverables, in agenda order.
@@ -310,6 +311,8 @@ fn deliverable_view(
 
 /// The words and key of "not reported on", beside the status words.
 const NOT_REPORTED: (&str, &str) = ("not-reported", "Not reported on");
+/// The words and key of a deliverable whose programme has no highlight report at all.
+const NO_REPORT: (&str, &str) = ("no-report", "Of programmes with no report");
 
 pub(super) fn plan_view(
     cx: &Lookups<'_>,
@@ -347,6 +350,19 @@ pub(super) fn plan_view(
             key: NOT_REPORTED.0.into(),
             label: NOT_REPORTED.1.into(),
             count: untracked,
+        });
+    }
+    // The rest belong to programmes with no report yet: said, so that the counts add up to
+    // the total.
+    let unreported = (deliverables.iter())
+        .filter(|d| d.latest.is_none() && !d.untracked_latest)
+        .count();
+    if unreported > 0 {
+        status_text = format!("{status_text}; {unreported} of programmes with no report");
+        statuses.push(Count {
+            key: NO_REPORT.0.into(),
+            label: NO_REPORT.1.into(),
+            count: unreported,
         });
     }
     let mut programmes: Vec<ProgrammeGroup> = Vec::new();
