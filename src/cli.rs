@@ -62,8 +62,14 @@ pub enum Command {
         /// Fail on warnings as well as errors.
         #[arg(long)]
         deny_warnings: bool,
+        /// Include documents marked `draft = true`, each marked "DRAFT – not approved"
+        /// (by default a build leaves them out).
+        #[arg(long)]
+        drafts: bool,
     },
     /// Check every document and report every problem, without writing anything.
+    ///
+    /// Drafts are checked too: check is where their authors find their problems.
     Check {
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Human)]
@@ -83,6 +89,10 @@ pub enum Command {
         /// Open the site in a browser.
         #[arg(long)]
         open: bool,
+        /// Leave out documents marked `draft = true`, as `build` does (by default serve shows
+        /// them, each marked "DRAFT – not approved").
+        #[arg(long)]
+        no_drafts: bool,
     },
     /// Create a new site with an example of each kind of report.
     Init {
@@ -291,7 +301,12 @@ fn run(cli: &Cli, out: &Out) -> Result<ExitCode, Error> {
             exit_without_freeing(loaded);
             Ok(exit_for(errors, warnings, *deny_warnings))
         }
-        Command::Serve { port, bind, open } => {
+        Command::Serve {
+            port,
+            bind,
+            open,
+            no_drafts,
+        } => {
             let root = resolve_root(cli)?;
             let opts = crate::serve::Options {
                 bind: *bind,
@@ -299,6 +314,7 @@ fn run(cli: &Cli, out: &Out) -> Result<ExitCode, Error> {
                 open: *open,
                 color: out.color,
                 quiet: out.quiet > 0,
+                drafts: !*no_drafts,
             };
             crate::serve::run(&root, &opts)?;
             Ok(ExitCode::SUCCESS)
@@ -307,11 +323,23 @@ fn run(cli: &Cli, out: &Out) -> Result<ExitCode, Error> {
             output,
             force,
             deny_warnings,
+            drafts,
         } => {
             let root = resolve_root(cli)?;
             let out_dir = output.clone().unwrap_or_else(|| root.join("output"));
             let started = std::time::Instant::now();
-            let loaded = crate::site::load(&root)?;
+            let keep = if *drafts {
+                crate::content::Drafts::Include
+            } else {
+                crate::content::Drafts::LeaveOut
+            };
+            let (loaded, left_out) = crate::site::load_with(&root, keep)?;
+            if left_out > 0 {
+                out.status(&format!(
+                    "left out {} (build --drafts to include them)",
+                    plural(left_out, "draft")
+                ));
+            }
             let diags = loaded.all_diagnostics();
             let (errors, warnings) = counts(&diags);
             out.diagnostics(&diags);

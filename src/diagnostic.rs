@@ -160,6 +160,8 @@ pub enum Problem {
     },
     #[error("the same {section} text is repeated in {count} objectives")]
     RepeatedPlaceholder { section: String, count: usize },
+    #[error("approved by {by} on {on}, but still marked draft")]
+    ApprovedDraft { by: String, on: String },
     #[error("{message}")]
     Finding { kind: FindingKind, message: String },
     #[error("the text nests more than {limit} levels deep")]
@@ -245,6 +247,7 @@ impl Problem {
             Problem::DueOutsideYear { .. } => "due-outside-year",
             Problem::IdPattern { .. } => "id-pattern",
             Problem::RepeatedPlaceholder { .. } => "repeated-placeholder",
+            Problem::ApprovedDraft { .. } => "approved-draft",
             Problem::Finding { kind, .. } => kind.code(),
             Problem::TooDeep { .. } => "too-deep",
             Problem::ImageWithoutAlt => "image-alt",
@@ -274,6 +277,7 @@ impl Problem {
             Problem::DueOutsideYear { .. }
             | Problem::IdPattern { .. }
             | Problem::RepeatedPlaceholder { .. }
+            | Problem::ApprovedDraft { .. }
             | Problem::ImageWithoutAlt
             | Problem::LinkOutsideSite { .. }
             | Problem::LinkLoop { .. }
@@ -361,6 +365,11 @@ impl Problem {
             Problem::ReservedSlug { .. } => {
                 Some("give the page another `slug`, or rename the file".into())
             }
+            Problem::ApprovedDraft { .. } => Some(
+                "a draft is left out of the published site: remove `draft = true` once it is \
+                 approved, or remove `approved` until it is"
+                    .into(),
+            ),
             Problem::UnknownReference { suggestion, .. } => {
                 suggestion.as_ref().map(|s| format!("did you mean `{s}`?"))
             }

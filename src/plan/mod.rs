@@ -33,8 +33,14 @@ impl Loaded {
     }
 }
 
-/// Read `boardpack.toml` and every document.
+/// Read `boardpack.toml` and every document, drafts included.
 pub fn load(root: &Path) -> Result<Loaded, Error> {
+    load_with(root, content::Drafts::Include).map(|(loaded, _)| loaded)
+}
+
+/// Read `boardpack.toml` and every document, keeping drafts or not, and say how many drafts
+/// were left out.
+pub fn load_with(root: &Path, drafts: content::Drafts) -> Result<(Loaded, usize), Error> {
     let config_path = root.join(CONFIG_FILE);
     let text = std::fs::read_to_string(&config_path).map_err(|source| Error::Read {
         path: config_path.clone(),
@@ -51,15 +57,16 @@ pub fn load(root: &Path) -> Result<Loaded, Error> {
             diagnostics,
         })?;
     let t = timing::phase("load content");
-    let content = content::load(root, &config);
+    let (content, left_out) = content::load_with(root, &config, drafts);
     drop(t);
     let t = timing::phase("aggregate");
     let aggregates = aggregate(&config, &content.documents);
     drop(t);
-    Ok(Loaded {
+    let loaded = Loaded {
         root: root.to_path_buf(),
         config,
         content,
         aggregates,
-    })
+    };
+    Ok((loaded, left_out))
 }

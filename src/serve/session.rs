@@ -99,6 +99,8 @@ pub struct Session {
     /// The last good build's shared template context (navigation, periods, programmes), so
     /// that a [`Session::preview`] renders with the whole site's navigation.
     base: Option<tera::Context>,
+    /// Whether documents marked `draft = true` are shown (`serve --no-drafts` hides them).
+    drafts: bool,
 }
 
 /// One file's parse: the document, if it could be read, and its diagnostics.
@@ -125,7 +127,13 @@ impl Session {
             plan: None,
             search_stale: false,
             base: None,
+            drafts: true,
         }
+    }
+
+    /// Show drafts (the default) or leave them out as `build` does.
+    pub fn set_drafts(&mut self, show: bool) {
+        self.drafts = show;
     }
 
     /// Publish links relative to this base URL instead of the configured one: the watch
@@ -182,6 +190,11 @@ impl Session {
         if diags.iter().any(|d| d.problem == Problem::EmptyFile) {
             std::thread::sleep(EMPTY_RETRY);
             (doc, diags) = content::load_file(path, &self.root, &dir);
+        }
+        // The one place drafts are left out: a hidden draft is a file with no document and
+        // nothing to say, as `build` sees it.
+        if !self.drafts && doc.as_ref().is_some_and(|d| d.draft) {
+            return (None, Vec::new());
         }
         (doc, diags)
     }
@@ -369,7 +382,7 @@ impl Session {
             return None;
         };
         let t = timing::phase("preview: parse");
-        let (doc, diags) = content::load_file(path, &self.root, &self.content_dir());
+        let (doc, diags) = self.parse(path);
         drop(t);
         if diags.iter().any(Diagnostic::is_error) {
             return None;
