@@ -162,6 +162,8 @@ pub enum Problem {
     RepeatedPlaceholder { section: String, count: usize },
     #[error("approved by {by} on {on}, but still marked draft")]
     ApprovedDraft { by: String, on: String },
+    #[error("{section} is unchanged since {since}")]
+    UnchangedNarrative { section: String, since: String },
     #[error("{message}")]
     Finding { kind: FindingKind, message: String },
     #[error("the text nests more than {limit} levels deep")]
@@ -248,6 +250,7 @@ impl Problem {
             Problem::IdPattern { .. } => "id-pattern",
             Problem::RepeatedPlaceholder { .. } => "repeated-placeholder",
             Problem::ApprovedDraft { .. } => "approved-draft",
+            Problem::UnchangedNarrative { .. } => "unchanged-narrative",
             Problem::Finding { kind, .. } => kind.code(),
             Problem::TooDeep { .. } => "too-deep",
             Problem::ImageWithoutAlt => "image-alt",
@@ -278,6 +281,7 @@ impl Problem {
             | Problem::IdPattern { .. }
             | Problem::RepeatedPlaceholder { .. }
             | Problem::ApprovedDraft { .. }
+            | Problem::UnchangedNarrative { .. }
             | Problem::ImageWithoutAlt
             | Problem::LinkOutsideSite { .. }
             | Problem::LinkLoop { .. }
@@ -370,6 +374,10 @@ impl Problem {
                  approved, or remove `approved` until it is"
                     .into(),
             ),
+            Problem::UnchangedNarrative { since, .. } => Some(format!(
+                "it reads word for word as in the report for {since}: update it for this period \
+                 (a short entry such as \"No issues\" may stay the same)"
+            )),
             Problem::UnknownReference { suggestion, .. } => {
                 suggestion.as_ref().map(|s| format!("did you mean `{s}`?"))
             }

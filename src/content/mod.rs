@@ -5,6 +5,7 @@ pub mod actions;
 pub mod alt_text;
 pub mod approval;
 pub mod budget;
+pub mod carried;
 pub mod front_matter;
 pub mod highlight;
 pub mod indicators;

@@ -129,6 +129,7 @@ pub fn check(docs: &[Document], config: &Config) -> Vec<Diagnostic> {
         }
     }
     check_case(docs, config, &mut out);
+    crate::content::carried::check(docs, PLACEHOLDER_MIN_CHARS, &mut out);
     out
 }
 
