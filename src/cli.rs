@@ -94,6 +94,19 @@ pub enum Command {
         #[arg(long)]
         no_drafts: bool,
     },
+    /// Write the next period's documents, each a draft, from the latest period's.
+    ///
+    /// Highlight reports, budgets, indicator sets and action plans of the period before PERIOD
+    /// are copied with their comments and keys, moved on a period: figures of the period are
+    /// cleared, open work is carried, and the narrative is carried for its author to update
+    /// (check warns of each section left unchanged). Never overwrites: if any file it would
+    /// write exists, or PERIOD has documents already, it writes nothing.
+    NewPeriod {
+        /// The period to make, such as "2009/10 Q3" (default: the one after the newest
+        /// quarter, or the newest year where the site has no quarters). It must follow a
+        /// period that has documents.
+        period: Option<String>,
+    },
     /// Create a new site with an example of each kind of report.
     Init {
         /// The directory to create the site in.
@@ -318,6 +331,33 @@ fn run(cli: &Cli, out: &Out) -> Result<ExitCode, Error> {
             };
             crate::serve::run(&root, &opts)?;
             Ok(ExitCode::SUCCESS)
+        }
+        Command::NewPeriod { period } => {
+            let root = resolve_root(cli)?;
+            match crate::new_period::run(&root, period.as_deref())? {
+                crate::new_period::Outcome::Errors(diags) => {
+                    out.grouped(&diags);
+                    let (errors, _) = counts(&diags);
+                    out.status(&format!(
+                        "new-period wrote nothing: the site has {}; fix them first (boardpack check)",
+                        plural(errors, "error")
+                    ));
+                    Ok(ExitCode::from(1))
+                }
+                crate::new_period::Outcome::Written { from, to, files } => {
+                    // The files made, one a line on stdout, for scripts; the rest on stderr.
+                    let mut stdout = std::io::stdout().lock();
+                    for f in &files {
+                        let _ = writeln!(stdout, "{}", crate::source::escape(f));
+                    }
+                    out.status(&format!(
+                        "made {} for {to} from {from}, each marked draft = true; \
+                         next: update them, then boardpack check",
+                        plural(files.len(), "document")
+                    ));
+                    Ok(ExitCode::SUCCESS)
+                }
+            }
         }
         Command::Build {
             output,

@@ -14,6 +14,9 @@
 //!   ([`config::Config`]).
 //! - [`diagnostic`], [`source`], [`layout`], [`timing`]: located problems, source text, the
 //!   site's folders, and phase timings, used by every stage.
+//!
+//! Beside the pipeline, under [`cli`]: [`init`] scaffolds a new site, and [`new_period`]
+//! writes the next period's documents from the last period's, reading them through [`plan`].
 
 pub mod aggregate;
 pub mod cli;
@@ -23,6 +26,7 @@ pub mod diagnostic;
 pub mod error;
 pub mod init;
 pub mod layout;
+pub mod new_period;
 pub mod plan;
 pub mod read;
 pub mod render;
