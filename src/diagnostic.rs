@@ -162,7 +162,7 @@ pub enum Problem {
     RepeatedPlaceholder { section: String, count: usize },
     #[error("approved by {by} on {on}, but still marked draft")]
     ApprovedDraft { by: String, on: String },
-    #[error("{section} is unchanged since {since}")]
+    #[error("{section}: unchanged since {since}")]
     UnchangedNarrative { section: String, since: String },
     #[error("{message}")]
     Finding { kind: FindingKind, message: String },

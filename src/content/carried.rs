@@ -109,7 +109,7 @@ fn normalised(text: &str, limit: usize) -> Option<String> {
 fn sections(doc: &Document) -> Vec<Section<'_>> {
     let mut out = vec![Section {
         id: "body".into(),
-        label: "the body text".into(),
+        label: "body text".into(),
         text: &doc.body,
         place: Place::Body,
     }];
@@ -132,7 +132,7 @@ fn sections(doc: &Document) -> Vec<Section<'_>> {
                     if let Some(text) = text {
                         out.push(Section {
                             id: format!("objective:{}:{key}", o.id),
-                            label: format!("the {what} of objective {}", o.id),
+                            label: format!("{what} of objective {}", o.id),
                             text,
                             place: field(key, "id", &o.id, &o.span),
                         });
@@ -156,7 +156,7 @@ fn sections(doc: &Document) -> Vec<Section<'_>> {
                     out.push(Section {
                         id: format!("indicator:{}", i.id),
                         label: format!(
-                            "the comment on indicator {}",
+                            "comment on indicator {}",
                             i.code.as_deref().unwrap_or(&i.id)
                         ),
                         text,
@@ -180,7 +180,7 @@ fn sections(doc: &Document) -> Vec<Section<'_>> {
                         o.id,
                         crate::read::words::normalise(&row_value)
                     ),
-                    label: format!("the achievements of action “{}”", action.title),
+                    label: format!("achievements of action “{}”", action.title),
                     text,
                     place: field("achievements", row_key, &row_value, &o.span),
                 });
