@@ -153,7 +153,11 @@ fn target(asked: Option<&str>, periods: &BTreeSet<Period>) -> Result<Period, Err
         ),
     })?;
     if !periods.contains(&to.previous()) {
-        let after: Vec<String> = periods.iter().map(|p| p.next().to_string()).collect();
+        // The periods it could make: the one after each, where that has no documents yet.
+        let after: Vec<String> = (periods.iter().map(|p| p.next()))
+            .filter(|n| !periods.contains(n))
+            .map(|n| n.to_string())
+            .collect();
         return Err(Error::NewPeriod {
             message: format!(
                 "{to} does not follow a period that has documents ({} has none); the site has {}, \
