@@ -6,9 +6,9 @@ use std::str::FromStr;
 
 use boardpack::aggregate::format::{money, percent};
 use boardpack::aggregate::{Aggregates, BudgetSummary, ProgrammeSummary, Trend};
+use boardpack::content::Drafts;
 use boardpack::diagnostic::Diagnostic;
 use boardpack::plan::Loaded;
-use boardpack::content::Drafts;
 use boardpack::site::load_with;
 use rust_decimal::Decimal;
 

@@ -5,6 +5,7 @@ mod aggregate;
 mod build;
 mod check;
 mod common;
+mod cycle;
 mod hardening;
 mod output;
 mod pages;
