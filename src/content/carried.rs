@@ -16,10 +16,8 @@ use crate::content::{Data, Document};
 use crate::diagnostic::{Diagnostic, Problem};
 use crate::read::period::Period;
 
-/// One narrative section of a document.
+/// A section found unchanged: what it is, in words, and where it is written.
 struct Section<'d> {
-    /// What matches it across periods: the field and the row it belongs to.
-    id: String,
     /// In words, for the message: `comment of objective o1`.
     label: String,
     text: &'d str,
@@ -39,16 +37,35 @@ enum Place {
     },
 }
 
-/// Warn of every section unchanged since each document's predecessor.
+/// The series a document belongs to: a programme's highlight reports, the budgets, the
+/// indicator sets or the action plans.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Series<'d> {
+    Highlight(&'d str),
+    Budget,
+    Indicators,
+    Actions,
+}
+
+/// Warn of every section unchanged since each document's predecessor. Comparing allocates
+/// nothing: a site whose narrative moved on costs one pass over its words.
 pub fn check(docs: &[Document], limit: usize, out: &mut Vec<Diagnostic>) {
-    // The documents of each series (a programme's reports, the budgets…), by period; the
-    // first of a period wins, as the duplicate is reported elsewhere.
-    let mut series: HashMap<String, BTreeMap<Period, &Document>> = HashMap::new();
+    // The documents of each series by period; the first of a period wins, as the duplicate
+    // is reported elsewhere.
+    let mut series: HashMap<Series<'_>, BTreeMap<Period, &Document>> = HashMap::new();
     for d in docs {
-        if let (Some(key), Some(p)) = (series_key(d), d.period()) {
+        let key = match &d.data {
+            Data::Highlight(h) => Series::Highlight(&h.programme),
+            Data::Budget(_) => Series::Budget,
+            Data::Indicators(_) => Series::Indicators,
+            Data::Actions(_) => Series::Actions,
+            Data::Page(_) => continue,
+        };
+        if let Some(p) = d.period() {
             series.entry(key).or_default().entry(p).or_insert(d);
         }
     }
+    let mut found: Vec<(&Document, Period, Vec<Section<'_>>)> = Vec::new();
     for reports in series.values() {
         for (period, doc) in reports {
             // The period before: the latest earlier one of the same length.
@@ -59,134 +76,167 @@ pub fn check(docs: &[Document], limit: usize, out: &mut Vec<Diagnostic>) {
             else {
                 continue;
             };
-            let old: HashMap<String, String> = sections(before)
-                .into_iter()
-                .filter_map(|s| normalised(s.text, limit).map(|t| (s.id, t)))
-                .collect();
-            let mut found = None;
-            for s in sections(doc) {
-                let Some(text) = normalised(s.text, limit) else {
-                    continue;
-                };
-                if old.get(&s.id) != Some(&text) {
-                    continue;
-                }
-                let front = found.get_or_insert_with(|| Front::parse(doc));
-                let span = locate(doc, front, &s);
-                out.push(
-                    Diagnostic::new(
-                        Problem::UnchangedNarrative {
-                            section: s.label,
-                            since: since.to_string(),
-                        },
-                        &doc.file,
-                        span,
-                    )
-                    .with_label(format!("as in {since}")),
-                );
+            let same = unchanged(doc, before, limit);
+            if !same.is_empty() {
+                found.push((doc, *since, same));
             }
+        }
+    }
+    for (doc, since, sections) in found {
+        let front = Front::parse(doc);
+        for s in sections {
+            let span = locate(doc, &front, &s);
+            out.push(
+                Diagnostic::new(
+                    Problem::UnchangedNarrative {
+                        section: s.label,
+                        since: since.to_string(),
+                    },
+                    &doc.file,
+                    span,
+                )
+                .with_label(format!("as in {since}")),
+            );
         }
     }
 }
 
-/// The series a document belongs to, if it has a predecessor to compare with.
-fn series_key(d: &Document) -> Option<String> {
-    Some(match &d.data {
-        Data::Highlight(h) => format!("highlight:{}", h.programme),
-        Data::Budget(_) => "budget".into(),
-        Data::Indicators(_) => "indicators".into(),
-        Data::Actions(_) => "actions".into(),
-        Data::Page(_) => return None,
-    })
+/// Whether two texts read the same, white space aside, and are long enough to compare.
+fn same(a: &str, b: &str, limit: usize) -> bool {
+    a.split_whitespace().eq(b.split_whitespace()) && {
+        let mut chars = 0;
+        a.split_whitespace().enumerate().any(|(i, w)| {
+            chars += w.chars().count() + usize::from(i > 0);
+            chars >= limit
+        })
+    }
 }
 
-/// Text with its white space collapsed, if it is long enough to compare.
-fn normalised(text: &str, limit: usize) -> Option<String> {
-    let t = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    (t.chars().count() >= limit).then_some(t)
+/// The item of `before` that matches `at` in `now`: most often the one at the same place.
+fn matching<T>(before: &[T], at: usize, is: impl Fn(&T) -> bool) -> Option<&T> {
+    before
+        .get(at)
+        .filter(|x| is(x))
+        .or_else(|| before.iter().find(|x| is(x)))
 }
 
-fn sections(doc: &Document) -> Vec<Section<'_>> {
-    let mut out = vec![Section {
-        id: "body".into(),
-        label: "body text".into(),
-        text: &doc.body,
-        place: Place::Body,
-    }];
-    let field = |key, row_key, row_value: &str, near: &Range<usize>| Place::Field {
+fn field(key: &'static str, row_key: &'static str, row_value: &str, near: &Range<usize>) -> Place {
+    Place::Field {
         key,
         row_key,
         row_value: row_value.to_string(),
         near: near.clone(),
-    };
-    match &doc.data {
-        Data::Highlight(h) => {
-            for o in &h.objectives {
-                for (key, what, text) in [
-                    ("risk_update", "risk update", &o.risk_update),
-                    ("issues_update", "issues update", &o.issues_update),
-                    ("completed", "completed activities", &o.completed),
-                    ("outstanding", "outstanding actions", &o.outstanding),
-                    ("comment", "comment", &o.comment),
+    }
+}
+
+/// The sections of `doc` that read as the same sections of `before`.
+fn unchanged<'d>(doc: &'d Document, before: &Document, limit: usize) -> Vec<Section<'d>> {
+    let mut out = Vec::new();
+    if same(&doc.body, &before.body, limit) {
+        out.push(Section {
+            label: "body text".into(),
+            text: &doc.body,
+            place: Place::Body,
+        });
+    }
+    let pair = |a: &Option<String>, b: Option<&Option<String>>| matches!((a, b), (Some(a), Some(Some(b))) if same(a, b, limit));
+    match (&doc.data, &before.data) {
+        (Data::Highlight(h), Data::Highlight(old)) => {
+            for (i, o) in h.objectives.iter().enumerate() {
+                let Some(p) = matching(&old.objectives, i, |x| x.id == o.id) else {
+                    continue;
+                };
+                for (key, what, text, was) in [
+                    ("risk_update", "risk update", &o.risk_update, &p.risk_update),
+                    (
+                        "issues_update",
+                        "issues update",
+                        &o.issues_update,
+                        &p.issues_update,
+                    ),
+                    (
+                        "completed",
+                        "completed activities",
+                        &o.completed,
+                        &p.completed,
+                    ),
+                    (
+                        "outstanding",
+                        "outstanding actions",
+                        &o.outstanding,
+                        &p.outstanding,
+                    ),
+                    ("comment", "comment", &o.comment, &p.comment),
                 ] {
-                    if let Some(text) = text {
+                    if let Some(t) = text.as_deref().filter(|_| pair(text, Some(was))) {
                         out.push(Section {
-                            id: format!("objective:{}:{key}", o.id),
                             label: format!("{what} of objective {}", o.id),
-                            text,
+                            text: t,
                             place: field(key, "id", &o.id, &o.span),
                         });
                     }
                 }
             }
         }
-        Data::Budget(b) => {
-            for n in &b.notes {
-                out.push(Section {
-                    id: format!("note:{}", n.number),
-                    label: format!("note {}", n.number),
-                    text: &n.text,
-                    place: field("text", "number", &n.number, &(0..0)),
-                });
-            }
-        }
-        Data::Indicators(s) => {
-            for i in &s.indicators {
-                if let Some(text) = &i.comment {
+        (Data::Budget(b), Data::Budget(old)) => {
+            for (i, n) in b.notes.iter().enumerate() {
+                let was = matching(&old.notes, i, |x| x.number == n.number);
+                if was.is_some_and(|w| same(&n.text, &w.text, limit)) {
                     out.push(Section {
-                        id: format!("indicator:{}", i.id),
-                        label: format!(
-                            "comment on indicator {}",
-                            i.code.as_deref().unwrap_or(&i.id)
-                        ),
-                        text,
-                        place: field("comment", "id", &i.id, &i.span),
+                        label: format!("note {}", n.number),
+                        text: &n.text,
+                        place: field("text", "number", &n.number, &(0..0)),
                     });
                 }
             }
         }
-        Data::Actions(a) => {
-            for (o, action) in a.actions() {
-                let Some(text) = &action.achievements else {
-                    continue;
-                };
-                let (row_key, row_value) = match &action.id {
-                    Some(id) => ("id", id.clone()),
-                    None => ("title", action.title.clone()),
-                };
-                out.push(Section {
-                    id: format!(
-                        "action:{}:{}",
-                        o.id,
-                        crate::read::words::normalise(&row_value)
-                    ),
-                    label: format!("achievements of action “{}”", action.title),
-                    text,
-                    place: field("achievements", row_key, &row_value, &o.span),
-                });
+        (Data::Indicators(s), Data::Indicators(old)) => {
+            for (i, ind) in s.indicators.iter().enumerate() {
+                let was = matching(&old.indicators, i, |x| x.id == ind.id).map(|w| &w.comment);
+                if let Some(t) = ind.comment.as_deref().filter(|_| pair(&ind.comment, was)) {
+                    out.push(Section {
+                        label: format!(
+                            "comment on indicator {}",
+                            ind.code.as_deref().unwrap_or(&ind.id)
+                        ),
+                        text: t,
+                        place: field("comment", "id", &ind.id, &ind.span),
+                    });
+                }
             }
         }
-        Data::Page(_) => {}
+        (Data::Actions(a), Data::Actions(old)) => {
+            let old: Vec<_> = old.actions().collect();
+            for (i, (o, action)) in a.actions().enumerate() {
+                let is = |(wo, wa): &(
+                    &crate::content::actions::ActionObjective,
+                    &crate::content::actions::Action,
+                )| {
+                    wo.id == o.id
+                        && match (&action.id, &wa.id) {
+                            (Some(x), Some(y)) => x == y,
+                            _ => wa.title == action.title,
+                        }
+                };
+                let was = matching(&old, i, is).map(|(_, w)| &w.achievements);
+                if let Some(t) = action
+                    .achievements
+                    .as_deref()
+                    .filter(|_| pair(&action.achievements, was))
+                {
+                    let (row_key, row_value) = match &action.id {
+                        Some(id) => ("id", id.as_str()),
+                        None => ("title", action.title.as_str()),
+                    };
+                    out.push(Section {
+                        label: format!("achievements of action “{}”", action.title),
+                        text: t,
+                        place: field("achievements", row_key, row_value, &o.span),
+                    });
+                }
+            }
+        }
+        _ => {}
     }
     out
 }
