@@ -62,8 +62,14 @@ pub enum Command {
         /// Fail on warnings as well as errors.
         #[arg(long)]
         deny_warnings: bool,
+        /// Include documents marked `draft = true`, each marked "DRAFT – not approved"
+        /// (by default a build leaves them out).
+        #[arg(long)]
+        drafts: bool,
     },
     /// Check every document and report every problem, without writing anything.
+    ///
+    /// Drafts are checked too: check is where their authors find their problems.
     Check {
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Human)]
@@ -83,6 +89,23 @@ pub enum Command {
         /// Open the site in a browser.
         #[arg(long)]
         open: bool,
+        /// Leave out documents marked `draft = true`, as `build` does (by default serve shows
+        /// them, each marked "DRAFT – not approved").
+        #[arg(long)]
+        no_drafts: bool,
+    },
+    /// Write the next period's documents, each a draft, from the latest period's.
+    ///
+    /// Highlight reports, budgets, indicator sets and action plans of the period before PERIOD
+    /// are copied with their comments and keys, moved on a period: figures of the period are
+    /// cleared, open work is carried, and the narrative is carried for its author to update
+    /// (check warns of each section left unchanged). Never overwrites: if any file it would
+    /// write exists, or PERIOD has documents already, it writes nothing.
+    NewPeriod {
+        /// The period to make, such as "2009/10 Q3" (default: the one after the newest
+        /// quarter, or the newest year where the site has no quarters). It must follow a
+        /// period that has documents.
+        period: Option<String>,
     },
     /// Create a new site with an example of each kind of report.
     Init {
@@ -291,7 +314,12 @@ fn run(cli: &Cli, out: &Out) -> Result<ExitCode, Error> {
             exit_without_freeing(loaded);
             Ok(exit_for(errors, warnings, *deny_warnings))
         }
-        Command::Serve { port, bind, open } => {
+        Command::Serve {
+            port,
+            bind,
+            open,
+            no_drafts,
+        } => {
             let root = resolve_root(cli)?;
             let opts = crate::serve::Options {
                 bind: *bind,
@@ -299,19 +327,59 @@ fn run(cli: &Cli, out: &Out) -> Result<ExitCode, Error> {
                 open: *open,
                 color: out.color,
                 quiet: out.quiet > 0,
+                drafts: !*no_drafts,
             };
             crate::serve::run(&root, &opts)?;
             Ok(ExitCode::SUCCESS)
+        }
+        Command::NewPeriod { period } => {
+            let root = resolve_root(cli)?;
+            match crate::new_period::run(&root, period.as_deref())? {
+                crate::new_period::Outcome::Errors(diags) => {
+                    out.grouped(&diags);
+                    let (errors, _) = counts(&diags);
+                    out.status(&format!(
+                        "new-period wrote nothing: the site has {}; fix them first (boardpack check)",
+                        plural(errors, "error")
+                    ));
+                    Ok(ExitCode::from(1))
+                }
+                crate::new_period::Outcome::Written { from, to, files } => {
+                    // The files made, one a line on stdout, for scripts; the rest on stderr.
+                    let mut stdout = std::io::stdout().lock();
+                    for f in &files {
+                        let _ = writeln!(stdout, "{}", crate::source::escape(f));
+                    }
+                    out.status(&format!(
+                        "made {} for {to} from {from}, each marked draft = true; \
+                         next: update them, then boardpack check",
+                        plural(files.len(), "document")
+                    ));
+                    Ok(ExitCode::SUCCESS)
+                }
+            }
         }
         Command::Build {
             output,
             force,
             deny_warnings,
+            drafts,
         } => {
             let root = resolve_root(cli)?;
             let out_dir = output.clone().unwrap_or_else(|| root.join("output"));
             let started = std::time::Instant::now();
-            let loaded = crate::site::load(&root)?;
+            let keep = if *drafts {
+                crate::content::Drafts::Include
+            } else {
+                crate::content::Drafts::LeaveOut
+            };
+            let (loaded, left_out) = crate::site::load_with(&root, keep)?;
+            if left_out > 0 {
+                out.status(&format!(
+                    "left out {} (build --drafts to include them)",
+                    plural(left_out, "draft")
+                ));
+            }
             let diags = loaded.all_diagnostics();
             let (errors, warnings) = counts(&diags);
             out.diagnostics(&diags);

@@ -193,6 +193,10 @@ pub enum Problem {
     },
     #[error("the same {section} text is repeated in {count} objectives")]
     RepeatedPlaceholder { section: String, count: usize },
+    #[error("approved by {by} on {on}, but still marked draft")]
+    ApprovedDraft { by: String, on: String },
+    #[error("{section}: unchanged since {since}")]
+    UnchangedNarrative { section: String, since: String },
     #[error("{message}")]
     Finding { kind: FindingKind, message: String },
     #[error("the text nests more than {limit} levels deep")]
@@ -286,6 +290,8 @@ impl Problem {
             Problem::UnknownDeliverable { .. } => "unknown-reference",
             Problem::IdPattern { .. } => "id-pattern",
             Problem::RepeatedPlaceholder { .. } => "repeated-placeholder",
+            Problem::ApprovedDraft { .. } => "approved-draft",
+            Problem::UnchangedNarrative { .. } => "unchanged-narrative",
             Problem::Finding { kind, .. } => kind.code(),
             Problem::TooDeep { .. } => "too-deep",
             Problem::ImageWithoutAlt => "image-alt",
@@ -318,6 +324,8 @@ impl Problem {
             | Problem::PlanDateOutsideYear { .. }
             | Problem::IdPattern { .. }
             | Problem::RepeatedPlaceholder { .. }
+            | Problem::ApprovedDraft { .. }
+            | Problem::UnchangedNarrative { .. }
             | Problem::ImageWithoutAlt
             | Problem::LinkOutsideSite { .. }
             | Problem::LinkLoop { .. }
@@ -406,6 +414,15 @@ impl Problem {
             Problem::ReservedSlug { .. } => {
                 Some("give the page another `slug`, or rename the file".into())
             }
+            Problem::ApprovedDraft { .. } => Some(
+                "a draft is left out of the published site: remove `draft = true` once it is \
+                 approved, or remove `approved` until it is"
+                    .into(),
+            ),
+            Problem::UnchangedNarrative { since, .. } => Some(format!(
+                "it reads word for word as in the report for {since}: update it for this period \
+                 (a short entry such as \"No issues\" may stay the same)"
+            )),
             Problem::UnknownReference { suggestion, .. } => {
                 suggestion.as_ref().map(|s| format!("did you mean `{s}`?"))
             }

@@ -27,6 +27,13 @@ pub enum Error {
     Serve { message: String },
     #[error("{} already exists; boardpack init never overwrites files", path.display())]
     Exists { path: PathBuf },
+    #[error("new-period: {message}")]
+    NewPeriod { message: String },
+    #[error(
+        "new-period: {period} already has {}; new-period never overwrites, so it wrote nothing",
+        paths.join(", ")
+    )]
+    PeriodTaken { period: String, paths: Vec<String> },
     #[error("{} has {} problem(s)", file, diagnostics.len())]
     Config {
         file: String,

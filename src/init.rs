@@ -68,14 +68,14 @@ pub fn init(dir: &Path) -> Result<Vec<PathBuf>, Error> {
 
 /// What one `init` has created so far, so that a failure part-way can be undone.
 #[derive(Default)]
-struct Written {
-    files: Vec<PathBuf>,
+pub(crate) struct Written {
+    pub(crate) files: Vec<PathBuf>,
     dirs: Vec<PathBuf>,
 }
 
 impl Written {
     /// Remove what was created, newest first. Best effort: the original error is what matters.
-    fn undo(&self) {
+    pub(crate) fn undo(&self) {
         for f in self.files.iter().rev() {
             let _ = std::fs::remove_file(f);
         }
@@ -88,7 +88,7 @@ impl Written {
 
 /// Create the missing folders above `path`, then create `path` itself, refusing to replace a
 /// file that appeared since the check.
-fn write_new(path: &Path, text: &str, done: &mut Written) -> Result<(), Error> {
+pub(crate) fn write_new(path: &Path, text: &str, done: &mut Written) -> Result<(), Error> {
     if let Some(parent) = path.parent() {
         let mut missing: Vec<&Path> = parent
             .ancestors()

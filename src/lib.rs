@@ -16,6 +16,9 @@
 //!   ([`read::reader::Table`]), money, periods and each vocabulary's words.
 //! - [`diagnostic`], [`source`], [`layout`], [`timing`]: located problems, source text, the
 //!   site's folders, and phase timings, used by every stage.
+//!
+//! Beside the pipeline, under [`cli`]: [`init`] scaffolds a new site, and [`new_period`]
+//! writes the next period's documents from the last period's, reading them through [`plan`].
 
 pub mod aggregate;
 pub mod cli;
@@ -25,6 +28,7 @@ pub mod diagnostic;
 pub mod error;
 pub mod init;
 pub mod layout;
+pub mod new_period;
 pub mod plan;
 pub mod read;
 pub mod render;

@@ -681,6 +681,8 @@ mod tests {
             body_span: 0..0,
             has_errors: false,
             money_symbols: Vec::new(),
+            draft: false,
+            approved: None,
             data: Data::Budget(b.clone()),
         };
         let config = Config::with_names("o", "t");

@@ -3,7 +3,9 @@
 
 pub mod actions;
 pub mod alt_text;
+pub mod approval;
 pub mod budget;
+pub mod carried;
 pub mod front_matter;
 pub mod highlight;
 pub mod indicators;
@@ -60,6 +62,11 @@ pub struct Document {
     /// Currency symbols its money was written with, and where, to check against the site's.
     #[serde(skip)]
     pub money_symbols: Vec<(char, Range<usize>)>,
+    /// `draft = true`: left out of `build` (unless `--drafts`), shown by `serve`, and marked
+    /// "DRAFT – not approved" wherever it is shown.
+    pub draft: bool,
+    /// Who approved it and when, where the front matter says.
+    pub approved: Option<approval::Approved>,
     pub data: Data,
 }
 
@@ -103,28 +110,54 @@ pub fn display_path(path: &Path, root: &Path) -> String {
         .join("/")
 }
 
-/// Load every document under `root/content` in parallel.
+/// Which documents a load keeps: `check` and `serve` see drafts, `build` leaves them out
+/// unless asked (`build --drafts`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Drafts {
+    #[default]
+    Include,
+    LeaveOut,
+}
+
+/// Load every document under `root/content` in parallel, drafts included.
 pub fn load(root: &Path, config: &Config) -> Content {
+    load_with(root, config, Drafts::Include).0
+}
+
+/// Load every document under `root/content` in parallel, and say how many drafts were left out.
+///
+/// A draft left out goes with its own diagnostics, before the checks across documents run, so
+/// the site is checked as it is published: a half-written draft does not stop a build of the
+/// approved reports. A file that cannot be read at all is not known to be a draft, so its
+/// errors stay.
+pub fn load_with(root: &Path, config: &Config, drafts: Drafts) -> (Content, usize) {
     let dir = root.join(layout::CONTENT);
     if !dir.is_dir() {
-        return Content {
+        let content = Content {
             diagnostics: vec![Diagnostic::global(Problem::NoContent)],
             ..Content::default()
         };
+        return (content, 0);
     }
     let (files, mut diagnostics) = discover(&dir, root);
     let results = load_paths(&files, root, &dir);
     let mut documents = Vec::with_capacity(results.len());
+    let mut left_out = 0;
     for (doc, diags) in results {
+        if drafts == Drafts::LeaveOut && doc.as_ref().is_some_and(|d| d.draft) {
+            left_out += 1;
+            continue;
+        }
         documents.extend(doc);
         diagnostics.extend(diags);
     }
     let diagnostics = checked(&documents, diagnostics, config);
-    Content {
+    let content = Content {
         files: files.len(),
         documents,
         diagnostics,
-    }
+    };
+    (content, left_out)
 }
 
 /// The one step every load ends with, `check`'s and `serve`'s alike: the cross-document
@@ -302,6 +335,12 @@ pub fn parse_document(
         DocKind::Plan => OperationalPlan::read(&mut t, &mut cx).map(Data::Plan),
         DocKind::Page => Page::read(&mut t, &mut cx).map(Data::Page),
     });
+    // Every kind shares these; read after the kind's own keys, so that lists of allowed keys
+    // start with the kind's.
+    let standing = match kind {
+        Some(_) => approval::read(&mut t, &mut cx),
+        None => approval::Standing::default(),
+    };
     // Unknown keys are only meaningful once we know which kind's keys are allowed.
     if kind.is_some() {
         t.finish(&mut cx);
@@ -352,6 +391,8 @@ pub fn parse_document(
         stem,
         has_errors,
         money_symbols,
+        draft: standing.draft,
+        approved: standing.approved,
         data,
     });
     (doc, diags)

@@ -19,6 +19,10 @@ const PLACEHOLDER_MIN_CHARS: usize = 40;
 pub fn check(docs: &[Document], config: &Config) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let programmes = known_programmes(docs, config);
+    // A published budget may only name programmes the published site has, so that `build`
+    // (which leaves drafts out) finds nothing `check` passed.
+    let published: Vec<&Document> = docs.iter().filter(|d| !d.draft).collect();
+    let published_programmes = known_programmes(published.iter().copied(), config);
     let mut reports: HashMap<(String, crate::read::period::Period), &Document> = HashMap::new();
     let mut slugs: HashMap<String, &Document> = HashMap::new();
     // Budgets, indicator sets and action plans: one of each a period, as each has one page.
@@ -71,7 +75,14 @@ pub fn check(docs: &[Document], config: &Config) -> Vec<Diagnostic> {
                 check_highlight(doc, h, config, &mut out);
                 check_weights(doc, h, config, &mut out);
             }
-            Data::Budget(b) => check_budget(f, b, &programmes, &mut out),
+            Data::Budget(b) => {
+                let known = if doc.draft {
+                    &programmes
+                } else {
+                    &published_programmes
+                };
+                check_budget(f, b, known, &mut out)
+            }
             Data::Indicators(s) => {
                 let mut ids = Ids::new("indicator");
                 for i in &s.indicators {
@@ -122,6 +133,7 @@ pub fn check(docs: &[Document], config: &Config) -> Vec<Diagnostic> {
     }
     crate::content::plan_check::check(docs, config, &programmes, &mut out);
     check_case(docs, config, &mut out);
+    crate::content::carried::check(docs, PLACEHOLDER_MIN_CHARS, &mut out);
     out
 }
 
@@ -305,7 +317,10 @@ fn check_weights(
 }
 
 /// Programme ids declared in `boardpack.toml` or used by any highlight report.
-pub fn known_programmes(docs: &[Document], config: &Config) -> Vec<String> {
+pub fn known_programmes<'a>(
+    docs: impl IntoIterator<Item = &'a Document>,
+    config: &Config,
+) -> Vec<String> {
     let mut ids: Vec<String> = config.programmes.iter().map(|p| p.id.clone()).collect();
     for d in docs {
         if let Data::Highlight(h) = &d.data

@@ -32,8 +32,14 @@ impl Loaded {
     }
 }
 
-/// Read `boardpack.toml` and every document.
+/// Read `boardpack.toml` and every document, drafts included.
 pub fn load(root: &Path) -> Result<Loaded, Error> {
+    load_with(root, content::Drafts::Include).map(|(loaded, _)| loaded)
+}
+
+/// Read `boardpack.toml` and every document, keeping drafts or not, and say how many drafts
+/// were left out.
+pub fn load_with(root: &Path, drafts: content::Drafts) -> Result<(Loaded, usize), Error> {
     let config = crate::config::load(root).map_err(|e| match e {
         LoadError::Read(source) => Error::Read {
             path: root.join(CONFIG_FILE),
@@ -45,15 +51,16 @@ pub fn load(root: &Path) -> Result<Loaded, Error> {
         },
     })?;
     let t = timing::phase("load content");
-    let content = content::load(root, &config);
+    let (content, left_out) = content::load_with(root, &config, drafts);
     drop(t);
     let t = timing::phase("aggregate");
     let aggregates = aggregate(&config, &content.documents);
     drop(t);
-    Ok(Loaded {
+    let loaded = Loaded {
         root: root.to_path_buf(),
         config,
         content,
         aggregates,
-    })
+    };
+    Ok((loaded, left_out))
 }

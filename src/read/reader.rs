@@ -73,7 +73,7 @@ pub struct Table<'t, 'i> {
     asked: Vec<&'static str>,
 }
 
-fn type_name(v: &DeValue<'_>) -> &'static str {
+pub fn type_name(v: &DeValue<'_>) -> &'static str {
     match v {
         DeValue::String(_) => "a string",
         DeValue::Integer(_) => "an integer",

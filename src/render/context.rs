@@ -74,6 +74,8 @@ struct ReportLink<'a> {
     title: &'a str,
     url: &'a str,
     anchor: &'a str,
+    /// Marked `draft = true`: lists say so beside the link.
+    draft: bool,
 }
 
 #[derive(Serialize)]
@@ -85,6 +87,8 @@ struct PeriodInfo<'a> {
     start: jiff::civil::Date,
     end: jiff::civil::Date,
     reports: Vec<ReportLink<'a>>,
+    /// How many of its reports are drafts.
+    drafts: usize,
 }
 
 #[derive(Serialize)]
@@ -94,6 +98,7 @@ struct ProgrammeReport<'a> {
     title: &'a str,
     lead: &'a str,
     stated_progress: Option<rust_decimal::Decimal>,
+    draft: bool,
 }
 
 #[derive(Serialize)]
@@ -111,6 +116,7 @@ struct PageInfo<'a> {
     slug: &'a str,
     url: &'a str,
     in_nav: bool,
+    draft: bool,
 }
 
 #[derive(Serialize)]
@@ -158,6 +164,10 @@ struct ReportValue<'a> {
     programme: Option<Link<'a>>,
     /// The source file, relative to `content/`.
     source: &'a str,
+    /// Marked `draft = true`: shown with "DRAFT – not approved".
+    draft: bool,
+    /// Who approved it and when, where the front matter says.
+    approved: Option<&'a crate::content::approval::Approved>,
     /// The document's model, exactly as loaded.
     data: &'a Data,
     /// The Markdown body, for the `markdown` filter.
@@ -204,12 +214,46 @@ fn report_value(plan: &Plan, loaded: &Loaded, r: &PlannedReport, summary: Option
             url: &plan.programmes[p].url,
         }),
         source: &doc.rel_path,
+        draft: doc.draft,
+        approved: doc.approved.as_ref(),
         data: &doc.data,
         body: &doc.body,
         layout,
         summary,
     };
     Value::from_serializable(&v)
+}
+
+/// How many of these reports are drafts.
+fn drafts_of(plan: &Plan, docs: &[Document], reports: &[usize]) -> usize {
+    (reports.iter())
+        .filter(|&&r| docs[plan.reports[r].doc].draft)
+        .count()
+}
+
+/// Whether a page is a draft document's own, and how many drafts it shows: its own, a board
+/// pack's, a programme's, or those of the latest period, which the home and exceptions pages
+/// sum up. Every page showing a draft says so (`page.drafts` in templates).
+fn drafts_shown(loaded: &Loaded, plan: &Plan, kind: &PageKind) -> (bool, usize) {
+    let docs = &loaded.content.documents;
+    match kind {
+        PageKind::Report(r) => {
+            let draft = docs[plan.reports[*r].doc].draft;
+            (draft, usize::from(draft))
+        }
+        PageKind::Page(d) => (docs[*d].draft, usize::from(docs[*d].draft)),
+        PageKind::Plan(p) => {
+            let draft = docs[plan.plans[*p].doc].draft;
+            (draft, usize::from(draft))
+        }
+        PageKind::Period(i) => (false, drafts_of(plan, docs, &plan.periods[*i].reports)),
+        PageKind::Programme(i) => (false, drafts_of(plan, docs, &plan.programmes[*i].reports)),
+        PageKind::Home | PageKind::Exceptions => {
+            let latest = plan.periods.first().map_or(&[][..], |p| &p.reports[..]);
+            (false, drafts_of(plan, docs, latest))
+        }
+        PageKind::Accessibility | PageKind::Search | PageKind::NotFound => (false, 0),
+    }
 }
 
 /// Every page's context, from values built once.
@@ -279,6 +323,7 @@ impl Contexts {
                 title: d.title(),
                 url: &pr.url,
                 anchor: &pr.anchor,
+                draft: d.draft,
             }
         };
         let periods: Vec<Value> = plan
@@ -293,6 +338,7 @@ impl Contexts {
                     start: p.period.start(config.year_start),
                     end: p.period.end(config.year_start),
                     reports: p.reports.iter().map(|&r| report_link(r)).collect(),
+                    drafts: drafts_of(plan, docs, &p.reports),
                 })
             })
             .collect();
@@ -317,6 +363,7 @@ impl Contexts {
                                     title: &h.title,
                                     lead: &h.lead,
                                     stated_progress: h.stated_progress,
+                                    draft: docs[pr.doc].draft,
                                 }),
                                 _ => None,
                             }
@@ -333,6 +380,7 @@ impl Contexts {
                 slug: &p.slug,
                 url: &p.url,
                 in_nav: p.in_nav,
+                draft: docs[p.doc].draft,
             })
             .collect();
         let plans: Vec<PlanInfo<'_>> = (plan.plans.iter())
@@ -397,6 +445,9 @@ impl Contexts {
         info.insert("path", Value::from(page.path.as_str()));
         info.insert("kind", Value::from(page.kind.name(plan)));
         info.insert("breadcrumbs", Value::from_serializable(&page.breadcrumbs));
+        let (draft, drafts) = drafts_shown(loaded, plan, &page.kind);
+        info.insert("draft", Value::from(draft));
+        info.insert("drafts", Value::from(drafts));
         ctx.insert("page", &info);
         let mut report = None;
         match &page.kind {
@@ -454,6 +505,8 @@ impl Contexts {
                 content.insert("title", Value::from(d.title()));
                 content.insert("slug", Value::from(slug));
                 content.insert("source", Value::from(d.rel_path.as_str()));
+                content.insert("draft", Value::from(d.draft));
+                content.insert("approved", Value::from_serializable(&d.approved));
                 content.insert("body", Value::from(d.body.as_str()));
                 ctx.insert("document", &content);
             }

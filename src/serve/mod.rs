@@ -30,6 +30,8 @@ pub struct Options {
     pub open: bool,
     pub color: bool,
     pub quiet: bool,
+    /// Show documents marked `draft = true` (the default: serve is the author's preview).
+    pub drafts: bool,
 }
 
 /// The URL path a browser sees for an output file: `periods/x/index.html` is `/periods/x/`.
@@ -306,10 +308,11 @@ fn install_panic_hook() {
 }
 
 /// A fresh session for the site, as the watch server uses it.
-fn new_session(root: &Path) -> Session {
+fn new_session(root: &Path, opts: &Options) -> Session {
     let mut session = Session::new(root);
     // Links on the served site must point at the server, wherever it will be published.
     session.set_base_url("/");
+    session.set_drafts(opts.drafts);
     session
 }
 
@@ -333,7 +336,7 @@ pub fn run(root: &Path, opts: &Options) -> Result<(), Error> {
         let addr = listener.local_addr().map_err(io)?;
 
         install_panic_hook();
-        let mut session = new_session(root);
+        let mut session = new_session(root, opts);
         // Watch before the first build, so a save made during it is not missed.
         let mut watch = watch::Watch::start(root, "default").map_err(|e| Error::Serve {
             message: format!("cannot watch {}: {e}", root.display()),
@@ -389,7 +392,7 @@ pub fn run(root: &Path, opts: &Options) -> Result<(), Error> {
                 let outcome = match rebuilt {
                     Ok(outcome) => outcome,
                     Err(payload) => {
-                        session = new_session(&root);
+                        session = new_session(&root, &watch_opts);
                         pending_everything = true;
                         Outcome::Failed {
                             diagnostics: Vec::new(),

@@ -104,6 +104,8 @@ pub struct Session {
     /// The last good build's shared template context (navigation, periods, programmes), so
     /// that a [`Session::preview`] renders with the whole site's navigation.
     base: Option<tera::Context>,
+    /// Whether documents marked `draft = true` are shown (`serve --no-drafts` hides them).
+    drafts: bool,
 }
 
 /// How long to wait before reading a file again that was empty: editors often truncate a file
@@ -128,7 +130,13 @@ impl Session {
             plan: None,
             search_stale: false,
             base: None,
+            drafts: true,
         }
+    }
+
+    /// Show drafts (the default) or leave them out as `build` does.
+    pub fn set_drafts(&mut self, show: bool) {
+        self.drafts = show;
     }
 
     /// Publish links relative to this base URL instead of the configured one: the watch
@@ -195,6 +203,15 @@ impl Session {
                 .zip(content::load_paths(&paths, &self.root, &dir))
             {
                 parsed[i] = p;
+            }
+        }
+        // The one place drafts are left out: a hidden draft is a file with no document and
+        // nothing to say, as `build` sees it.
+        if !self.drafts {
+            for p in parsed.iter_mut() {
+                if p.0.as_ref().is_some_and(|d| d.draft) {
+                    *p = (None, Vec::new());
+                }
             }
         }
         parsed
@@ -380,7 +397,7 @@ impl Session {
             return None;
         };
         let t = timing::phase("preview: parse");
-        let (doc, diags) = content::load_file(path, &self.root, &self.content_dir());
+        let (doc, diags) = self.parse(std::slice::from_ref(path)).pop()?;
         drop(t);
         if diags.iter().any(Diagnostic::is_error) {
             return None;

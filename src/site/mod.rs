@@ -18,7 +18,13 @@ use crate::timing;
 /// report of the theme and static files: links the build will skip, and static files that
 /// clash with the build's own outputs.
 pub fn load(root: &Path) -> Result<Loaded, Error> {
-    let mut loaded = crate::plan::load(root)?;
+    load_with(root, crate::content::Drafts::Include).map(|(loaded, _)| loaded)
+}
+
+/// [`load`], keeping drafts or not (see [`crate::content::load_with`]), with how many drafts
+/// were left out.
+pub fn load_with(root: &Path, drafts: crate::content::Drafts) -> Result<(Loaded, usize), Error> {
+    let (mut loaded, left_out) = crate::plan::load_with(root, drafts)?;
     let mut links = crate::render::theme::link_diagnostics(root, &loaded.config.theme);
     let plan = pages::plan(&loaded.config, &loaded.content.documents);
     let statics = clash::statics(&loaded.root, &loaded.config.theme);
@@ -27,7 +33,7 @@ pub fn load(root: &Path) -> Result<Loaded, Error> {
         loaded.content.diagnostics.extend(links);
         crate::diagnostic::sort(&mut loaded.content.diagnostics);
     }
-    Ok(loaded)
+    Ok((loaded, left_out))
 }
 
 /// What a build wrote: its pages, and what the write to the output folder did.

@@ -98,12 +98,14 @@ pub fn index_page(
     if !is_indexed(page) {
         return None;
     }
-    let (title, kind) = match &page.kind {
+    let (title, mut kind, draft) = match &page.kind {
         PageKind::Report(r) => {
             let report = &plan.reports[*r];
+            let doc = &docs[report.doc];
             (
-                docs[report.doc].title().to_string(),
+                doc.title().to_string(),
                 format!("{}, {}", report.kind.title(), report.period),
+                doc.draft,
             )
         }
         PageKind::Plan(p) => {
@@ -115,10 +117,16 @@ pub fn index_page(
                     crate::read::words::DocKind::Plan.title(),
                     planned.period
                 ),
+                docs[planned.doc].draft,
             )
         }
-        _ => (page.title.clone(), "Page".to_string()),
+        PageKind::Page(d) => (page.title.clone(), "Page".to_string(), docs[*d].draft),
+        _ => (page.title.clone(), "Page".to_string(), false),
     };
+    // A result says a draft is one, as its page does (`build --drafts`, `serve`).
+    if draft {
+        kind.push_str(", DRAFT – not approved");
+    }
     let html = String::from_utf8_lossy(html);
     Some(IndexedPage {
         u: page.url.clone(),

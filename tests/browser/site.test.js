@@ -10,7 +10,9 @@
 //     and a desktop width, in target/screenshots/ (or $BOARDPACK_SCREENSHOTS);
 //   - on a site with every kind over three periods, the changes views (what changed on the
 //     board pack and home page, and each report's changes section) pass axe, say status in
-//     words, and are left as screenshots too.
+//     words, and are left as screenshots too;
+//   - a draft, built with --drafts, marked "DRAFT – not approved" on screen and on paper, with
+//     no axe violation, and its screenshots.
 //
 // Run with `npm test` here, or `scripts/test` from the repository's root.
 
@@ -423,6 +425,99 @@ describe("changes since the last period", () => {
       }
     }
     assert.equal(written.length, VIEWS.length * 2);
+  });
+});
+
+// The example board's illustrative 2009/10 Q3 is a draft: `build` leaves it out (so the sites
+// above never show it) and `build --drafts` keeps it, marked on screen and on paper.
+describe("drafts, built with --drafts", () => {
+  const REPORT = "/programmes/improving-capacity/2009-10-q3/";
+  const PACK = "/periods/2009-10-q3/";
+  const MARK = "DRAFT – not approved";
+  let out;
+  let server;
+
+  before(async () => {
+    out = buildSite(repoRoot, "example-drafts", ["--drafts"]);
+    server = await serve(out);
+  });
+
+  after(async () => {
+    await server?.close();
+    removeSite(out);
+  });
+
+  test("a drafted report and its board pack say so in words, and axe finds no violation", { timeout: 120_000 }, async () => {
+    for (const [url, says] of [[REPORT, "This report is a draft"], [PACK, "This board pack contains 6 draft reports"]]) {
+      const { context, page, errors } = await open(new URL(url.slice(1), server.url).href);
+      try {
+        const notice = page.locator("main > .bp-draft");
+        assert.equal(await notice.count(), 1, `${url}: one notice`);
+        assert.ok(await notice.isVisible(), `${url}: the notice is visible`);
+        const text = (await notice.textContent()).replace(/\s+/g, " ").trim();
+        assert.ok(text.startsWith(MARK) && text.includes(says), `${url}: ${text}`);
+        // It comes before the page's own heading, so it is read first.
+        const first = await page.evaluate(() => document.querySelector("main").firstElementChild.className);
+        assert.equal(first, "bp-draft");
+        const violations = await axe(page);
+        assert.deepEqual(violations.map((v) => v.id), [], `${url}:\n${describeViolations(violations)}`);
+        assert.deepEqual(errors, []);
+      } finally {
+        await context.close();
+      }
+    }
+    const { context, page } = await open(new URL(PACK.slice(1), server.url).href);
+    try {
+      const items = await page.locator(".bp-contents__item").allTextContents();
+      const reports = items.filter((t) => !t.startsWith("Summary"));
+      assert.equal(reports.length, 6);
+      assert.ok(reports.every((t) => t.trim().endsWith("(draft)")), reports.join("\n"));
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("screenshots of a drafted report", { timeout: 120_000 }, async () => {
+    for (const [device, width] of Object.entries(WIDTHS)) {
+      const { context, page } = await open(new URL(REPORT.slice(1), server.url).href, {
+        viewport: { width, height: device === "phone" ? 844 : 900 },
+        deviceScaleFactor: 1,
+      });
+      try {
+        await page.screenshot({ path: join(SCREENSHOTS, `draft-report-${device}.png`), fullPage: true });
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        assert.ok(overflow <= 0, `${REPORT} at ${width}px is ${overflow}px wider than the window`);
+      } finally {
+        await context.close();
+      }
+    }
+  });
+
+  test("a printed draft carries the words on every sheet", { timeout: 120_000 }, async () => {
+    const { context, page } = await open(new URL(REPORT.slice(1), server.url).href);
+    try {
+      await page.emulateMedia({ media: "print" });
+      const printed = await page.evaluate(() => {
+        const notice = document.querySelector("main > .bp-draft");
+        // The `draft` page's top margin box, as the stylesheet declares it.
+        const rules = [...document.styleSheets].flatMap((s) => [...s.cssRules]);
+        const draftPage = rules.find((r) => r instanceof CSSPageRule && r.selectorText === "draft");
+        return {
+          notice: getComputedStyle(notice).display,
+          noticeText: notice.textContent,
+          page: getComputedStyle(document.body).page,
+          margin: draftPage ? draftPage.cssText : "",
+        };
+      });
+      assert.notEqual(printed.notice, "none", "the notice prints");
+      assert.ok(printed.noticeText.includes(MARK));
+      assert.equal(printed.page, "draft", "the report prints on draft pages");
+      assert.match(printed.margin, /@top-center\s*\{[^}]*content:\s*"DRAFT – not approved"/, printed.margin);
+      await page.screenshot({ path: join(SCREENSHOTS, "draft-report-print.png") });
+      await page.pdf({ path: join(SCREENSHOTS, "draft-report.pdf"), format: "A4", printBackground: false, preferCSSPageSize: true });
+    } finally {
+      await context.close();
+    }
   });
 });
 

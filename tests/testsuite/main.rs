@@ -6,6 +6,7 @@ mod build;
 mod changes;
 mod check;
 mod common;
+mod cycle;
 mod hardening;
 mod output;
 mod pages;

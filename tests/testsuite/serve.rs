@@ -37,6 +37,11 @@ fn start(fixture_name: &str) -> Server {
 
 /// Start a server on a copy of a fixture, after `setup` has changed the copy.
 fn start_with(fixture_name: &str, setup: impl FnOnce(&Path)) -> Server {
+    start_serving(fixture_name, &[], setup)
+}
+
+/// Start `serve` with `extra` arguments on a copy of a fixture changed by `setup`.
+fn start_serving(fixture_name: &str, extra: &[&str], setup: impl FnOnce(&Path)) -> Server {
     let site = tempfile::tempdir().unwrap();
     copy_dir(&fixture(fixture_name), site.path());
     setup(site.path());
@@ -44,6 +49,7 @@ fn start_with(fixture_name: &str, setup: impl FnOnce(&Path)) -> Server {
         .arg("--root")
         .arg(site.path())
         .args(["--color", "never", "serve", "--port", "0"])
+        .args(extra)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -383,4 +389,41 @@ fn ctrl_c_stops_cleanly() {
         !names.iter().any(|n| n == "output" || n.contains(".tmp")),
         "{names:?}"
     );
+}
+
+/// serve is the author's preview: drafts are shown, marked, unless `--no-drafts`; then they
+/// are left out as `build` leaves them out, and a page made a draft goes.
+#[test]
+fn drafts_are_shown_unless_no_drafts() {
+    const DRAFT: &str = "/programmes/alpha/2009-10-q3/";
+    let s = start("drafts");
+    let page = get(s.addr, DRAFT);
+    assert_eq!(page.status, 200);
+    let html = scraper::Html::parse_document(&page.body);
+    let notice = html
+        .select(&crate::common::sel("main > .bp-draft"))
+        .next()
+        .map(crate::common::text);
+    assert!(
+        notice.is_some_and(|n| n.starts_with("DRAFT – not approved")),
+        "{}",
+        page.body
+    );
+    assert_eq!(get(s.addr, "/quokka/").status, 200);
+    drop(s);
+
+    let s = start_serving("drafts", &["--no-drafts"], |_| {});
+    assert_eq!(get(s.addr, DRAFT).status, 404);
+    assert_eq!(get(s.addr, "/quokka/").status, 404);
+    assert_eq!(get(s.addr, "/periods/2009-10-q3/").status, 404);
+    assert_eq!(get(s.addr, REPORT).status, 200);
+    // An approved report saved as a draft leaves the served site.
+    edit(
+        &report_file(&s),
+        "approved = { by = \"Audit Committee\", on = 2009-11-30 }",
+        "draft = true",
+    );
+    eventually("the report made a draft to go", || {
+        get(s.addr, REPORT).status == 404
+    });
 }

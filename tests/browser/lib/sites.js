@@ -42,12 +42,13 @@ export const SITES = [
   { name: "hostile", root: join(repoRoot, "tests", "fixtures", "hostile"), axeAllows: ["image-alt"] },
 ];
 
-/** Build the site at `root` into a new temporary folder and return the folder. */
-export function buildSite(root, name = "site") {
+/** Build the site at `root` into a new temporary folder and return the folder; `extra` are
+ * more arguments for `build`, such as `--drafts`. */
+export function buildSite(root, name = "site", extra = []) {
   const out = join(mkdtempSync(join(tmpdir(), `boardpack-browser-${name}-`)), "site");
   const result = spawnSync(
     boardpackBinary(),
-    ["--root", root, "--color", "never", "--quiet", "build", "--output", out],
+    ["--root", root, "--color", "never", "--quiet", "build", "--output", out, ...extra],
     { encoding: "utf8" },
   );
   if (result.status !== 0) {
