@@ -62,6 +62,10 @@ pub enum Command {
         /// Fail on warnings as well as errors.
         #[arg(long)]
         deny_warnings: bool,
+        /// Leave out who changed each report and figure, even where `[history]` allows it:
+        /// for comparing the output of two checkouts, whose commits differ.
+        #[arg(long, env = "BOARDPACK_NO_HISTORY")]
+        no_history: bool,
     },
     /// Check every document and report every problem, without writing anything.
     Check {
@@ -307,11 +311,12 @@ fn run(cli: &Cli, out: &Out) -> Result<ExitCode, Error> {
             output,
             force,
             deny_warnings,
+            no_history,
         } => {
             let root = resolve_root(cli)?;
             let out_dir = output.clone().unwrap_or_else(|| root.join("output"));
             let started = std::time::Instant::now();
-            let loaded = crate::site::load(&root)?;
+            let mut loaded = crate::site::load(&root)?;
             let diags = loaded.all_diagnostics();
             let (errors, warnings) = counts(&diags);
             out.diagnostics(&diags);
@@ -323,6 +328,9 @@ fn run(cli: &Cli, out: &Out) -> Result<ExitCode, Error> {
                     display(&out_dir)
                 ));
                 return Ok(exit_for(errors, warnings, *deny_warnings));
+            }
+            if !*no_history {
+                loaded.read_history();
             }
             let options = crate::site::write::Options { force: *force };
             let report = crate::site::build(&loaded, &out_dir, options, |dir| {

@@ -423,6 +423,7 @@ impl Session {
                 diagnostics: Vec::new(),
             },
             aggregates,
+            history: Default::default(),
         };
         let plan = pages::plan(&loaded.config, &loaded.content.documents);
         drop(t);
@@ -701,6 +702,7 @@ impl Session {
                 diagnostics,
             },
             aggregates,
+            history: Default::default(),
         }
     }
 }
