@@ -6,6 +6,7 @@ mod build;
 mod check;
 mod common;
 mod hardening;
+mod history;
 mod output;
 mod pages;
 mod safety_input;
