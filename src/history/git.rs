@@ -31,6 +31,8 @@ pub struct Walked {
     pub beyond: Option<Date>,
     /// Each wanted file's blob at `HEAD`, to tell whether the file on disk is committed.
     pub head: HashMap<String, ObjectId>,
+    /// The repository's kind of object id, for hashing files on disk as it would.
+    pub object_hash: Option<gix::hash::Kind>,
     repo: Option<gix::Repository>,
 }
 
@@ -57,6 +59,7 @@ pub fn walk(content_dir: &Path, wanted: &HashSet<&str>) -> Option<Walked> {
         .map(|c| c.as_os_str().to_str().map(str::to_string))
         .collect::<Option<_>>()?;
     let mut walked = walk_in(&repo, &prefix, wanted)?;
+    walked.object_hash = Some(repo.object_hash());
     walked.repo = Some(repo);
     Some(walked)
 }

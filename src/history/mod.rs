@@ -124,6 +124,16 @@ pub fn read(content_dir: &Path, documents: &[Document]) -> History {
     for (path, i, figs) in parsed {
         figures_of.entry(path).or_default().insert(i, figs);
     }
+    // Whether each file on disk is the one committed: its blob id, hashed as git would, in
+    // parallel, rather than every committed blob read back and compared.
+    let on_disk: HashMap<&str, gix::ObjectId> = documents
+        .par_iter()
+        .filter_map(|d| {
+            let kind = walked.object_hash?;
+            let id = gix::objs::compute_hash(kind, gix::objs::Kind::Blob, d.file.text.as_bytes());
+            Some((d.rel_path.as_str(), id.ok()?))
+        })
+        .collect();
     let mut files = HashMap::new();
     for (path, versions) in &walked.versions {
         let Some(doc) = by_path.get(path.as_str()) else {
@@ -132,7 +142,7 @@ pub fn read(content_dir: &Path, documents: &[Document]) -> History {
         let commit = |v: &git::Version| v.commit.map(|c| walked.commits[c].clone());
         let newest = &versions[0];
         let uncommitted = match walked.head.get(path.as_str()) {
-            Some(blob) => *blob != newest.blob || disk_differs(doc, &walked, *blob),
+            Some(blob) => *blob != newest.blob || on_disk.get(path.as_str()) != Some(blob),
             None => true,
         };
         let oldest = versions.last().unwrap_or(newest);
@@ -158,11 +168,6 @@ pub fn read(content_dir: &Path, documents: &[Document]) -> History {
         );
     }
     History { files }
-}
-
-/// Whether the file as loaded differs from the blob committed at `HEAD`.
-fn disk_differs(doc: &Document, walked: &git::Walked, head: gix::ObjectId) -> bool {
-    walked.text(head).is_none_or(|t| t != doc.file.text)
 }
 
 fn has_figures(doc: &Document) -> bool {
@@ -324,6 +329,44 @@ mod tests {
         let figs = figures(&doc(&budget("10")));
         let refs = [(commit("aaaaaaa", "Ann", 1), figs.as_slice())];
         assert!(item_histories(&doc(&budget("10")), &refs).is_empty());
+    }
+
+    /// Two versions of `text`, the second with `from` replaced by `to`: the items changed.
+    fn changed(text: &str, from: &str, to: &str) -> Vec<ItemHistory> {
+        let old = doc(text);
+        let new = doc(&text.replacen(from, to, 1));
+        let (a, b) = (figures(&old), figures(&new));
+        let refs = [
+            (commit("aaaaaaa", "Ann", 1), a.as_slice()),
+            (commit("bbbbbbb", "Bo", 2), b.as_slice()),
+        ];
+        item_histories(&new, &refs)
+    }
+
+    #[test]
+    fn an_indicator_actual_and_an_activity_progress_are_followed_by_key() {
+        let items = changed(
+            include_str!("../init/content/2026-27-q2/indicators.md"),
+            "actual = 48.6",
+            "actual = 49.1",
+        );
+        assert_eq!(items.len(), 1);
+        assert_eq!(items[0].key, "indicator/gn-01");
+        let values: Vec<String> = items[0]
+            .changes
+            .iter()
+            .map(|c| format!("{} {:?}", c.figure, c.value.map(|v| v.to_string())))
+            .collect();
+        assert_eq!(values, ["Actual Some(\"49.1\")", "Actual Some(\"48.6\")"]);
+
+        let text = include_str!("../init/content/2026-27-q2/greener-neighbourhoods.md");
+        let at = 1 + text.find("\nprogress = ").expect("an activity's progress");
+        let line_end = at + text[at..].find('\n').expect("a line");
+        let items = changed(text, &text[at..line_end], "progress = 35");
+        assert_eq!(items.len(), 1);
+        assert!(items[0].key.starts_with("activity/"), "{}", items[0].key);
+        assert_eq!(items[0].changes[0].unit, "percent");
+        assert_eq!(items[0].changes[0].value, Some(Decimal::from(35)));
     }
 
     #[test]
