@@ -66,6 +66,10 @@ pub enum Command {
         /// (by default a build leaves them out).
         #[arg(long)]
         drafts: bool,
+        /// Leave out who changed each report and figure, even where `[history]` allows it:
+        /// for comparing the output of two checkouts, whose commits differ.
+        #[arg(long, env = "BOARDPACK_NO_HISTORY")]
+        no_history: bool,
     },
     /// Check every document and report every problem, without writing anything.
     ///
@@ -364,6 +368,7 @@ fn run(cli: &Cli, out: &Out) -> Result<ExitCode, Error> {
             force,
             deny_warnings,
             drafts,
+            no_history,
         } => {
             let root = resolve_root(cli)?;
             let out_dir = output.clone().unwrap_or_else(|| root.join("output"));
@@ -373,7 +378,7 @@ fn run(cli: &Cli, out: &Out) -> Result<ExitCode, Error> {
             } else {
                 crate::content::Drafts::LeaveOut
             };
-            let (loaded, left_out) = crate::site::load_with(&root, keep)?;
+            let (mut loaded, left_out) = crate::site::load_with(&root, keep)?;
             if left_out > 0 {
                 out.status(&format!(
                     "left out {} (build --drafts to include them)",
@@ -391,6 +396,9 @@ fn run(cli: &Cli, out: &Out) -> Result<ExitCode, Error> {
                     display(&out_dir)
                 ));
                 return Ok(exit_for(errors, warnings, *deny_warnings));
+            }
+            if !*no_history {
+                loaded.read_history();
             }
             let options = crate::site::write::Options { force: *force };
             let report = crate::site::build(&loaded, &out_dir, options, |dir| {

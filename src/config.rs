@@ -38,6 +38,9 @@ pub struct Config {
     pub variance_sign: VarianceSign,
     pub trust_html: bool,
     pub css_targets: String,
+    /// `[history] enabled`: whether `build` reads the site's git history for who changed each
+    /// report and figure (see `docs/publishing.md`).
+    pub history: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -86,6 +89,7 @@ impl Config {
             variance_sign: VarianceSign::ActualMinusPlanned,
             trust_html: false,
             css_targets: "defaults".into(),
+            history: true,
         }
     }
 
@@ -239,6 +243,12 @@ impl Config {
                 c.css_targets = v;
             }
             b.finish(&mut cx);
+        }
+        if let Some(mut h) = t.table(&mut cx, "history") {
+            if let Some(v) = h.boolean(&mut cx, "enabled") {
+                c.history = v;
+            }
+            h.finish(&mut cx);
         }
         t.finish(&mut cx);
         match (organisation, title, cx.diags.is_empty()) {

@@ -9,6 +9,7 @@
 //!   writes the output under its manifest ([`site::write::manifest`]).
 //! - [`render`]: Markdown, templates, stylesheets, charts and downloads, into bytes in memory.
 //! - [`plan`]: the loaded site ([`plan::Loaded`]) and the plan of its pages ([`plan::pages::Plan`]).
+//! - [`history`]: who changed each report and figure, read from git ([`history::History`]).
 //! - [`aggregate`]: pure summaries and findings ([`aggregate::Aggregates`]).
 //! - [`content`] and [`config`]: the documents ([`content::Document`]) and `boardpack.toml`
 //!   ([`config::Config`]).
@@ -26,6 +27,7 @@ pub mod config;
 pub mod content;
 pub mod diagnostic;
 pub mod error;
+pub mod history;
 pub mod init;
 pub mod layout;
 pub mod new_period;

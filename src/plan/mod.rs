@@ -11,6 +11,7 @@ use crate::config::{CONFIG_FILE, Config, LoadError};
 use crate::content::{self, Content};
 use crate::diagnostic::Diagnostic;
 use crate::error::Error;
+use crate::history::History;
 use crate::timing;
 
 /// A site's configuration and content, loaded, checked and aggregated.
@@ -20,6 +21,8 @@ pub struct Loaded {
     pub config: Config,
     pub content: Content,
     pub aggregates: Aggregates,
+    /// Provenance from git; empty until [`Loaded::read_history`], and for a site outside git.
+    pub history: History,
 }
 
 impl Loaded {
@@ -29,6 +32,17 @@ impl Loaded {
         all.extend(self.aggregates.findings.iter().cloned());
         crate::diagnostic::sort(&mut all);
         all
+    }
+
+    /// Read the documents' history from git, if the configuration allows it: only a build
+    /// needs it, so `check` never pays for it.
+    pub fn read_history(&mut self) {
+        if !self.config.history {
+            return;
+        }
+        let _t = timing::phase("history");
+        let dir = self.root.join(crate::layout::CONTENT);
+        self.history = crate::history::read(&dir, &self.content.documents);
     }
 }
 
@@ -61,6 +75,7 @@ pub fn load_with(root: &Path, drafts: content::Drafts) -> Result<(Loaded, usize)
         config,
         content,
         aggregates,
+        history: History::default(),
     };
     Ok((loaded, left_out))
 }

@@ -176,6 +176,9 @@ struct ReportValue<'a> {
     layout: Option<Layout>,
     /// From [`report_summary`]; `none` until `src/aggregate` provides one.
     summary: Option<&'a Value>,
+    /// Who changed the file and its figures, from git; `none` outside git or before the
+    /// file's first commit.
+    history: Option<&'a crate::history::FileHistory>,
 }
 
 #[derive(Serialize)]
@@ -220,6 +223,7 @@ fn report_value(plan: &Plan, loaded: &Loaded, r: &PlannedReport, summary: Option
         body: &doc.body,
         layout,
         summary,
+        history: loaded.history.file(&doc.rel_path),
     };
     Value::from_serializable(&v)
 }

@@ -443,6 +443,7 @@ impl Session {
                 diagnostics: Vec::new(),
             },
             aggregates,
+            history: Default::default(),
         };
         let plan = pages::plan(&loaded.config, &loaded.content.documents);
         drop(t);
@@ -733,6 +734,7 @@ impl Session {
                 diagnostics,
             },
             aggregates,
+            history: Default::default(),
         }
     }
 }

@@ -8,6 +8,7 @@ mod check;
 mod common;
 mod cycle;
 mod hardening;
+mod history;
 mod output;
 mod pages;
 mod plan;
