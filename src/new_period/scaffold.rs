@@ -13,7 +13,8 @@
 //! - budget: `as_at` becomes the period's last day; lines keep their approved and revised
 //!   budgets, and lose planned, actual and projected; the printed totals keep only approved and
 //!   revised; key balances are commented out to be filled in again;
-//! - indicators: actuals, their caveats and stated statuses go, each actual kept in a comment;
+//! - indicators: actuals, their caveats and stated statuses go, each actual kept in a comment
+//!   and added to `history`;
 //!   into a new year the last actual becomes `previous`, the year's actual;
 //! - actions: complete actions go (listed in a comment), and so does the printed summary.
 
@@ -250,6 +251,12 @@ fn indicators(root: &mut Table, mv: &Move) {
         }
         let Some(actual) = actual else { return true };
         let written = actual.clone().decorated("", "").to_string();
+        // Last period's actual becomes an earlier value: a point of `history`, which the
+        // comparisons with the previous period and the same period last year read.
+        // A whole year's actual goes to `previous` instead, which names the same period.
+        if mv.from != mv.from.year_of() {
+            push_history(i.table(), mv.from, &actual);
+        }
         if mv.new_year() {
             let mut previous = InlineTable::new();
             previous.insert("year", Value::from(mv.from.year_of().to_string()));
@@ -262,6 +269,31 @@ fn indicators(root: &mut Table, mv: &Move) {
         }
         true
     });
+}
+
+/// Add `{ period, value }` to an indicator's `history`, written as the author wrote it: an
+/// inline array, or `[[indicators.history]]` tables.
+fn push_history(t: &mut dyn TableLike, period: Period, value: &Value) {
+    let value = value.clone().decorated(" ", " ");
+    if let Some(tables) = t.get_mut("history").and_then(Item::as_array_of_tables_mut) {
+        let mut point = Table::new();
+        point.insert("period", toml_edit::value(period.to_string()));
+        point.insert("value", Item::Value(value));
+        tables.push(point);
+        return;
+    }
+    let mut point = InlineTable::new();
+    point.insert("period", Value::from(period.to_string()));
+    point.insert("value", value);
+    point.fmt();
+    match t.get_mut("history").and_then(Item::as_array_mut) {
+        Some(list) => list.push(point),
+        None => {
+            let mut list = toml_edit::Array::new();
+            list.push(point);
+            t.insert("history", Item::Value(Value::Array(list)));
+        }
+    }
 }
 
 fn actions(root: &mut Table, mv: &Move) {

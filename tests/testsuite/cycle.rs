@@ -591,6 +591,15 @@ fn new_period_moves_indicators_and_action_plans_on() {
             .count(),
         q1.matches("\nactual = ").count()
     );
+    // Each of last period's actuals becomes an earlier value, which the comparison with the
+    // previous period reads.
+    assert_eq!(
+        indicators
+            .matches("history = [{ period = \"2009/10 Q1\", value = ")
+            .count(),
+        q1.matches("\nactual = ").count()
+    );
+    assert!(indicators.contains("history = [{ period = \"2009/10 Q1\", value = 25.6 }]"));
     // Within the year, `previous` stays the previous year's actual.
     assert_eq!(
         indicators
