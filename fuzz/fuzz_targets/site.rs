@@ -43,6 +43,7 @@ fn setup() -> &'static Setup {
                 config: config.clone(),
                 content: Content::default(),
                 aggregates: aggregate(&config, &[]),
+                history: Default::default(),
             };
             let renderer = Renderer::new(&empty).expect("the built-in theme compiles");
             Box::leak(Box::new(Setup { config, root, renderer }))
@@ -86,6 +87,7 @@ fuzz_target!(|bytes: &[u8]| {
             diagnostics,
         },
         aggregates,
+        history: Default::default(),
     };
     let all = loaded.all_diagnostics();
     for d in &all {
