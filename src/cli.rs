@@ -68,7 +68,7 @@ pub enum Command {
         drafts: bool,
         /// Leave out who changed each report and figure, even where `[history]` allows it:
         /// for comparing the output of two checkouts, whose commits differ.
-        #[arg(long, env = "BOARDPACK_NO_HISTORY")]
+        #[arg(long, env = "BOARDPACK_NO_HISTORY", value_parser = clap::builder::FalseyValueParser::new())]
         no_history: bool,
     },
     /// Check every document and report every problem, without writing anything.

@@ -212,3 +212,35 @@ fn history_off_in_the_configuration_shows_none() {
     assert_eq!(html.select(&sel(".bp-provenance")).count(), 0);
     assert_eq!(html.select(&sel(".bp-history")).count(), 0);
 }
+
+/// `BOARDPACK_NO_HISTORY=1`, as scripts/output-digest sets it, turns history off like
+/// `--no-history`; `0` leaves it on.
+#[test]
+fn the_environment_variable_turns_history_off() {
+    let out = tempfile::tempdir().unwrap();
+    let page = |value: &str, dir: &str| {
+        let target = out.path().join(dir);
+        crate::common::boardpack()
+            .env("BOARDPACK_NO_HISTORY", value)
+            .args(["-qq", "--root"])
+            .arg(crate::common::repo_root())
+            .arg("build")
+            .arg("--output")
+            .arg(&target)
+            .assert()
+            .success();
+        crate::common::page(
+            &target,
+            "programmes/improving-capacity/2009-10-q2/index.html",
+        )
+    };
+    let off = page("1", "off");
+    assert_eq!(off.select(&crate::common::sel(".bp-provenance")).count(), 0);
+    let on = page("0", "on");
+    // The repository's own history, where this checkout has one.
+    let in_git = crate::common::repo_root().join(".git").exists();
+    assert_eq!(
+        on.select(&crate::common::sel(".bp-provenance")).count(),
+        usize::from(in_git)
+    );
+}
