@@ -115,21 +115,6 @@ pub enum PlanDate {
     Ongoing,
 }
 
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
 impl PlanDate {
     /// The first day it covers: the day, or the first of the month.
     pub fn first_day(self) -> Option<Date> {
@@ -192,7 +177,7 @@ impl PlanDate {
         match self {
             PlanDate::Day(d) => format!("{:02}/{:02}/{:04}", d.day(), d.month(), d.year()),
             PlanDate::Month(first) => {
-                let name = MONTHS[usize::try_from(first.month() - 1).unwrap_or(0)];
+                let name = crate::read::period::month_name(first);
                 format!("{name} {}", first.year())
             }
             PlanDate::Ongoing => "Ongoing".into(),

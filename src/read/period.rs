@@ -205,6 +205,25 @@ impl Serialize for Period {
     }
 }
 
+/// A date's month as board papers write it: `September`.
+pub fn month_name(d: Date) -> &'static str {
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    MONTHS[usize::try_from(d.month() - 1).unwrap_or(0)]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -194,21 +194,6 @@ fn percent(v: &Value, _: Kwargs, _: &State) -> TeraResult<String> {
     number_filter(v, format::percent)
 }
 
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
 /// A date as UK readers write it: `30/09/2009` (default, `format="short"`), `30 September 2009`
 /// (`format="long"`) or `2009-09-30` (`format="iso"`, for `<time datetime>`).
 fn date(v: &Value, kwargs: Kwargs, _: &State) -> TeraResult<String> {
@@ -221,7 +206,7 @@ fn date(v: &Value, kwargs: Kwargs, _: &State) -> TeraResult<String> {
     match fmt.as_deref().unwrap_or("short") {
         "short" => Ok(format!("{:02}/{:02}/{:04}", d.day(), d.month(), d.year())),
         "long" => {
-            let month = MONTHS[usize::try_from(d.month() - 1).unwrap_or(0)];
+            let month = crate::read::period::month_name(d);
             Ok(format!("{} {month} {}", d.day(), d.year()))
         }
         "iso" => Ok(d.to_string()),
