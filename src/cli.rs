@@ -70,6 +70,12 @@ pub enum Command {
         /// for comparing the output of two checkouts, whose commits differ.
         #[arg(long, env = "BOARDPACK_NO_HISTORY", value_parser = clap::builder::FalseyValueParser::new())]
         no_history: bool,
+        /// Who the site is for. `public` (the default) replaces every exempt item by a stub
+        /// naming its paragraph and hides the authors' findings; `members` shows everything,
+        /// each exempt item bannered "EXEMPT – not for publication", and needs --output, so
+        /// that it never lands where the public site is published from.
+        #[arg(long, value_enum, default_value_t = AudienceArg::Public)]
+        audience: AudienceArg,
     },
     /// Check every document and report every problem, without writing anything.
     ///
@@ -97,6 +103,10 @@ pub enum Command {
         /// them, each marked "DRAFT – not approved").
         #[arg(long)]
         no_drafts: bool,
+        /// Who to show the site as: `members` (the default) shows exempt items with their
+        /// banners and every finding with its source; `public` shows what `build` publishes.
+        #[arg(long, value_enum, default_value_t = AudienceArg::Members)]
+        audience: AudienceArg,
     },
     /// Write the next period's documents, each a draft, from the latest period's.
     ///
@@ -116,6 +126,22 @@ pub enum Command {
         /// The directory to create the site in.
         dir: PathBuf,
     },
+}
+
+/// Who a site is built for (see [`crate::content::exempt::Audience`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AudienceArg {
+    Public,
+    Members,
+}
+
+impl From<AudienceArg> for crate::content::exempt::Audience {
+    fn from(a: AudienceArg) -> Self {
+        match a {
+            AudienceArg::Public => crate::content::exempt::Audience::Public,
+            AudienceArg::Members => crate::content::exempt::Audience::Members,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -323,6 +349,7 @@ fn run(cli: &Cli, out: &Out) -> Result<ExitCode, Error> {
             bind,
             open,
             no_drafts,
+            audience,
         } => {
             let root = resolve_root(cli)?;
             let opts = crate::serve::Options {
@@ -332,6 +359,7 @@ fn run(cli: &Cli, out: &Out) -> Result<ExitCode, Error> {
                 color: out.color,
                 quiet: out.quiet > 0,
                 drafts: !*no_drafts,
+                audience: (*audience).into(),
             };
             crate::serve::run(&root, &opts)?;
             Ok(ExitCode::SUCCESS)
@@ -369,8 +397,16 @@ fn run(cli: &Cli, out: &Out) -> Result<ExitCode, Error> {
             deny_warnings,
             drafts,
             no_history,
+            audience,
         } => {
             let root = resolve_root(cli)?;
+            if *audience == AudienceArg::Members && output.is_none() {
+                out.status(
+                    "build --audience members needs --output DIR: the members' view holds \
+                     exempt information, so it is never written where the public site is built",
+                );
+                return Ok(ExitCode::from(2));
+            }
             let out_dir = output.clone().unwrap_or_else(|| root.join("output"));
             let started = std::time::Instant::now();
             let keep = if *drafts {
@@ -378,7 +414,7 @@ fn run(cli: &Cli, out: &Out) -> Result<ExitCode, Error> {
             } else {
                 crate::content::Drafts::LeaveOut
             };
-            let (mut loaded, left_out) = crate::site::load_with(&root, keep)?;
+            let (mut loaded, left_out) = crate::site::load_with(&root, keep, (*audience).into())?;
             if left_out > 0 {
                 out.status(&format!(
                     "left out {} (build --drafts to include them)",

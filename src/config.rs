@@ -11,7 +11,7 @@ use crate::diagnostic::{Diagnostic, Problem};
 use crate::read::period::YearStart;
 use crate::read::reader::{Cx, Table};
 use crate::read::words::RollupRule;
-pub use crate::read::words::VarianceSign;
+pub use crate::read::words::{FindingsView, Schedule, VarianceSign};
 use crate::source::SourceFile;
 
 pub const CONFIG_FILE: &str = "boardpack.toml";
@@ -41,6 +41,11 @@ pub struct Config {
     /// `[history] enabled`: whether `build` reads the site's git history for who changed each
     /// report and figure (see `docs/publishing.md`).
     pub history: bool,
+    /// `[exempt] schedule`: the law exempt items cite; England's Schedule 12A by default.
+    pub schedule: Schedule,
+    /// `[publish] findings`: whether the public site shows readers its findings (the author
+    /// view always does); hidden by default, see `docs/publishing.md`.
+    pub findings: FindingsView,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -90,6 +95,8 @@ impl Config {
             trust_html: false,
             css_targets: "defaults".into(),
             history: true,
+            schedule: Schedule::England,
+            findings: FindingsView::Hide,
         }
     }
 
@@ -249,6 +256,18 @@ impl Config {
                 c.history = v;
             }
             h.finish(&mut cx);
+        }
+        if let Some(mut e) = t.table(&mut cx, "exempt") {
+            if let Some(v) = e.word(&mut cx, "schedule") {
+                c.schedule = v;
+            }
+            e.finish(&mut cx);
+        }
+        if let Some(mut p) = t.table(&mut cx, "publish") {
+            if let Some(v) = p.word(&mut cx, "findings") {
+                c.findings = v;
+            }
+            p.finish(&mut cx);
         }
         t.finish(&mut cx);
         match (organisation, title, cx.diags.is_empty()) {

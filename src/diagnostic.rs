@@ -197,6 +197,25 @@ pub enum Problem {
     ApprovedDraft { by: String, on: String },
     #[error("{section}: unchanged since {since}")]
     UnchangedNarrative { section: String, since: String },
+    #[error(
+        "paragraph {paragraph} is not one of {schedule}'s paragraphs of exempt information ({first}–{last})"
+    )]
+    ExemptParagraph {
+        paragraph: i64,
+        schedule: &'static str,
+        first: u32,
+        last: u32,
+    },
+    #[error("exempt {part} has no reason")]
+    ExemptWithoutReason { part: &'static str },
+    #[error("exempt {part} was due for review on {review}: consider releasing it")]
+    ExemptReviewPassed { part: &'static str, review: String },
+    #[error("a public document links to `{target}`, which is exempt")]
+    ExemptLinked { target: String },
+    #[error(
+        "exempt budget line {line} is the only one beside one published line in group {group}: its figures are the group total less that line"
+    )]
+    ExemptDerivable { line: String, group: String },
     #[error("{message}")]
     Finding { kind: FindingKind, message: String },
     #[error("the text nests more than {limit} levels deep")]
@@ -292,6 +311,11 @@ impl Problem {
             Problem::RepeatedPlaceholder { .. } => "repeated-placeholder",
             Problem::ApprovedDraft { .. } => "approved-draft",
             Problem::UnchangedNarrative { .. } => "unchanged-narrative",
+            Problem::ExemptParagraph { .. } => "exempt-paragraph",
+            Problem::ExemptWithoutReason { .. } => "exempt-no-reason",
+            Problem::ExemptReviewPassed { .. } => "exempt-review-passed",
+            Problem::ExemptLinked { .. } => "exempt-linked",
+            Problem::ExemptDerivable { .. } => "exempt-derivable",
             Problem::Finding { kind, .. } => kind.code(),
             Problem::TooDeep { .. } => "too-deep",
             Problem::ImageWithoutAlt => "image-alt",
@@ -326,6 +350,10 @@ impl Problem {
             | Problem::RepeatedPlaceholder { .. }
             | Problem::ApprovedDraft { .. }
             | Problem::UnchangedNarrative { .. }
+            | Problem::ExemptWithoutReason { .. }
+            | Problem::ExemptReviewPassed { .. }
+            | Problem::ExemptLinked { .. }
+            | Problem::ExemptDerivable { .. }
             | Problem::ImageWithoutAlt
             | Problem::LinkOutsideSite { .. }
             | Problem::LinkLoop { .. }
@@ -417,6 +445,30 @@ impl Problem {
             Problem::ApprovedDraft { .. } => Some(
                 "a draft is left out of the published site: remove `draft = true` once it is \
                  approved, or remove `approved` until it is"
+                    .into(),
+            ),
+            Problem::ExemptParagraph { schedule, .. } => Some(format!(
+                "cite the paragraph of {schedule} that the information falls under, or set \
+                 `[exempt] schedule` in boardpack.toml to the law in force"
+            )),
+            Problem::ExemptWithoutReason { .. } => Some(
+                "add `reason = \"…\"` to `exempt`: the public-interest test must be recorded \
+                 (members see it; the public never does)"
+                    .into(),
+            ),
+            Problem::ExemptReviewPassed { .. } => Some(
+                "review whether the public interest still favours withholding it; remove \
+                 `exempt` to publish it, or set a later `review` date"
+                    .into(),
+            ),
+            Problem::ExemptLinked { .. } => Some(
+                "the public site shows only a stub for an exempt document: remove the link, or \
+                 link from a document that is itself exempt"
+                    .into(),
+            ),
+            Problem::ExemptDerivable { .. } => Some(
+                "the public copy prints the group's total, which includes the exempt line: mark \
+                 the other line exempt too, or move the exempt line into a group with more lines"
                     .into(),
             ),
             Problem::UnchangedNarrative { since, .. } => Some(format!(

@@ -44,6 +44,8 @@ fn setup() -> &'static Setup {
                 content: Content::default(),
                 aggregates: aggregate(&config, &[]),
                 history: Default::default(),
+                audience: Default::default(),
+                author_findings: None,
             };
             let renderer = Renderer::new(&empty).expect("the built-in theme compiles");
             Box::leak(Box::new(Setup { config, root, renderer }))
@@ -88,6 +90,8 @@ fuzz_target!(|bytes: &[u8]| {
         },
         aggregates,
         history: Default::default(),
+                audience: Default::default(),
+                author_findings: None,
     };
     let all = loaded.all_diagnostics();
     for d in &all {

@@ -320,7 +320,7 @@ struct Tree {
 }
 
 impl Tree {
-    fn new(b: &Budget) -> Tree {
+    fn new(b: &Budget, lines: &[&Line]) -> Tree {
         let n = b.groups.len();
         let mut index: HashMap<&str, usize> = HashMap::with_capacity(n);
         for (i, g) in b.groups.iter().enumerate() {
@@ -352,7 +352,7 @@ impl Tree {
                 order.push(c);
             }
         }
-        let line_group = (b.lines.iter())
+        let line_group = (lines.iter())
             .map(|l| index.get(l.group.as_str()).copied())
             .collect();
         Tree {
@@ -419,7 +419,12 @@ fn checked(
     let whole = b.stated_total.as_ref().map_or(0..3, |s| s.span.clone());
     let too_large =
         |span: std::ops::Range<usize>, what: String| move |_: TooLarge| Overflow { span, what };
-    let tree = Tree::new(b);
+    // The lines the totals are made of: the table's, then (in the public copy) the exempt
+    // lines' figures, which every total includes as the printed paper's does but which get no
+    // row of their own.
+    let all: Vec<&Line> = b.lines.iter().chain(&b.withheld_lines).collect();
+    let shown_lines = b.lines.len();
+    let tree = Tree::new(b, &all);
     let n = b.groups.len();
     // Each group's own lines, then its subtotal, member count and displayed sum, from the
     // deepest groups up.
@@ -434,7 +439,7 @@ fn checked(
     let mut members = vec![0usize; n];
     for &g in tree.order.iter().rev() {
         let what = || format!("the subtotal of budget group {}", b.groups[g].id);
-        let lines = own[g].iter().map(|&i| &b.lines[i]);
+        let lines = own[g].iter().map(|&i| all[i]);
         let t = sum_lines(lines.clone()).map_err(too_large(b.groups[g].span.clone(), what()))?;
         let s = shown_sum(lines).map_err(too_large(b.groups[g].span.clone(), what()))?;
         sums[g] = sums[g]
@@ -466,8 +471,9 @@ fn checked(
         // Lines first: an overflow in a line's own figures is better located at the line.
         let lines = own[gi]
             .iter()
+            .filter(|&&i| i < shown_lines)
             .map(|&i| {
-                let l = &b.lines[i];
+                let l = all[i];
                 let totals = Totals::of_line(l).derive(config).map_err(too_large(
                     l.span.clone(),
                     format!("the % variance of budget line {}", l.id),
@@ -520,13 +526,13 @@ fn checked(
         });
     }
     let kind_of = |i: usize| tree.line_group[i].and_then(|g| tree.kind[g]);
-    let income_lines: Vec<&Line> = (0..b.lines.len())
+    let income_lines: Vec<&Line> = (0..all.len())
         .filter(|&i| kind_of(i) == Some(GroupKind::Income))
-        .map(|i| &b.lines[i])
+        .map(|i| all[i])
         .collect();
-    let exp_lines: Vec<&Line> = (0..b.lines.len())
+    let exp_lines: Vec<&Line> = (0..all.len())
         .filter(|&i| kind_of(i) == Some(GroupKind::Expenditure))
-        .map(|i| &b.lines[i])
+        .map(|i| all[i])
         .collect();
     let total = |lines: &[&Line], what: &str| {
         sum_lines(lines.iter().copied())
@@ -612,10 +618,10 @@ fn checked(
         balances_total,
         legend: legend(config),
         columns: Columns {
-            revised: b.lines.iter().any(|l| l.revised.is_some()),
-            planned: b.lines.iter().any(|l| l.planned.is_some()),
-            actual: b.lines.iter().any(|l| l.actual.is_some()),
-            projected: b.lines.iter().any(|l| l.projected.is_some()),
+            revised: all.iter().any(|l| l.revised.is_some()),
+            planned: all.iter().any(|l| l.planned.is_some()),
+            actual: all.iter().any(|l| l.actual.is_some()),
+            projected: all.iter().any(|l| l.projected.is_some()),
         },
         changes: None,
     })
@@ -658,6 +664,7 @@ mod tests {
             programme: None,
             programme_span: 0..0,
             memo: i.is_multiple_of(5),
+            exempt: None,
         }
     }
 
@@ -672,6 +679,8 @@ mod tests {
             balances: vec![],
             external_funding: vec![],
             stated_total: None,
+            withheld: vec![],
+            withheld_lines: vec![],
         };
         let doc = Document {
             file: SourceFile::new("b.md", "b.md", String::new()),
@@ -683,6 +692,8 @@ mod tests {
             money_symbols: Vec::new(),
             draft: false,
             approved: None,
+            exempt: None,
+            withheld_document: None,
             data: Data::Budget(b.clone()),
         };
         let config = Config::with_names("o", "t");

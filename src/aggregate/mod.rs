@@ -307,7 +307,8 @@ pub fn aggregate(config: &Config, docs: &[Document]) -> Aggregates {
     let each: Vec<(One, Vec<Diagnostic>)> = docs
         .par_iter()
         .enumerate()
-        .filter(|(_, d)| !d.has_errors)
+        // A withheld document (the public copy's stub for an exempt one) has nothing to sum.
+        .filter(|(_, d)| !d.has_errors && d.withheld_document.is_none())
         .filter_map(|(i, doc)| {
             let mut found = Vec::new();
             let one = match &doc.data {

@@ -7,6 +7,7 @@ use jiff::civil::Date;
 use serde::Serialize;
 use toml::de::DeValue;
 
+use crate::content::exempt::{self, Exempt, Withheld};
 use crate::diagnostic::Problem;
 use crate::read::period::Period;
 use crate::read::reader::{Cx, Located, Table, as_table};
@@ -37,6 +38,8 @@ pub struct ActionWorkstream {
     pub id: Option<String>,
     pub title: String,
     pub actions: Vec<Action>,
+    /// In the public copy: the exempt actions taken out.
+    pub withheld: Vec<Withheld>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -47,6 +50,7 @@ pub struct Action {
     pub milestones: Vec<Milestone>,
     pub achievements: Option<String>,
     pub judgement: Judgement,
+    pub exempt: Option<Exempt>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -170,6 +174,18 @@ impl ActionPlan {
         })
     }
 
+    /// An exempt report as the public copy keeps it: its period and a title.
+    pub fn stub(period: Period, title: String) -> ActionPlan {
+        ActionPlan {
+            title,
+            period,
+            objectives: Vec::new(),
+            stated_summary: Vec::new(),
+            workstreams: Vec::new(),
+            priorities: Vec::new(),
+        }
+    }
+
     /// Every action, with the objective it sits under.
     pub fn actions(&self) -> impl Iterator<Item = (&ActionObjective, &Action)> {
         self.objectives.iter().flat_map(|o| {
@@ -201,6 +217,7 @@ impl ActionObjective {
                     id: id.map(|i| i.value),
                     title: title?,
                     actions,
+                    withheld: Vec::new(),
                 })
             })
             .collect();
@@ -240,6 +257,7 @@ impl Action {
             .collect();
         let achievements = t.text(cx, "achievements");
         let judgement = t.req_word(cx, "judgement");
+        let exempt = exempt::read(&mut t, cx);
         t.finish(cx);
         Some(Action {
             id: id.map(|i| i.value),
@@ -248,6 +266,7 @@ impl Action {
             milestones,
             achievements,
             judgement: judgement?,
+            exempt,
         })
     }
 }

@@ -7,6 +7,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 use toml::de::DeValue;
 
+use crate::content::exempt::{self, Exempt, Withheld};
 use crate::diagnostic::Problem;
 use crate::read::period::Period;
 use crate::read::reader::{Cx, Table, read_integer};
@@ -25,6 +26,13 @@ pub struct Budget {
     pub balances: Vec<Balance>,
     pub external_funding: Vec<ExternalFunding>,
     pub stated_total: Option<Figures>,
+    /// In the public copy: the exempt lines and notes taken out.
+    pub withheld: Vec<Withheld>,
+    /// In the public copy: the exempt lines' figures, with nothing else of them, so that
+    /// subtotals and totals still include them as the printed paper's do. Never serialised:
+    /// no template, download or index can see them.
+    #[serde(skip)]
+    pub withheld_lines: Vec<Line>,
 }
 
 /// A row of figures as printed: used for stated subtotals and totals, which boardpack compares
@@ -74,12 +82,14 @@ pub struct Line {
     #[serde(skip)]
     pub programme_span: Range<usize>,
     pub memo: bool,
+    pub exempt: Option<Exempt>,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Note {
     pub number: String,
     pub text: String,
+    pub exempt: Option<Exempt>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -132,10 +142,12 @@ impl Budget {
             .filter_map(|mut n| {
                 let number = note_ref(&mut n, cx, "number");
                 let text = n.req_text(cx, "text");
+                let exempt = exempt::read(&mut n, cx);
                 n.finish(cx);
                 Some(Note {
                     number: number?,
                     text: text?,
+                    exempt,
                 })
             })
             .collect();
@@ -170,7 +182,26 @@ impl Budget {
             balances,
             external_funding,
             stated_total,
+            withheld: Vec::new(),
+            withheld_lines: Vec::new(),
         })
+    }
+
+    /// An exempt report as the public copy keeps it: its period and a title.
+    pub fn stub(period: Period, title: String) -> Budget {
+        Budget {
+            title,
+            period,
+            as_at: None,
+            groups: Vec::new(),
+            lines: Vec::new(),
+            notes: Vec::new(),
+            balances: Vec::new(),
+            external_funding: Vec::new(),
+            stated_total: None,
+            withheld: Vec::new(),
+            withheld_lines: Vec::new(),
+        }
     }
 }
 
@@ -228,6 +259,7 @@ impl Line {
         let notes = note_refs(&mut t, cx, "notes");
         let programme = t.id(cx, "programme");
         let memo = t.boolean(cx, "memo").unwrap_or(false);
+        let exempt = exempt::read(&mut t, cx);
         t.finish(cx);
         let id = id?;
         let group = group?;
@@ -250,7 +282,30 @@ impl Line {
             programme,
             programme_span,
             memo,
+            exempt,
         })
+    }
+
+    /// An exempt line as the totals need it: its group, its figures and whether it is spend,
+    /// with no id, title, notes or programme.
+    pub fn for_totals(l: &Line) -> Line {
+        Line {
+            id: String::new(),
+            span: 0..0,
+            title: String::new(),
+            group: l.group.clone(),
+            group_span: 0..0,
+            approved: l.approved,
+            revised: l.revised,
+            planned: l.planned,
+            actual: l.actual,
+            projected: l.projected,
+            notes: Vec::new(),
+            programme: None,
+            programme_span: 0..0,
+            memo: l.memo,
+            exempt: None,
+        }
     }
 }
 

@@ -6,6 +6,7 @@ use jiff::civil::Date;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
+use crate::content::exempt::{self, Exempt, Withheld};
 use crate::diagnostic::{Diagnostic, Problem};
 use crate::read::period::Period;
 use crate::read::reader::{Cx, Located, Table};
@@ -28,6 +29,8 @@ pub struct Highlight {
     pub issues: Vec<RegisterEntry>,
     pub additional_deliverables: Vec<AdditionalDeliverable>,
     pub footnotes: Vec<Footnote>,
+    /// In the public copy: the exempt objectives, risks and issues taken out.
+    pub withheld: Vec<Withheld>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -52,6 +55,9 @@ pub struct Objective {
     #[serde(skip)]
     pub deliverable_span: Range<usize>,
     pub activities: Vec<Activity>,
+    pub exempt: Option<Exempt>,
+    /// In the public copy: the exempt activities taken out.
+    pub withheld: Vec<Withheld>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -72,6 +78,7 @@ pub struct Activity {
     pub deliverable: Option<String>,
     #[serde(skip)]
     pub deliverable_span: Range<usize>,
+    pub exempt: Option<Exempt>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -87,6 +94,7 @@ pub struct RegisterEntry {
     #[serde(skip)]
     pub objective_span: Range<usize>,
     pub deliverables: Vec<String>,
+    pub exempt: Option<Exempt>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -160,7 +168,29 @@ impl Highlight {
             issues,
             additional_deliverables,
             footnotes,
+            withheld: Vec::new(),
         })
+    }
+
+    /// An exempt report as the public copy keeps it: what routes it, and nothing else.
+    pub fn stub(h: &Highlight, title: String) -> Highlight {
+        Highlight {
+            programme: h.programme.clone(),
+            programme_span: 0..0,
+            title,
+            period: h.period,
+            lead: String::new(),
+            lead_role: None,
+            prepared: None,
+            stated_progress: None,
+            summary: None,
+            objectives: Vec::new(),
+            risks: Vec::new(),
+            issues: Vec::new(),
+            additional_deliverables: Vec::new(),
+            footnotes: Vec::new(),
+            withheld: Vec::new(),
+        }
     }
 }
 
@@ -185,6 +215,7 @@ impl Objective {
             .into_iter()
             .filter_map(|a| Activity::read(a, cx))
             .collect();
+        let exempt = exempt::read(&mut t, cx);
         t.finish(cx);
         let id = id?;
         Some(Objective {
@@ -205,6 +236,8 @@ impl Objective {
             deliverable,
             deliverable_span,
             activities,
+            exempt,
+            withheld: Vec::new(),
         })
     }
 }
@@ -241,6 +274,7 @@ impl Activity {
         let span = id
             .as_ref()
             .map_or_else(|| cx.abs(t.span.clone()), |i| i.span.clone());
+        let exempt = exempt::read(&mut t, cx);
         t.finish(cx);
         Some(Activity {
             id: id.map(|i: Located<String>| i.value),
@@ -255,6 +289,7 @@ impl Activity {
             footnote,
             deliverable,
             deliverable_span,
+            exempt,
         })
     }
 
@@ -303,6 +338,7 @@ fn read_register(t: &mut Table<'_, '_>, cx: &mut Cx<'_>, key: &'static str) -> V
             let status = r.text(cx, "status");
             let objective = r.id(cx, "objective");
             let deliverables = r.texts(cx, "deliverables");
+            let exempt = exempt::read(&mut r, cx);
             r.finish(cx);
             let id = id?;
             let (objective, objective_span) = match objective {
@@ -319,6 +355,7 @@ fn read_register(t: &mut Table<'_, '_>, cx: &mut Cx<'_>, key: &'static str) -> V
                 objective,
                 objective_span,
                 deliverables,
+                exempt,
             })
         })
         .collect()

@@ -5,6 +5,7 @@ use std::ops::Range;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
+use crate::content::exempt::{self, Exempt, Withheld};
 use crate::diagnostic::Problem;
 use crate::read::period::Period;
 use crate::read::reader::{Cx, Table};
@@ -17,6 +18,8 @@ pub struct IndicatorSet {
     /// What every indicator's direction of travel compares with, unless it says otherwise.
     pub direction_against: Option<DirectionAgainst>,
     pub indicators: Vec<Indicator>,
+    /// In the public copy: the exempt indicators taken out.
+    pub withheld: Vec<Withheld>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -45,6 +48,7 @@ pub struct Indicator {
     pub direction_against: Option<DirectionAgainst>,
     #[serde(skip)]
     pub stated_status_span: Range<usize>,
+    pub exempt: Option<Exempt>,
 }
 
 /// An earlier period's figure, as this report states it.
@@ -91,7 +95,19 @@ impl IndicatorSet {
             period: period?,
             direction_against,
             indicators,
+            withheld: Vec::new(),
         })
+    }
+
+    /// An exempt report as the public copy keeps it: its period and a title.
+    pub fn stub(period: Period, title: String) -> IndicatorSet {
+        IndicatorSet {
+            title,
+            period,
+            direction_against: None,
+            indicators: Vec::new(),
+            withheld: Vec::new(),
+        }
     }
 }
 
@@ -137,6 +153,7 @@ impl Indicator {
         let stated_status = t.word(cx, "stated_status");
         let improvement_plan = t.boolean(cx, "improvement_plan").unwrap_or(false);
         let direction_against = t.word(cx, "direction_against");
+        let exempt = exempt::read(&mut t, cx);
         t.finish(cx);
         let id = id?;
         Some(Indicator {
@@ -160,6 +177,7 @@ impl Indicator {
             improvement_plan,
             direction_against,
             stated_status_span,
+            exempt,
         })
     }
 

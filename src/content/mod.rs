@@ -6,6 +6,8 @@ pub mod alt_text;
 pub mod approval;
 pub mod budget;
 pub mod carried;
+pub mod exempt;
+pub mod exempt_check;
 pub mod front_matter;
 pub mod highlight;
 pub mod indicators;
@@ -67,6 +69,11 @@ pub struct Document {
     pub draft: bool,
     /// Who approved it and when, where the front matter says.
     pub approved: Option<approval::Approved>,
+    /// `exempt = { … }` on the whole document: withheld from the public.
+    pub exempt: Option<exempt::Exempt>,
+    /// In the public copy, for an exempt document: the stub that stands in its place. Its
+    /// `data` then holds only what routes it (kind, period, programme).
+    pub withheld_document: Option<exempt::Withheld>,
     pub data: Data,
 }
 
@@ -170,6 +177,11 @@ pub fn checked(
 ) -> Vec<Diagnostic> {
     let t = crate::timing::phase("validate");
     diagnostics.extend(validate::check(documents, config));
+    diagnostics.extend(exempt_check::check(
+        documents,
+        config,
+        exempt_check::today(),
+    ));
     drop(t);
     crate::diagnostic::sort(&mut diagnostics);
     crate::diagnostic::limit_per_file(diagnostics)
@@ -341,6 +353,10 @@ pub fn parse_document(
         Some(_) => approval::read(&mut t, &mut cx),
         None => approval::Standing::default(),
     };
+    let exempt = match kind {
+        Some(_) => exempt::read(&mut t, &mut cx),
+        None => None,
+    };
     // Unknown keys are only meaningful once we know which kind's keys are allowed.
     if kind.is_some() {
         t.finish(&mut cx);
@@ -393,6 +409,8 @@ pub fn parse_document(
         money_symbols,
         draft: standing.draft,
         approved: standing.approved,
+        exempt,
+        withheld_document: None,
         data,
     });
     (doc, diags)
@@ -420,6 +438,20 @@ impl Document {
             Data::Actions(a) => Some(a.period),
             Data::Plan(_) | Data::Page(_) => None,
         }
+    }
+
+    /// The folder of the document's page under the site root, with no leading or trailing
+    /// `/`: `budget/2009-10-q2`, `programmes/capacity/2009-10-q2`, `plan/2009-10`, or a free
+    /// page's slug. The one place a document's address is decided.
+    pub fn page_dir(&self) -> Option<String> {
+        Some(match &self.data {
+            Data::Highlight(h) => format!("programmes/{}/{}", h.programme, h.period.slug()),
+            Data::Budget(b) => format!("budget/{}", b.period.slug()),
+            Data::Indicators(s) => format!("indicators/{}", s.period.slug()),
+            Data::Actions(a) => format!("actions/{}", a.period.slug()),
+            Data::Plan(p) => format!("plan/{}", p.period.slug()),
+            Data::Page(p) => p.slug.clone().unwrap_or_else(|| self.stem.clone()),
+        })
     }
 
     pub fn title(&self) -> &str {

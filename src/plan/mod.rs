@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use crate::aggregate::{Aggregates, aggregate};
 use crate::config::{CONFIG_FILE, Config, LoadError};
+use crate::content::exempt::Audience;
 use crate::content::{self, Content};
 use crate::diagnostic::Diagnostic;
 use crate::error::Error;
@@ -23,13 +24,20 @@ pub struct Loaded {
     pub aggregates: Aggregates,
     /// Provenance from git; empty until [`Loaded::read_history`], and for a site outside git.
     pub history: History,
+    /// Who the site is built for. For the public, `content` and `aggregates` are the public
+    /// copy ([`content::exempt::public_copy`]): nothing exempt is in them.
+    pub audience: Audience,
+    /// The findings on the whole content, exempt parts included, where the public copy's
+    /// differ: what the author sees in the terminal, as `check` shows them.
+    pub author_findings: Option<Vec<Diagnostic>>,
 }
 
 impl Loaded {
     /// Every diagnostic: content problems and data-quality findings, sorted by file and line.
     pub fn all_diagnostics(&self) -> Vec<Diagnostic> {
         let mut all = self.content.diagnostics.clone();
-        all.extend(self.aggregates.findings.iter().cloned());
+        let findings = (self.author_findings.as_ref()).unwrap_or(&self.aggregates.findings);
+        all.extend(findings.iter().cloned());
         crate::diagnostic::sort(&mut all);
         all
     }
@@ -42,18 +50,31 @@ impl Loaded {
         }
         let _t = timing::phase("history");
         let dir = self.root.join(crate::layout::CONTENT);
-        self.history = crate::history::read(&dir, &self.content.documents);
+        // A withheld document's stub shows nothing of its file: not even who last changed it.
+        let documents: Vec<content::Document> = (self.content.documents.iter())
+            .filter(|d| d.withheld_document.is_none())
+            .cloned()
+            .collect();
+        let documents = match documents.len() == self.content.documents.len() {
+            true => &self.content.documents,
+            false => &documents,
+        };
+        self.history = crate::history::read(&dir, documents);
     }
 }
 
-/// Read `boardpack.toml` and every document, drafts included.
+/// Read `boardpack.toml` and every document, drafts and exempt material included.
 pub fn load(root: &Path) -> Result<Loaded, Error> {
-    load_with(root, content::Drafts::Include).map(|(loaded, _)| loaded)
+    load_with(root, content::Drafts::Include, Audience::Members).map(|(loaded, _)| loaded)
 }
 
-/// Read `boardpack.toml` and every document, keeping drafts or not, and say how many drafts
-/// were left out.
-pub fn load_with(root: &Path, drafts: content::Drafts) -> Result<(Loaded, usize), Error> {
+/// Read `boardpack.toml` and every document, keeping drafts or not, for an audience, and say
+/// how many drafts were left out.
+pub fn load_with(
+    root: &Path,
+    drafts: content::Drafts,
+    audience: Audience,
+) -> Result<(Loaded, usize), Error> {
     let config = crate::config::load(root).map_err(|e| match e {
         LoadError::Read(source) => Error::Read {
             path: root.join(CONFIG_FILE),
@@ -70,12 +91,41 @@ pub fn load_with(root: &Path, drafts: content::Drafts) -> Result<(Loaded, usize)
     let t = timing::phase("aggregate");
     let aggregates = aggregate(&config, &content.documents);
     drop(t);
-    let loaded = Loaded {
+    let mut loaded = Loaded {
         root: root.to_path_buf(),
         config,
         content,
         aggregates,
         history: History::default(),
+        audience,
+        author_findings: None,
     };
+    if audience == Audience::Public {
+        loaded.make_public();
+    }
     Ok((loaded, left_out))
+}
+
+impl Loaded {
+    /// Replace the content by its public copy, and aggregate that: totals, exceptions, changes
+    /// and findings then come from what the public may see. A site with nothing exempt is its
+    /// own public copy, and nothing is done twice. A document with errors stops the build
+    /// anyway, so the copy is made only of content that is fit to publish.
+    ///
+    /// Returns the whole content it replaced, if it replaced it, for a caller that keeps it
+    /// (`serve` caches its documents between rebuilds).
+    pub fn make_public(&mut self) -> Option<Vec<content::Document>> {
+        self.audience = Audience::Public;
+        if self.content.diagnostics.iter().any(Diagnostic::is_error) {
+            return None;
+        }
+        let t = timing::phase("public copy");
+        let public = content::exempt::public_copy(&self.content.documents, self.config.schedule)?;
+        let aggregates = aggregate(&self.config, &public);
+        drop(t);
+        let full = std::mem::replace(&mut self.content.documents, public);
+        let aggregates = std::mem::replace(&mut self.aggregates, aggregates);
+        self.author_findings = Some(aggregates.findings);
+        Some(full)
+    }
 }

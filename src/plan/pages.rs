@@ -269,18 +269,17 @@ pub fn plan(config: &Config, docs: &[Document]) -> Plan {
     for i in order {
         let d = &docs[i];
         let Some(period) = d.period() else { continue };
-        let slug = period.slug();
-        let (anchor, dir, programme) = match &d.data {
+        let (anchor, programme) = match &d.data {
             Data::Highlight(h) => (
                 format!("highlight-{}", h.programme),
-                format!("programmes/{}/{slug}", h.programme),
                 programme_index.get(&h.programme).copied(),
             ),
-            Data::Budget(_) => ("budget".to_string(), format!("budget/{slug}"), None),
-            Data::Indicators(_) => ("indicators".to_string(), format!("indicators/{slug}"), None),
-            Data::Actions(_) => ("actions".to_string(), format!("actions/{slug}"), None),
+            Data::Budget(_) => ("budget".to_string(), None),
+            Data::Indicators(_) => ("indicators".to_string(), None),
+            Data::Actions(_) => ("actions".to_string(), None),
             Data::Plan(_) | Data::Page(_) => continue,
         };
+        let Some(dir) = d.page_dir() else { continue };
         let r = plan.reports.len();
         plan.reports.push(PlannedReport {
             doc: i,

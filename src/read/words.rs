@@ -143,6 +143,44 @@ words!(
 );
 
 words!(
+    /// The law under which a council withholds exempt information, by its paragraphs' range:
+    /// England's Schedule 12A (paragraphs 1–7), Wales's version of it (Part 4, paragraphs
+    /// 12–18), or Scotland's Schedule 7A (Part I, paragraphs 1–14).
+    Schedule, "exempt information schedule" {
+        England => "england" ["schedule 12a", "12a", "england schedule 12a"],
+        Wales => "wales" ["wales schedule 12a"],
+        Scotland => "scotland" ["schedule 7a", "7a", "scotland schedule 7a"],
+    }
+);
+
+impl Schedule {
+    /// The schedule as an agenda cites it.
+    pub fn title(self) -> &'static str {
+        match self {
+            Schedule::England | Schedule::Wales => "Schedule 12A",
+            Schedule::Scotland => "Schedule 7A",
+        }
+    }
+
+    /// The paragraphs that describe exempt information.
+    pub fn paragraphs(self) -> std::ops::RangeInclusive<u32> {
+        match self {
+            Schedule::England => 1..=7,
+            Schedule::Wales => 12..=18,
+            Schedule::Scotland => 1..=14,
+        }
+    }
+}
+
+words!(
+    /// Whether public pages show readers where stated figures disagree with computed ones.
+    FindingsView, "findings setting" {
+        Hide => "hide",
+        Show => "show",
+    }
+);
+
+words!(
     /// Whether a budget group counts as income or expenditure.
     GroupKind, "budget group kind" {
         Income => "income",

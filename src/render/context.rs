@@ -59,6 +59,13 @@ struct SiteInfo<'a> {
     accessibility_url: &'a str,
     /// The stylesheet's URL, with its content hash.
     css_url: String,
+    /// `public` or `members`: who the site is built for.
+    audience: &'static str,
+    /// The law exempt items cite: "Schedule 12A".
+    schedule: &'static str,
+    /// Whether pages show the findings: always for members, for the public as `[publish]
+    /// findings` says.
+    findings: bool,
 }
 
 #[derive(Serialize)]
@@ -141,8 +148,13 @@ struct PlanValue<'a> {
     period: String,
     period_slug: String,
     url: &'a str,
-    /// The source file, relative to `content/`.
-    source: &'a str,
+    /// The source file, relative to `content/`; none for the public, whose pages name no
+    /// source.
+    source: Option<&'a str>,
+    /// The members' view of an exempt plan: why it is exempt.
+    exempt: Option<&'a crate::content::exempt::Exempt>,
+    /// The public's stub for an exempt plan.
+    withheld: Option<&'a crate::content::exempt::Withheld>,
     /// The Markdown body.
     body: &'a str,
     /// The plan exactly as written.
@@ -162,8 +174,13 @@ struct ReportValue<'a> {
     period_url: &'a str,
     period_title: String,
     programme: Option<Link<'a>>,
-    /// The source file, relative to `content/`.
-    source: &'a str,
+    /// The source file, relative to `content/`; none for the public, whose pages name no
+    /// source.
+    source: Option<&'a str>,
+    /// The members' view of an exempt report: why it is exempt.
+    exempt: Option<&'a crate::content::exempt::Exempt>,
+    /// The public's stub for an exempt report, which then has nothing else to show.
+    withheld: Option<&'a crate::content::exempt::Withheld>,
     /// Marked `draft = true`: shown with "DRAFT – not approved".
     draft: bool,
     /// Who approved it and when, where the front matter says.
@@ -187,6 +204,12 @@ enum Layout {
     Budget(BudgetLayout),
     Indicators(IndicatorsLayout),
     Actions(ActionsLayout),
+}
+
+/// Whether pages are for the authors and members, who see sources and findings, rather than
+/// for the public.
+pub(crate) fn author_view(loaded: &Loaded) -> bool {
+    loaded.audience == crate::content::exempt::Audience::Members
 }
 
 fn report_value(plan: &Plan, loaded: &Loaded, r: &PlannedReport, summary: Option<&Value>) -> Value {
@@ -216,7 +239,9 @@ fn report_value(plan: &Plan, loaded: &Loaded, r: &PlannedReport, summary: Option
             title: &plan.programmes[p].title,
             url: &plan.programmes[p].url,
         }),
-        source: &doc.rel_path,
+        source: author_view(loaded).then_some(doc.rel_path.as_str()),
+        exempt: doc.exempt.as_ref(),
+        withheld: doc.withheld_document.as_ref(),
         draft: doc.draft,
         approved: doc.approved.as_ref(),
         data: &doc.data,
@@ -296,6 +321,9 @@ impl Contexts {
             currency: &config.currency,
             accessibility_url: &plan.accessibility_url,
             css_url: format!("{}{css_path}", config.base_url),
+            audience: loaded.audience.name(),
+            schedule: config.schedule.title(),
+            findings: author_view(loaded) || config.findings == crate::config::FindingsView::Show,
         };
         let mut nav = vec![Link {
             title: "Home",
@@ -491,7 +519,9 @@ impl Contexts {
                         period: p.period.to_string(),
                         period_slug: p.period.slug(),
                         url: &planned.url,
-                        source: &d.rel_path,
+                        source: author_view(loaded).then_some(d.rel_path.as_str()),
+                        exempt: d.exempt.as_ref(),
+                        withheld: d.withheld_document.as_ref(),
                         body: &d.body,
                         data: p,
                     };
@@ -508,7 +538,12 @@ impl Contexts {
                 let mut content: BTreeMap<&str, Value> = BTreeMap::new();
                 content.insert("title", Value::from(d.title()));
                 content.insert("slug", Value::from(slug));
-                content.insert("source", Value::from(d.rel_path.as_str()));
+                if author_view(loaded) {
+                    content.insert("source", Value::from(d.rel_path.as_str()));
+                }
+                if let Some(e) = &d.exempt {
+                    content.insert("exempt", Value::from_serializable(e));
+                }
                 content.insert("draft", Value::from(d.draft));
                 content.insert("approved", Value::from_serializable(&d.approved));
                 content.insert("body", Value::from(d.body.as_str()));

@@ -32,6 +32,8 @@ pub struct Options {
     pub quiet: bool,
     /// Show documents marked `draft = true` (the default: serve is the author's preview).
     pub drafts: bool,
+    /// Who to show the site as; members by default (see `serve --audience`).
+    pub audience: crate::content::exempt::Audience,
 }
 
 /// The URL path a browser sees for an output file: `periods/x/index.html` is `/periods/x/`.
@@ -313,6 +315,7 @@ fn new_session(root: &Path, opts: &Options) -> Session {
     // Links on the served site must point at the server, wherever it will be published.
     session.set_base_url("/");
     session.set_drafts(opts.drafts);
+    session.set_audience(opts.audience);
     session
 }
 

@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use crate::aggregate::aggregate;
 use crate::config::{CONFIG_FILE, Config, LoadError};
+use crate::content::exempt::Audience;
 use crate::content::{self, Content, Data, Document, Parsed};
 use crate::diagnostic::{Diagnostic, Problem};
 use crate::error::Error;
@@ -106,6 +107,8 @@ pub struct Session {
     base: Option<tera::Context>,
     /// Whether documents marked `draft = true` are shown (`serve --no-drafts` hides them).
     drafts: bool,
+    /// Who the site is shown as: members, unless `serve --audience public`.
+    audience: Audience,
 }
 
 /// How long to wait before reading a file again that was empty: editors often truncate a file
@@ -131,7 +134,13 @@ impl Session {
             search_stale: false,
             base: None,
             drafts: true,
+            audience: Audience::Members,
         }
+    }
+
+    /// Show the site as members see it (the default) or as the public does.
+    pub fn set_audience(&mut self, audience: Audience) {
+        self.audience = audience;
     }
 
     /// Show drafts (the default) or leave them out as `build` does.
@@ -434,7 +443,7 @@ impl Session {
             .unwrap_or_else(|i| i);
         docs.insert(at, doc);
         let aggregates = aggregate(config, &docs);
-        let loaded = Loaded {
+        let mut loaded = Loaded {
             root: self.root.clone(),
             config: config.clone(),
             content: Content {
@@ -444,7 +453,12 @@ impl Session {
             },
             aggregates,
             history: Default::default(),
+            audience: Audience::Members,
+            author_findings: None,
         };
+        if self.audience == Audience::Public {
+            loaded.make_public();
+        }
         let plan = pages::plan(&loaded.config, &loaded.content.documents);
         drop(t);
         let page = plan.pages.iter().find(|p| match p.kind {
@@ -535,10 +549,14 @@ impl Session {
             };
         };
         let mut loaded = self.assemble(config);
+        let whole = match self.audience {
+            Audience::Public => loaded.make_public(),
+            Audience::Members => None,
+        };
         self.plan = None;
         let outcome = self.render_step(&loaded, changes, all, &dirty);
-        // The documents go back into the cache: a rebuild clones none of them.
-        self.docs = std::mem::take(&mut loaded.content.documents);
+        // The documents go back into the cache, whole: a rebuild clones none of them.
+        self.docs = whole.unwrap_or_else(|| std::mem::take(&mut loaded.content.documents));
         outcome
     }
 
@@ -735,6 +753,8 @@ impl Session {
             },
             aggregates,
             history: Default::default(),
+            audience: Audience::Members,
+            author_findings: None,
         }
     }
 }

@@ -9,6 +9,7 @@ pub use renderer::Renderer;
 
 use std::path::Path;
 
+use crate::content::exempt::Audience;
 use crate::error::Error;
 use crate::plan::Loaded;
 use crate::plan::pages::{self, Plan};
@@ -18,13 +19,17 @@ use crate::timing;
 /// report of the theme and static files: links the build will skip, and static files that
 /// clash with the build's own outputs.
 pub fn load(root: &Path) -> Result<Loaded, Error> {
-    load_with(root, crate::content::Drafts::Include).map(|(loaded, _)| loaded)
+    load_with(root, crate::content::Drafts::Include, Audience::Members).map(|(loaded, _)| loaded)
 }
 
-/// [`load`], keeping drafts or not (see [`crate::content::load_with`]), with how many drafts
-/// were left out.
-pub fn load_with(root: &Path, drafts: crate::content::Drafts) -> Result<(Loaded, usize), Error> {
-    let (mut loaded, left_out) = crate::plan::load_with(root, drafts)?;
+/// [`load`], keeping drafts or not (see [`crate::content::load_with`]), for an audience, with
+/// how many drafts were left out.
+pub fn load_with(
+    root: &Path,
+    drafts: crate::content::Drafts,
+    audience: Audience,
+) -> Result<(Loaded, usize), Error> {
+    let (mut loaded, left_out) = crate::plan::load_with(root, drafts, audience)?;
     let mut links = crate::render::theme::link_diagnostics(root, &loaded.config.theme);
     let plan = pages::plan(&loaded.config, &loaded.content.documents);
     let statics = clash::statics(&loaded.root, &loaded.config.theme);

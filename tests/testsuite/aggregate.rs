@@ -7,6 +7,7 @@ use std::str::FromStr;
 use boardpack::aggregate::format::{money, percent};
 use boardpack::aggregate::{Aggregates, BudgetSummary, ProgrammeSummary, Trend};
 use boardpack::content::Drafts;
+use boardpack::content::exempt::Audience;
 use boardpack::diagnostic::Diagnostic;
 use boardpack::plan::Loaded;
 use boardpack::site::load_with;
@@ -24,7 +25,7 @@ fn site(rel: &str) -> Loaded {
     };
     // The seed papers as published: the example board's illustrative 2009/10 Q3 is a draft,
     // not a seed paper, and is left out as `build` leaves it out.
-    load_with(Path::new(&path), Drafts::LeaveOut)
+    load_with(Path::new(&path), Drafts::LeaveOut, Audience::Public)
         .expect("site loads")
         .0
 }

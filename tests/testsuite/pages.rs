@@ -14,20 +14,21 @@ fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-fn build(root: &Path, out: &Path) {
+fn build(root: &Path, out: &Path, audience: &str) {
     Command::cargo_bin("boardpack")
         .expect("binary builds")
         .env_remove("RAYON_NUM_THREADS")
         .env("NO_COLOR", "1")
         .arg("--root")
         .arg(root)
-        .args(["-q", "build", "--output"])
+        .args(["-q", "build", "--audience", audience, "--output"])
         .arg(out)
         .assert()
         .success();
 }
 
-/// Each site is built once for the whole module, into a folder that lives as long as the tests.
+/// Each site is built once for the whole module, into a folder that lives as long as the tests:
+/// for the public, or with `members:` before its name for the members' (author) view.
 fn built(name: &'static str) -> &'static Path {
     static SITES: OnceLock<std::sync::Mutex<BTreeMap<&'static str, &'static Path>>> =
         OnceLock::new();
@@ -38,12 +39,16 @@ fn built(name: &'static str) -> &'static Path {
     }
     let dir: &'static tempfile::TempDir = Box::leak(Box::new(tempfile::tempdir().unwrap()));
     let out: &'static Path = Box::leak(dir.path().join("site").into_boxed_path());
-    let root = if name == "example" {
+    let (audience, site) = match name.strip_prefix("members:") {
+        Some(site) => ("members", site),
+        None => ("public", name),
+    };
+    let root = if site == "example" {
         repo_root()
     } else {
-        repo_root().join("tests/fixtures").join(name)
+        repo_root().join("tests/fixtures").join(site)
     };
-    build(&root, out);
+    build(&root, out, audience);
     map.insert(name, out);
     out
 }
@@ -194,7 +199,13 @@ fn the_budget_total_shows_the_computed_and_the_printed_variance() {
 
 #[test]
 fn improving_capacity_shows_stated_and_computed_progress_and_its_findings() {
-    let out = built("example");
+    // Findings are the authors': the members' view shows them, the public's does not.
+    let public = page(
+        built("example"),
+        "programmes/improving-capacity/2009-10-q2/index.html",
+    );
+    assert!(public.select(&sel("section.bp-findings")).next().is_none());
+    let out = built("members:example");
     let doc = page(out, "programmes/improving-capacity/2009-10-q2/index.html");
     assert_eq!(
         summary_value(&doc, "Overall progress (as stated)").as_deref(),
@@ -261,7 +272,7 @@ fn improving_capacity_shows_stated_and_computed_progress_and_its_findings() {
 
 #[test]
 fn the_wigan_action_plan_shows_the_typed_summary_the_detail_and_the_mismatch() {
-    let out = built("wigan");
+    let out = built("members:wigan");
     let doc = page(out, "actions/2009-10-q1/index.html");
     let caption = |t: &ElementRef<'_>| t.select(&sel("caption")).next().map(text).unwrap();
     let tables: Vec<ElementRef<'_>> = doc.select(&sel("table.bp-table--shares")).collect();
@@ -475,7 +486,7 @@ approved = 10
     )
     .unwrap();
     let out = site.path().join("out");
-    build(site.path(), &out);
+    build(site.path(), &out, "public");
     let (headers, rows) = read_csv(&out.join("budget/2009-10-q2/budget-lines.csv"));
     let evil = &rows[0];
     assert_eq!(field(&headers, evil, "Budget line"), "'=HYPERLINK(\"x\")");

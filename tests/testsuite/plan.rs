@@ -19,7 +19,8 @@ fn example() -> &'static Path {
         boardpack()
             .arg("--root")
             .arg(env!("CARGO_MANIFEST_DIR"))
-            .args(["-q", "build", "--output"])
+            // The members' (author) view: the plan's findings are for its authors.
+            .args(["-q", "build", "--audience", "members", "--output"])
             .arg(&out)
             .assert()
             .success();

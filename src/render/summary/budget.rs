@@ -57,6 +57,11 @@ pub(super) struct StatementRow {
     pub(super) rounding: bool,
     /// On `printed` rows: the columns where the printed figure differs from the computed one.
     pub(super) differs: Vec<&'static str>,
+    /// On `withheld` rows, a public copy's stub for an exempt line: "Exempt information:
+    /// paragraph 3 of Schedule 12A". The row has no figures; its group's total includes them.
+    pub(super) notice: Option<String>,
+    /// On a line row in the members' view: why the line is exempt, for its banner.
+    pub(super) exempt: Option<crate::content::exempt::Exempt>,
 }
 
 pub(super) fn rag_key(r: Option<aggregate::budget::Rag>) -> Option<&'static str> {
@@ -293,6 +298,21 @@ pub(super) fn statement(
             }
             open.pop();
             let gs = &s.groups[g];
+            // An exempt line's stub closes its group's lines, before the subtotal that
+            // includes it.
+            for w in b.withheld.iter().filter(|w| w.part == "budget line") {
+                if w.place.as_deref() == Some(gs.id.as_str()) {
+                    rows.push(StatementRow {
+                        row: "withheld",
+                        starts_body: *new_body || rows.is_empty(),
+                        depth: d + 1,
+                        title: w.title.clone().unwrap_or_default(),
+                        notice: Some(w.notice.clone()),
+                        ..StatementRow::default()
+                    });
+                    *new_body = false;
+                }
+            }
             if sole(gs) {
                 continue;
             }
@@ -345,6 +365,7 @@ pub(super) fn statement(
                 title: l.title.clone(),
                 memo: l.memo,
                 notes: note_refs(b, &l.notes),
+                exempt: l.exempt.clone(),
                 ..StatementRow::default()
             };
             rows.push(with_totals(row, &t));

@@ -32,6 +32,8 @@ pub(super) struct FindingView {
 }
 
 pub(super) fn findings_for(loaded: &Loaded, doc: &Document) -> Vec<FindingView> {
+    // The public see a finding as a statement about the paper, never where its source is.
+    let authors = crate::render::context::author_view(loaded);
     loaded
         .aggregates
         .findings
@@ -47,7 +49,7 @@ pub(super) fn findings_for(loaded: &Loaded, doc: &Document) -> Vec<FindingView> 
                     _ => "Finding",
                 },
                 message: f.problem.to_string(),
-                location: f.location(),
+                location: if authors { f.location() } else { String::new() },
                 line,
                 column,
             }
