@@ -762,6 +762,64 @@ mod tests {
             let f = summary(hierarchy(), flat);
             prop_assert_eq!(f.expenditure, s.expenditure);
         }
+
+        #[test]
+        fn the_public_copy_keeps_every_total_and_no_exempt_row(
+            figures in proptest::collection::vec((0usize..4, -1_000_000i64..1_000_000, -1_000_000i64..1_000_000, 0i64..100, any::<bool>()), 1..30),
+        ) {
+            let exempt = crate::content::exempt::Exempt {
+                paragraph: 3,
+                reason: Some("r".into()),
+                review: None,
+                public_title: None,
+                span: 0..0,
+                paragraph_span: 0..0,
+                review_span: 0..0,
+            };
+            let lines: Vec<Line> = figures.iter().enumerate().map(|(i, (g, p, a, pence, x))| {
+                let mut l = line(i, LEAVES[*g], *p, *a, *pence);
+                l.exempt = x.then(|| exempt.clone());
+                l
+            }).collect();
+            let whole = summary(hierarchy(), lines.clone());
+            let doc = |b: Budget| Document {
+                file: SourceFile::new("b.md", "b.md", String::new()),
+                rel_path: "b.md".into(),
+                stem: "b".into(),
+                body: String::new(),
+                body_span: 0..0,
+                has_errors: false,
+                money_symbols: Vec::new(),
+                draft: false,
+                approved: None,
+                exempt: None,
+                withheld_document: None,
+                data: Data::Budget(b),
+            };
+            let mut b = Budget::stub(Period::parse("2009/10 Q2").unwrap(), "t".into());
+            b.groups = hierarchy();
+            b.lines = lines.clone();
+            let public = crate::content::exempt::public_copy(&[doc(b)], crate::config::Schedule::England);
+            let Some(public) = public else {
+                // Nothing exempt: nothing to copy.
+                prop_assert!(lines.iter().all(|l| l.exempt.is_none()));
+                return Ok(());
+            };
+            let Data::Budget(pb) = &public[0].data else { unreachable!() };
+            let config = Config::with_names("o", "t");
+            let p = summarise(&config, 0, &public[0], pb, &mut Vec::new());
+            prop_assert_eq!(&p.expenditure, &whole.expenditure);
+            prop_assert_eq!(&p.memo, &whole.memo);
+            for (x, y) in p.groups.iter().zip(&whole.groups) {
+                prop_assert_eq!(&x.totals, &y.totals);
+                let rows: Vec<&str> = x.lines.iter().map(|l| l.id.as_str()).collect();
+                let published: Vec<&str> = y.lines.iter()
+                    .filter(|l| lines.iter().any(|s| s.id == l.id && s.exempt.is_none()))
+                    .map(|l| l.id.as_str())
+                    .collect();
+                prop_assert_eq!(rows, published);
+            }
+        }
     }
 
     #[test]

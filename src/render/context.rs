@@ -66,6 +66,9 @@ struct SiteInfo<'a> {
     /// Whether pages show the findings: always for members, for the public as `[publish]
     /// findings` says.
     findings: bool,
+    /// Whether the site shows exempt material (the members' view of a site that has some):
+    /// every page then says so, and asks search engines not to index it.
+    exempt_shown: bool,
 }
 
 #[derive(Serialize)]
@@ -324,6 +327,7 @@ impl Contexts {
             audience: loaded.audience.name(),
             schedule: config.schedule.title(),
             findings: author_view(loaded) || config.findings == crate::config::FindingsView::Show,
+            exempt_shown: author_view(loaded) && crate::content::exempt::any(docs),
         };
         let mut nav = vec![Link {
             title: "Home",

@@ -171,9 +171,13 @@ impl Session {
             .filter(|p| search::is_indexed(p))
             .filter_map(|p| self.output.get(&p.path).map(|b| (p, &b[..])))
             .collect();
-        let bytes: Arc<[u8]> = Arc::from(search::to_json(&search::build_index(
-            plan, &self.docs, pages,
-        )));
+        // The plan is of the documents as shown: for the public, their public copy.
+        let public = match (self.audience, &self.config) {
+            (Audience::Public, Some(c)) => content::exempt::public_copy(&self.docs, c.schedule),
+            _ => None,
+        };
+        let docs = public.as_deref().unwrap_or(&self.docs);
+        let bytes: Arc<[u8]> = Arc::from(search::to_json(&search::build_index(plan, docs, pages)));
         let changed = self.output.get(search::INDEX_PATH) != Some(&bytes);
         self.output.insert(search::INDEX_PATH.to_string(), bytes);
         changed

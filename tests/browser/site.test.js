@@ -38,6 +38,8 @@ const EXPECTED_KINDS = {
   changes: ["home", "period", "programme", "highlight", "budget", "indicators", "actions", "exceptions", "accessibility", "search", "not-found"],
   messy: ["home", "period", "programme", "highlight", "page", "exceptions", "accessibility", "search", "not-found"],
   hostile: ["home", "period", "programme", "highlight", "page", "exceptions", "accessibility", "search", "not-found"],
+  exempt: ["home", "period", "programme", "highlight", "budget", "indicators", "actions", "exceptions", "page", "accessibility", "search", "not-found"],
+  "exempt-members": ["home", "period", "programme", "highlight", "budget", "indicators", "actions", "exceptions", "page", "accessibility", "search", "not-found"],
 };
 
 let browser;
@@ -69,7 +71,7 @@ for (const site of SITES) {
     let pages;
 
     before(async () => {
-      out = buildSite(site.root, site.name);
+      out = buildSite(site.root, site.name, site.extra ?? []);
       pages = pagesOf(out);
       server = await serve(out);
     });
@@ -517,6 +519,74 @@ describe("drafts, built with --drafts", () => {
       await page.pdf({ path: join(SCREENSHOTS, "draft-report.pdf"), format: "A4", printBackground: false, preferCSSPageSize: true });
     } finally {
       await context.close();
+    }
+  });
+});
+
+describe("exempt items", () => {
+  const ALPHA = "/programmes/alpha/2009-10-q2/";
+  const BUDGET = "/budget/2009-10-q2/";
+  const BETA = "/programmes/beta/2009-10-q2/";
+  const root = join(repoRoot, "tests", "fixtures", "exempt");
+  const sites = {};
+
+  before(async () => {
+    for (const audience of ["public", "members"]) {
+      const out = buildSite(root, `exempt-${audience}`, ["--audience", audience]);
+      sites[audience] = { out, server: await serve(out) };
+    }
+  });
+
+  after(async () => {
+    for (const s of Object.values(sites)) {
+      await s.server?.close();
+      removeSite(s.out);
+    }
+  });
+
+  test("members see each exempt item bannered in words; the public see stubs and none of it", { timeout: 120_000 }, async () => {
+    const members = await open(new URL(ALPHA.slice(1), sites.members.server.url).href);
+    try {
+      const banners = members.page.locator(".bp-exempt");
+      assert.ok((await banners.count()) >= 4);
+      for (const text of await banners.allTextContents()) {
+        assert.ok(text.includes("EXEMPT – not for publication"), text);
+      }
+      const strip = await members.page.locator(".bp-exempt-strip").textContent();
+      assert.ok(strip.includes("exempt information"), strip);
+      // The banner says it in words; its colours still meet contrast (axe, above).
+      assert.ok(await banners.first().isVisible());
+    } finally {
+      await members.context.close();
+    }
+    for (const url of [ALPHA, BUDGET, BETA]) {
+      const { context, page } = await open(new URL(url.slice(1), sites.public.server.url).href);
+      try {
+        const body = await page.locator("body").innerText();
+        assert.ok(!body.includes("ZQX"), `${url} shows exempt text`);
+        assert.ok(body.includes("Exempt information: paragraph"), `${url} has no stub`);
+        assert.equal(await page.locator(".bp-exempt, .bp-exempt-strip").count(), 0);
+      } finally {
+        await context.close();
+      }
+    }
+  });
+
+  test("screenshots of stubs and banners", { timeout: 120_000 }, async () => {
+    for (const [audience, url, name] of [["public", ALPHA, "exempt-public-report"], ["public", BUDGET, "exempt-public-budget"], ["members", ALPHA, "exempt-members-report"], ["members", BUDGET, "exempt-members-budget"]]) {
+      for (const [device, width] of Object.entries(WIDTHS)) {
+        const { context, page } = await open(new URL(url.slice(1), sites[audience].server.url).href, {
+          viewport: { width, height: device === "phone" ? 844 : 900 },
+          deviceScaleFactor: 1,
+        });
+        try {
+          await page.screenshot({ path: join(SCREENSHOTS, `${name}-${device}.png`), fullPage: true });
+          const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+          assert.ok(overflow <= 0, `${url} at ${width}px is ${overflow}px wider than the window`);
+        } finally {
+          await context.close();
+        }
+      }
     }
   });
 });

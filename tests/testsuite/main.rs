@@ -7,6 +7,7 @@ mod changes;
 mod check;
 mod common;
 mod cycle;
+mod exempt;
 mod hardening;
 mod history;
 mod output;

@@ -354,3 +354,63 @@ fn the_overlay_shows_the_same_errors_as_check_on_every_invalid_fixture() {
         assert_eq!(from_session, from_check, "{}", case.display());
     }
 }
+
+/// The public site as `build` renders it, drafts included as `serve` shows them.
+fn full_public(root: &Path) -> BTreeMap<String, Vec<u8>> {
+    let (loaded, _) = boardpack::site::load_with(
+        root,
+        boardpack::content::Drafts::Include,
+        boardpack::content::exempt::Audience::Public,
+    )
+    .unwrap();
+    let rendered = crate::common::render_in_memory(&loaded).unwrap();
+    rendered.files.into_iter().collect()
+}
+
+#[test]
+fn serve_shows_members_by_default_and_the_public_view_on_request_through_every_edit() {
+    let dir = site("exempt");
+    let root = dir.path();
+    let mut members = Session::new(root);
+    built(&members.update(&SourceChanges::everything()));
+    assert_same(&mut members, root, "members, first build");
+    let page = |s: &Session| {
+        String::from_utf8(s.output()["budget/2009-10-q2/index.html"].to_vec()).unwrap()
+    };
+    assert!(page(&members).contains("EXEMPT – not for publication"));
+
+    let mut public = Session::new(root);
+    public.set_audience(boardpack::content::exempt::Audience::Public);
+    built(&public.update(&SourceChanges::everything()));
+    let same_as_build = |s: &mut Session, step: &str| {
+        s.refresh_search();
+        let (a, b) = (output(s), full_public(root));
+        let keys: BTreeSet<&String> = a.keys().chain(b.keys()).collect();
+        let differ: Vec<&&String> = keys.iter().filter(|k| a.get(**k) != b.get(**k)).collect();
+        assert!(
+            differ.is_empty(),
+            "{step}: {differ:?} differ from a public build"
+        );
+    };
+    same_as_build(&mut public, "public, first build");
+    assert!(!page(&public).contains("ZQX"));
+
+    // Edit an exempt line's figures, then make a public line exempt: the public view follows
+    // each edit as a fresh build would, and never shows the exempt line.
+    let budget = root.join("content/2009-10-q2/budget.md");
+    let text = std::fs::read_to_string(&budget).unwrap();
+    std::fs::write(&budget, text.replace("45,678.91", "46,000")).unwrap();
+    built(&public.update(&content_change(&budget)));
+    same_as_build(&mut public, "an exempt figure edited");
+    let text = std::fs::read_to_string(&budget).unwrap();
+    let text = text.replace(
+        "title = \"Premises\"",
+        "title = \"ZQX-NEWLY-EXEMPT premises\"\nexempt = { paragraph = 3, reason = \"r\" }",
+    );
+    std::fs::write(&budget, text).unwrap();
+    built(&public.update(&content_change(&budget)));
+    same_as_build(&mut public, "a line made exempt");
+    assert!(!page(&public).contains("ZQX"));
+    built(&members.update(&content_change(&budget)));
+    assert!(page(&members).contains("ZQX-NEWLY-EXEMPT"));
+}

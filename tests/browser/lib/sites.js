@@ -40,6 +40,9 @@ export const SITES = [
   // Its `<img src=x onerror=…>`s keep their `src` and so have no alt text (`check` warns of
   // the one in a body: image-alt), so axe's image-alt is the one rule it may break.
   { name: "hostile", root: join(repoRoot, "tests", "fixtures", "hostile"), axeAllows: ["image-alt"] },
+  // Exempt items in every kind and part: the public's stubs, and the members' banners.
+  { name: "exempt", root: join(repoRoot, "tests", "fixtures", "exempt") },
+  { name: "exempt-members", root: join(repoRoot, "tests", "fixtures", "exempt"), extra: ["--audience", "members"] },
 ];
 
 /** Build the site at `root` into a new temporary folder and return the folder; `extra` are
