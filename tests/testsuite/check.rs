@@ -26,6 +26,8 @@ const CASES: &[&str] = &[
     "duplicate-id",
     "duplicate-report",
     "empty-file",
+    // Tested in exempt.rs, at two dates.
+    "exempt-problems",
     "id-pattern",
     "invalid-date",
     "invalid-date-time",
