@@ -90,12 +90,14 @@ struct Figure {
 /// Read the history of `documents`, files under `content_dir`. A site outside git, or with
 /// no commit, has none; a file never committed has none.
 pub fn read(content_dir: &Path, documents: &[Document]) -> History {
-    let wanted: HashSet<&str> = documents.iter().map(|d| d.rel_path.as_str()).collect();
+    // A withheld document's stub (the public copy of an exempt one) shows nothing of its file:
+    // not even who last changed it.
+    let shown = || documents.iter().filter(|d| d.withheld_document.is_none());
+    let wanted: HashSet<&str> = shown().map(|d| d.rel_path.as_str()).collect();
     let Some(walked) = git::walk(content_dir, &wanted) else {
         return History::default();
     };
-    let by_path: HashMap<&str, &Document> =
-        documents.iter().map(|d| (d.rel_path.as_str(), d)).collect();
+    let by_path: HashMap<&str, &Document> = shown().map(|d| (d.rel_path.as_str(), d)).collect();
     // Blobs are read on this thread (the repository handle is not shared); the old versions
     // are parsed in parallel, and only for files with more than one version.
     let mut texts: Vec<(&str, usize, String)> = Vec::new();

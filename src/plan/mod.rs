@@ -50,16 +50,7 @@ impl Loaded {
         }
         let _t = timing::phase("history");
         let dir = self.root.join(crate::layout::CONTENT);
-        // A withheld document's stub shows nothing of its file: not even who last changed it.
-        let documents: Vec<content::Document> = (self.content.documents.iter())
-            .filter(|d| d.withheld_document.is_none())
-            .cloned()
-            .collect();
-        let documents = match documents.len() == self.content.documents.len() {
-            true => &self.content.documents,
-            false => &documents,
-        };
-        self.history = crate::history::read(&dir, documents);
+        self.history = crate::history::read(&dir, &self.content.documents);
     }
 }
 

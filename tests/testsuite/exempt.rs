@@ -195,6 +195,10 @@ fn nothing_exempt_reaches_any_public_file_and_all_of_it_reaches_members() {
         history(&members)
     );
     assert!(history(&public).contains("59,000"), "{}", history(&public));
+    // An exempt report's stub says nothing of its file, not even who last changed it.
+    let beta = "programmes/beta/2009-10-q2/index.html";
+    assert_eq!(text_of(&page(&public, beta), ".bp-provenance"), "");
+    assert!(text_of(&page(&members, beta), ".bp-provenance").contains("Ann Author"));
     // No exempt free page: its address would be its author's slug.
     assert!(!public.join("zqx-depot-sale").exists());
     assert!(members.join("zqx-depot-sale/index.html").exists());
