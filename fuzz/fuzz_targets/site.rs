@@ -90,8 +90,8 @@ fuzz_target!(|bytes: &[u8]| {
         },
         aggregates,
         history: Default::default(),
-                audience: Default::default(),
-                author_findings: None,
+        audience: Default::default(),
+        author_findings: None,
     };
     let all = loaded.all_diagnostics();
     for d in &all {
