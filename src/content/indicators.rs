@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::diagnostic::Problem;
 use crate::read::period::Period;
 use crate::read::reader::{Cx, Table};
-use crate::read::words::{DirectionAgainst, IndicatorStatus, Polarity, Unit};
+use crate::read::words::{DirectionAgainst, IndicatorStatus, Polarity, StatedDirection, Unit};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct IndicatorSet {
@@ -45,6 +45,11 @@ pub struct Indicator {
     pub direction_against: Option<DirectionAgainst>,
     #[serde(skip)]
     pub stated_status_span: Range<usize>,
+    /// The direction of travel as the paper states it in words, against what
+    /// `direction_against` names: shown where no figure gives one, checked where one does.
+    pub stated_direction: Option<StatedDirection>,
+    #[serde(skip)]
+    pub stated_direction_span: Range<usize>,
 }
 
 /// An earlier period's figure, as this report states it.
@@ -137,6 +142,11 @@ impl Indicator {
         let stated_status = t.word(cx, "stated_status");
         let improvement_plan = t.boolean(cx, "improvement_plan").unwrap_or(false);
         let direction_against = t.word(cx, "direction_against");
+        let stated_direction_span = t
+            .get("stated_direction")
+            .map(|v| cx.abs(v.span()))
+            .unwrap_or(0..0);
+        let stated_direction = t.word(cx, "stated_direction");
         t.finish(cx);
         let id = id?;
         Some(Indicator {
@@ -160,6 +170,8 @@ impl Indicator {
             improvement_plan,
             direction_against,
             stated_status_span,
+            stated_direction,
+            stated_direction_span,
         })
     }
 
