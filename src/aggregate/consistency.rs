@@ -18,7 +18,9 @@ use crate::content::budget::{Budget, Line, Note};
 use crate::content::indicators::IndicatorSet;
 use crate::content::{Data, Document};
 use crate::diagnostic::{Diagnostic, FindingKind, Problem};
-use crate::read::words::{Judgement, NoteColumn, StatedDirection, VarianceSign, normalise};
+use crate::read::words::{
+    DirectionAgainst, Judgement, NoteColumn, StatedDirection, VarianceSign, normalise,
+};
 
 /// Every check, over every document without errors, in document order.
 pub fn check(
@@ -264,7 +266,7 @@ fn against_year_budget(
                 l.span.clone(),
                 FindingKind::DiffersFromYearBudget,
                 format!(
-                    "{}'s approved budget is {} here but {} in the {year} budget ({}): check which is right, or give the change as a revised budget",
+                    "{}'s approved budget is {} here but {} in the {year} budget (content/{}): check which is right, or give the change as a revised budget",
                     l.title,
                     format::money(l.approved),
                     format::money(y.approved),
@@ -430,16 +432,98 @@ fn directions(
             .code
             .as_deref()
             .map_or_else(|| i.title.clone(), |c| format!("{c} {}", i.title));
+        let earlier = match x.direction_against {
+            DirectionAgainst::PreviousActual => (i.previous.as_ref())
+                .and_then(|p| p.value.map(|v| (v, p.year.map(|y| y.to_string())))),
+            DirectionAgainst::PreviousPeriod => (x.previous_period.as_ref())
+                .and_then(|c| c.value.map(|v| (v, Some(c.period.to_string())))),
+            DirectionAgainst::SamePeriodLastYear => {
+                (x.year_ago.as_ref()).and_then(|c| c.value.map(|v| (v, Some(c.period.to_string()))))
+            }
+        };
+        let figures = match (earlier, i.actual) {
+            (Some((then, Some(when))), Some(now)) => {
+                format!(
+                    " ({} now against {} in {when})",
+                    now.normalize(),
+                    then.normalize()
+                )
+            }
+            (Some((then, None)), Some(now)) => {
+                format!(" ({} now against {})", now.normalize(), then.normalize())
+            }
+            _ => String::new(),
+        };
         findings.push(finding(
             doc,
             i.stated_direction_span.clone(),
             FindingKind::DirectionContradictsData,
             format!(
-                "{name} is said to be {} against the {}, but its figures make it {}: check the earlier figure and the words",
+                "{name} is said to be {} against the {}, but its figures make it {}{figures}: check the earlier figure and the words",
                 stated.name(),
                 x.direction_against.name(),
                 computed.name()
             ),
         ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::aggregate::testing::run;
+
+    fn codes(front_matter: &[&str]) -> Vec<&'static str> {
+        let (agg, _) = run(front_matter);
+        (agg.findings.iter())
+            .filter_map(|d| match &d.problem {
+                Problem::Finding { kind, .. } => Some(kind.code()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    const LINE: &str = r#"
+[[groups]]
+id = "x"
+title = "Expenditure"
+kind = "expenditure"
+
+[[lines]]
+id = "l"
+title = "Staff"
+group = "x"
+approved = "1,000"
+planned = "500"
+actual = "300"
+projected = "1,000"
+"#;
+
+    #[test]
+    fn hidden_pence_explain_a_pound_on_a_variance_but_not_two() {
+        assert!(gap(Decimal::ONE, 2).contains("within what hidden pence"));
+        assert!(gap(Decimal::TWO, 2).contains("more than hidden pence"));
+        assert!(gap(Decimal::NEGATIVE_ONE, 2).starts_with("1 apart"));
+    }
+
+    #[test]
+    fn only_a_quarters_forecast_is_held_to_its_year_to_date() {
+        let quarter = format!("kind = \"budget\"\ntitle = \"Q\"\nperiod = \"2009/10 Q2\"\n{LINE}");
+        let year = format!("kind = \"budget\"\ntitle = \"Y\"\nperiod = \"2009/10\"\n{LINE}");
+        assert_eq!(codes(&[&quarter]), ["projection-ignores-year-to-date"]);
+        // A year's budget has no year to date to ignore; and the quarter agrees with it.
+        assert_eq!(codes(&[&year]), Vec::<&str>::new());
+        assert_eq!(
+            codes(&[&year, &quarter]),
+            ["projection-ignores-year-to-date"]
+        );
+    }
+
+    #[test]
+    fn a_memo_line_forecast_is_not_spend() {
+        let memo = format!(
+            "kind = \"budget\"\ntitle = \"Q\"\nperiod = \"2009/10 Q2\"\n{LINE}memo = true\n"
+        );
+        assert_eq!(codes(&[&memo]), Vec::<&str>::new());
     }
 }

@@ -70,18 +70,10 @@ pub(super) fn value_with_unit(v: Decimal, unit: Unit) -> String {
     }
 }
 
-/// An amount of money as the papers print it: whole pounds, or pounds and pence where the
-/// figure has pence; never through floating point.
+/// An amount of money as the site prints every amount: whole pounds, rounded half-up, never
+/// through floating point.
 pub(super) fn money_text(v: Decimal) -> String {
-    if v.fract().is_zero() {
-        format::pounds(v)
-    } else {
-        let s = format::money_with(v, 2);
-        match s.strip_prefix('(') {
-            Some(rest) => format!("(£{rest}"),
-            None => format!("£{s}"),
-        }
-    }
+    format::pounds(v)
 }
 
 pub(super) fn share_of(count: usize, total: usize) -> Decimal {
