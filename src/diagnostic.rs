@@ -60,6 +60,8 @@ pub enum FindingKind {
     DirectionContradictsData,
     /// A line's approved budget differs from the year's budget paper.
     DiffersFromYearBudget,
+    /// A programme's budget statuses are all green while one of its budget lines is red.
+    BudgetStatusContradictsLines,
 }
 
 impl FindingKind {
@@ -84,6 +86,7 @@ impl FindingKind {
             FindingKind::SameItemDiffers => "same-item-differs",
             FindingKind::DirectionContradictsData => "direction-contradicts-data",
             FindingKind::DiffersFromYearBudget => "differs-from-year-budget",
+            FindingKind::BudgetStatusContradictsLines => "budget-status-contradicts-lines",
         }
     }
 
@@ -108,6 +111,7 @@ impl FindingKind {
             FindingKind::SameItemDiffers => "One item described two ways",
             FindingKind::DirectionContradictsData => "Stated direction contradicts the data",
             FindingKind::DiffersFromYearBudget => "Differs from the year's budget",
+            FindingKind::BudgetStatusContradictsLines => "Budget status contradicts its lines",
         }
     }
 }

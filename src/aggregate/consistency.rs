@@ -15,11 +15,12 @@ use crate::aggregate::{IndicatorSetSummary, Trend, finding, format};
 use crate::config::Config;
 use crate::content::actions::{Action, ActionPlan};
 use crate::content::budget::{Budget, Line, Note};
+use crate::content::highlight::Highlight;
 use crate::content::indicators::IndicatorSet;
 use crate::content::{Data, Document};
 use crate::diagnostic::{Diagnostic, FindingKind, Problem};
 use crate::read::words::{
-    DirectionAgainst, Judgement, NoteColumn, StatedDirection, VarianceSign, normalise,
+    BudgetStatus, DirectionAgainst, Judgement, NoteColumn, StatedDirection, VarianceSign, normalise,
 };
 
 /// Every check, over every document without errors, in document order.
@@ -40,6 +41,7 @@ pub fn check(
                 milestones(config, doc, a, findings);
                 same_items(doc, a, findings);
             }
+            Data::Highlight(h) => budget_statuses(config, docs, doc, h, findings),
             _ => {}
         }
     }
@@ -184,6 +186,78 @@ fn note_against_lines(
     ));
 }
 
+/// A line's year-to-date variance as a per cent of its planned spend, signed as spend (an
+/// under-spend is negative) whatever the configured sign; none where it cannot be worked out.
+fn spend_gap(l: &Line) -> Option<(Decimal, Decimal)> {
+    let (planned, actual) = (l.planned?, l.actual?);
+    if planned.is_zero() {
+        return None;
+    }
+    let gap = actual.checked_sub(planned)?;
+    let pct = gap
+        .checked_div(planned.abs())?
+        .checked_mul(Decimal::ONE_HUNDRED)?;
+    Some((gap, pct))
+}
+
+/// A highlight report whose every budgeted objective says green, while a budget line of the
+/// same period tagged with its programme is beyond the red tolerance.
+fn budget_statuses(
+    config: &Config,
+    docs: &[Document],
+    doc: &Document,
+    h: &Highlight,
+    findings: &mut Vec<Diagnostic>,
+) {
+    let statuses: Vec<BudgetStatus> = (h.objectives.iter())
+        .filter_map(|o| o.budget_status)
+        .filter(|s| *s != BudgetStatus::NoBudget)
+        .collect();
+    if statuses.is_empty() || statuses.iter().any(|s| *s != BudgetStatus::Green) {
+        return;
+    }
+    // A reason given beside a green status is the report's answer to the question.
+    if h.objectives.iter().any(|o| o.budget_reason.is_some()) {
+        return;
+    }
+    for other in docs.iter().filter(|d| !d.has_errors) {
+        let Data::Budget(b) = &other.data else {
+            continue;
+        };
+        if b.period != h.period {
+            continue;
+        }
+        for l in (b.lines.iter())
+            .filter(|l| !l.memo && l.programme.as_deref() == Some(h.programme.as_str()))
+        {
+            let Some((gap, pct)) = spend_gap(l) else {
+                continue;
+            };
+            if pct.abs() <= config.tolerances.red {
+                continue;
+            }
+            let side = if gap.is_sign_negative() {
+                "under-spent"
+            } else {
+                "over-spent"
+            };
+            findings.push(finding(
+                doc,
+                h.programme_span.clone(),
+                FindingKind::BudgetStatusContradictsLines,
+                format!(
+                    "every objective of {} with a budget gives its budget status as green, but its budget line {} is {} ({}) {side} to date (content/{}): check the statuses, or say in a budget reason why the line does not change them",
+                    h.title,
+                    l.title,
+                    format::money(gap.abs()),
+                    format::percent(pct.abs()),
+                    other.rel_path
+                ),
+            ));
+        }
+    }
+}
+
 /// A quarter's line that forecasts its whole budget while the year to date is beyond the red
 /// tolerance: the forecast assumes a gap that large closes, which the paper should say.
 fn forecasts(config: &Config, doc: &Document, b: &Budget, findings: &mut Vec<Diagnostic>) {
@@ -192,20 +266,10 @@ fn forecasts(config: &Config, doc: &Document, b: &Budget, findings: &mut Vec<Dia
     }
     for l in b.lines.iter().filter(|l| !l.memo) {
         let budget = l.revised.unwrap_or(l.approved);
-        let (Some(projected), Some(planned), Some(actual)) = (l.projected, l.planned, l.actual)
-        else {
-            continue;
-        };
-        if projected != budget || planned.is_zero() {
+        if l.projected != Some(budget) {
             continue;
         }
-        let Some(gap) = actual.checked_sub(planned) else {
-            continue;
-        };
-        let Some(pct) = gap
-            .checked_div(planned.abs())
-            .and_then(|q| q.checked_mul(Decimal::ONE_HUNDRED))
-        else {
+        let Some((gap, pct)) = spend_gap(l) else {
             continue;
         };
         if pct.abs() <= config.tolerances.red {
@@ -256,8 +320,39 @@ fn against_year_budget(
     let by_id: HashMap<&str, &Line> = (year_budget.lines.iter())
         .map(|l| (l.id.as_str(), l))
         .collect();
+    let in_quarter: HashMap<&str, &Line> = (b.lines.iter()).map(|l| (l.id.as_str(), l)).collect();
+    // A line of the year's budget that the quarter leaves out, said at the year's line.
+    for y in (year_budget.lines.iter()).filter(|y| !y.approved.is_zero()) {
+        if !in_quarter.contains_key(y.id.as_str()) {
+            findings.push(finding(
+                year_doc,
+                y.span.clone(),
+                FindingKind::DiffersFromYearBudget,
+                format!(
+                    "{}, {} in this budget, has no line in the {} budget (content/{}): check whether the quarter's figures include it elsewhere",
+                    y.title,
+                    format::money(y.approved),
+                    b.period,
+                    doc.rel_path
+                ),
+            ));
+        }
+    }
     for l in &b.lines {
         let Some(y) = by_id.get(l.id.as_str()) else {
+            if !l.approved.is_zero() {
+                findings.push(finding(
+                    doc,
+                    l.span.clone(),
+                    FindingKind::DiffersFromYearBudget,
+                    format!(
+                        "the approved budget of {} is {} here, but the {year} budget (content/{}) has no such line: check which is right",
+                        l.title,
+                        format::money(l.approved),
+                        year_doc.rel_path
+                    ),
+                ));
+            }
             continue;
         };
         if y.approved != l.approved {
@@ -266,7 +361,7 @@ fn against_year_budget(
                 l.span.clone(),
                 FindingKind::DiffersFromYearBudget,
                 format!(
-                    "{}'s approved budget is {} here but {} in the {year} budget (content/{}): check which is right, or give the change as a revised budget",
+                    "the approved budget of {} is {} here but {} in the {year} budget (content/{}): check which is right, or give the change as a revised budget",
                     l.title,
                     format::money(l.approved),
                     format::money(y.approved),

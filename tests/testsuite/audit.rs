@@ -127,13 +127,51 @@ fn a_stated_direction_the_figures_contradict() {
 fn an_approved_budget_that_differs_from_the_years_budget_paper() {
     warns(
         "differs-from-year-budget",
+        &[
+            warning(
+                "content/q2.md",
+                13,
+                6,
+                "differs-from-year-budget",
+                "the approved budget of Staff is 1,100 here but 1,000 in the 2009/10 budget \
+                 (content/year.md): check which is right, or give the change as a revised budget",
+            ),
+            // A line the year's budget does not have; a line added in year with an approved
+            // budget of 0 is not one.
+            warning(
+                "content/q2.md",
+                22,
+                6,
+                "differs-from-year-budget",
+                "the approved budget of Events is 50 here, but the 2009/10 budget \
+                 (content/year.md) has no such line: check which is right",
+            ),
+            // And a line of the year's budget the quarter leaves out, at the year's line.
+            warning(
+                "content/year.md",
+                19,
+                6,
+                "differs-from-year-budget",
+                "Training, 200 in this budget, has no line in the 2009/10 Q2 budget \
+                 (content/q2.md): check whether the quarter's figures include it elsewhere",
+            ),
+        ],
+    );
+}
+
+#[test]
+fn green_budget_statuses_beside_a_red_line_of_the_programme() {
+    warns(
+        "budget-status-contradicts-lines",
         &[warning(
-            "content/q2.md",
+            "content/improving-capacity.md",
+            3,
             13,
-            6,
-            "differs-from-year-budget",
-            "Staff's approved budget is 1,100 here but 1,000 in the 2009/10 budget \
-             (content/year.md): check which is right, or give the change as a revised budget",
+            "budget-status-contradicts-lines",
+            "every objective of Improving Capacity with a budget gives its budget status as \
+             green, but its budget line Capacity staff is 35 (35%) under-spent to date \
+             (content/budget.md): check the statuses, or say in a budget reason why the line \
+             does not change them",
         )],
     );
 }
@@ -194,8 +232,27 @@ fn the_example_boards_notes_and_forecasts_are_checked() {
             ("content/2009-10-q3/budget.md", 177)
         ]
     );
-    // The quarter's approved budgets agree with the year's budget paper.
-    assert_eq!(with_code(&root, "differs-from-year-budget"), []);
+    // Improving Practice says green on every objective beside Knowledge Management's 35%.
+    let statuses: Vec<(String, usize)> = with_code(&root, "budget-status-contradicts-lines")
+        .into_iter()
+        .map(|d| (d.file.unwrap_or_default(), d.line))
+        .collect();
+    assert_eq!(
+        statuses,
+        [
+            ("content/2009-10-q2/improving-practice.md".to_string(), 3),
+            ("content/2009-10-q3/improving-practice.md".to_string(), 3)
+        ]
+    );
+    // The quarters' approved budgets agree with the year's budget paper, line by line; but
+    // the year's £500,000 of sponsorship and the programme activity it pays for are in
+    // neither quarter's paper.
+    let year: Vec<(String, usize)> = with_code(&root, "differs-from-year-budget")
+        .into_iter()
+        .map(|d| (d.file.unwrap_or_default(), d.line))
+        .collect();
+    let at = |line| ("content/2009-10/budget.md".to_string(), line);
+    assert_eq!(year, [at(158), at(158), at(165), at(165)]);
 }
 
 #[test]

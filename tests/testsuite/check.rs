@@ -69,6 +69,8 @@ const CASES: &[&str] = &[
     "direction-contradicts-data",
     // Tested in audit.rs, with its consistent twin.
     "differs-from-year-budget",
+    // Tested in audit.rs, with its consistent twin.
+    "budget-status-contradicts-lines",
 ];
 
 /// Check a case that must fail with exactly `expected`, in that order.
