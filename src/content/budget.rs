@@ -148,7 +148,11 @@ impl Budget {
             .filter_map(|mut n| {
                 let number = note_ref(&mut n, cx, "number");
                 let text = n.req_text(cx, "text");
-                let span = (n.get("amount").or_else(|| n.get("breakdown")))
+                // Where a finding about the note's figure points: its amount, else the column
+                // its parts are of (a one-line span, unlike the breakdown's array).
+                let span = (n.get("amount"))
+                    .or_else(|| n.get("of"))
+                    .or_else(|| n.get("breakdown"))
                     .map(|v| cx.abs(v.span()))
                     .unwrap_or_else(|| cx.abs(n.span.clone()));
                 let amount = n.money(cx, "amount");
