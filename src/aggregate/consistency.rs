@@ -20,7 +20,8 @@ use crate::content::indicators::IndicatorSet;
 use crate::content::{Data, Document};
 use crate::diagnostic::{Diagnostic, FindingKind, Problem};
 use crate::read::words::{
-    BudgetStatus, DirectionAgainst, Judgement, NoteColumn, StatedDirection, VarianceSign, normalise,
+    ActivityStatus, BudgetStatus, DirectionAgainst, Judgement, NoteColumn, StatedDirection,
+    VarianceSign, normalise,
 };
 
 /// Every check, over every document without errors, in document order.
@@ -41,7 +42,10 @@ pub fn check(
                 milestones(config, doc, a, findings);
                 same_items(doc, a, findings);
             }
-            Data::Highlight(h) => budget_statuses(config, docs, doc, h, findings),
+            Data::Highlight(h) => {
+                budget_statuses(config, docs, doc, h, findings);
+                activity_statuses(doc, h, findings);
+            }
             _ => {}
         }
     }
@@ -252,6 +256,48 @@ fn budget_statuses(
                     format::money(gap.abs()),
                     format::percent(pct.abs()),
                     other.rel_path
+                ),
+            ));
+        }
+    }
+}
+
+/// An activity whose status its own progress contradicts: complete short of 100%, not started
+/// with progress made, or at 100% and still going on.
+fn activity_statuses(doc: &Document, h: &Highlight, findings: &mut Vec<Diagnostic>) {
+    let full = Decimal::ONE_HUNDRED;
+    for o in &h.objectives {
+        for a in &o.activities {
+            let p = a.progress.normalize();
+            let why = match a.status {
+                ActivityStatus::Complete if a.progress < full => {
+                    format!("is complete, but its progress is {p}%")
+                }
+                ActivityStatus::NotStarted if a.progress > Decimal::ZERO => {
+                    format!("is not started, but its progress is {p}%")
+                }
+                ActivityStatus::InProgress
+                | ActivityStatus::NotStarted
+                | ActivityStatus::Delayed
+                    if a.progress >= full =>
+                {
+                    format!("is {} at {p}% progress", a.status.name())
+                }
+                _ => continue,
+            };
+            let title: String = a.title.chars().take(60).collect();
+            let more = if a.title.chars().count() > 60 {
+                "…"
+            } else {
+                ""
+            };
+            findings.push(finding(
+                doc,
+                a.span.clone(),
+                FindingKind::StatusContradictsData,
+                format!(
+                    "“{title}{more}” (objective {}) {why}: check the status and the progress",
+                    o.id
                 ),
             ));
         }
@@ -611,6 +657,43 @@ projected = "1,000"
         assert_eq!(
             codes(&[&year, &quarter]),
             ["projection-ignores-year-to-date"]
+        );
+    }
+
+    #[test]
+    fn an_activitys_status_and_its_progress_must_agree() {
+        let activity = |status: &str, progress: u32| {
+            format!(
+                "[[objectives.activities]]\ntitle = \"{status} at {progress}\"\nkind = \"priority\"\ndue = 2010-03-31\nstatus = \"{status}\"\nprogress = {progress}\n"
+            )
+        };
+        let report = format!(
+            "kind = \"highlight\"\nprogramme = \"p\"\ntitle = \"P\"\nperiod = \"2009/10 Q2\"\nlead = \"L\"\n[[objectives]]\nid = \"o1\"\ntitle = \"O\"\n{}{}{}{}{}{}",
+            activity("complete", 90),
+            activity("not started", 10),
+            activity("in progress", 100),
+            // Consistent: complete at 100, not started at 0, delayed part-way.
+            activity("complete", 100),
+            activity("not started", 0),
+            activity("delayed", 40),
+        );
+        let (agg, _) = run(&[&report]);
+        let messages: Vec<String> = (agg.findings.iter())
+            .filter_map(|d| match &d.problem {
+                Problem::Finding {
+                    kind: FindingKind::StatusContradictsData,
+                    message,
+                } => Some(message.clone()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            messages,
+            [
+                "“complete at 90” (objective o1) is complete, but its progress is 90%: check the status and the progress",
+                "“not started at 10” (objective o1) is not started, but its progress is 10%: check the status and the progress",
+                "“in progress at 100” (objective o1) is in progress at 100% progress: check the status and the progress",
+            ]
         );
     }
 
