@@ -46,6 +46,22 @@ pub enum FindingKind {
     PastPlanDate,
     /// One report gives one deliverable two due dates.
     ConflictingDue,
+    /// A budget note's figure differs from the lines it explains.
+    NoteDiffersFromLine,
+    /// A budget note's parts do not add up to the figure it gives.
+    NoteBreakdownMismatch,
+    /// A line forecasts its whole budget although the year to date is far off plan.
+    ProjectionIgnoresYearToDate,
+    /// An action judged on track or complete whose milestone is now expected after its date.
+    LateMilestoneOnTrack,
+    /// Two descriptions of the same work differ in owner, judgement or dates.
+    SameItemDiffers,
+    /// A stated direction of travel contradicts the figures.
+    DirectionContradictsData,
+    /// A line's approved budget differs from the year's budget paper.
+    DiffersFromYearBudget,
+    /// A programme's budget statuses are all green while one of its budget lines is red.
+    BudgetStatusContradictsLines,
 }
 
 impl FindingKind {
@@ -63,6 +79,14 @@ impl FindingKind {
             FindingKind::DueDiffersFromPlan => "due-differs-from-plan",
             FindingKind::PastPlanDate => "past-plan-date",
             FindingKind::ConflictingDue => "conflicting-due",
+            FindingKind::NoteDiffersFromLine => "note-differs-from-line",
+            FindingKind::NoteBreakdownMismatch => "note-breakdown-mismatch",
+            FindingKind::ProjectionIgnoresYearToDate => "projection-ignores-year-to-date",
+            FindingKind::LateMilestoneOnTrack => "late-milestone-on-track",
+            FindingKind::SameItemDiffers => "same-item-differs",
+            FindingKind::DirectionContradictsData => "direction-contradicts-data",
+            FindingKind::DiffersFromYearBudget => "differs-from-year-budget",
+            FindingKind::BudgetStatusContradictsLines => "budget-status-contradicts-lines",
         }
     }
 
@@ -80,6 +104,14 @@ impl FindingKind {
             FindingKind::DueDiffersFromPlan => "Due date differs from the plan",
             FindingKind::PastPlanDate => "Plan date passed",
             FindingKind::ConflictingDue => "Two due dates for one deliverable",
+            FindingKind::NoteDiffersFromLine => "Note differs from its line",
+            FindingKind::NoteBreakdownMismatch => "Note's parts do not add up",
+            FindingKind::ProjectionIgnoresYearToDate => "Forecast ignores the year to date",
+            FindingKind::LateMilestoneOnTrack => "Late milestone judged on track",
+            FindingKind::SameItemDiffers => "One item described two ways",
+            FindingKind::DirectionContradictsData => "Stated direction contradicts the data",
+            FindingKind::DiffersFromYearBudget => "Differs from the year's budget",
+            FindingKind::BudgetStatusContradictsLines => "Budget status contradicts its lines",
         }
     }
 }

@@ -8,6 +8,7 @@ pub mod action_changes;
 pub mod actions;
 pub mod budget;
 pub mod budget_changes;
+pub mod consistency;
 pub mod format;
 pub mod indicator_changes;
 pub mod indicators;
@@ -354,6 +355,7 @@ pub fn aggregate(config: &Config, docs: &[Document]) -> Aggregates {
     indicator_changes::compare(&mut agg.indicators, docs);
     budget_changes::compare(config, &mut agg.budgets, docs, &mut findings);
     action_changes::compare(&mut agg.actions, docs);
+    consistency::check(config, docs, &agg.indicators, &mut findings);
     agg.programme_by_doc = (agg.programmes.iter().enumerate())
         .map(|(i, p)| (p.doc, i))
         .collect();

@@ -29,6 +29,8 @@ pub struct ActionObjective {
     #[serde(skip)]
     pub span: Range<usize>,
     pub title: String,
+    /// The objective's number as the paper prints it ("1", "5"), shown before its title.
+    pub number: Option<String>,
     pub section: Option<String>,
     pub workstreams: Vec<ActionWorkstream>,
 }
@@ -45,18 +47,31 @@ pub struct ActionWorkstream {
 #[derive(Debug, Clone, Serialize)]
 pub struct Action {
     pub id: Option<String>,
+    #[serde(skip)]
+    pub span: Range<usize>,
     pub title: String,
     pub responsibility: Option<String>,
     pub milestones: Vec<Milestone>,
     pub achievements: Option<String>,
     pub judgement: Judgement,
     pub exempt: Option<Exempt>,
+    #[serde(skip)]
+    pub judgement_span: Range<usize>,
+    /// The id of another action of the plan that describes the same work (`same_as`): the
+    /// two are checked for the same owner, judgement and dates.
+    pub same_as: Option<String>,
+    #[serde(skip)]
+    pub same_as_span: Range<usize>,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Milestone {
     pub text: String,
     pub due: Option<Date>,
+    /// When the paper now expects it, where its prose says so ("due for completion July 09").
+    pub expected: Option<Date>,
+    #[serde(skip)]
+    pub expected_span: Range<usize>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -200,6 +215,7 @@ impl ActionObjective {
     fn read(mut t: Table<'_, '_>, cx: &mut Cx<'_>) -> Option<Self> {
         let id = t.req_id(cx, "id");
         let title = t.req_text(cx, "title");
+        let number = t.text(cx, "number");
         let section = t.text(cx, "section");
         let workstreams = t
             .tables(cx, "workstreams")
@@ -227,6 +243,7 @@ impl ActionObjective {
             id: id.value,
             span: id.span,
             title: title?,
+            number,
             section,
             workstreams,
         })
@@ -235,6 +252,7 @@ impl ActionObjective {
 
 impl Action {
     fn read(mut t: Table<'_, '_>, cx: &mut Cx<'_>) -> Option<Self> {
+        let span = cx.abs(t.span.clone());
         let id = t.id(cx, "id");
         let title = t.req_text(cx, "title");
         let responsibility = t.text(cx, "responsibility");
@@ -245,28 +263,47 @@ impl Action {
                 DeValue::String(s) => Some(Milestone {
                     text: s.to_string(),
                     due: None,
+                    expected: None,
+                    expected_span: 0..0,
                 }),
                 _ => {
                     let mut m = as_table(cx, v, path)?;
                     let text = m.req_text(cx, "text");
                     let due = m.date(cx, "due");
+                    let expected_span = m.get("expected").map(|v| cx.abs(v.span())).unwrap_or(0..0);
+                    let expected = m.date(cx, "expected");
                     m.finish(cx);
-                    Some(Milestone { text: text?, due })
+                    Some(Milestone {
+                        text: text?,
+                        due,
+                        expected,
+                        expected_span,
+                    })
                 }
             })
             .collect();
         let achievements = t.text(cx, "achievements");
+        let judgement_span = t.get("judgement").map(|v| cx.abs(v.span())).unwrap_or(0..0);
         let judgement = t.req_word(cx, "judgement");
         let exempt = exempt::read(&mut t, cx);
+        let same_as = t.id(cx, "same_as");
         t.finish(cx);
+        let (same_as, same_as_span) = match same_as {
+            Some(s) => (Some(s.value), s.span),
+            None => (None, 0..0),
+        };
         Some(Action {
             id: id.map(|i| i.value),
+            span,
             title: title?,
             responsibility,
             milestones,
             achievements,
             judgement: judgement?,
             exempt,
+            judgement_span,
+            same_as,
+            same_as_span,
         })
     }
 }

@@ -11,7 +11,7 @@ use crate::content::exempt::{self, Exempt, Withheld};
 use crate::diagnostic::Problem;
 use crate::read::period::Period;
 use crate::read::reader::{Cx, Table, read_integer};
-use crate::read::words::GroupKind;
+use crate::read::words::{GroupKind, NoteColumn};
 
 pub type Money = Decimal;
 
@@ -90,6 +90,22 @@ pub struct Note {
     pub number: String,
     pub text: String,
     pub exempt: Option<Exempt>,
+    /// The figure the note gives (`amount`), in the sign convention of the column it explains.
+    pub amount: Option<Money>,
+    #[serde(skip)]
+    pub span: Range<usize>,
+    /// The column of the lines citing the note that its figure explains (`of`, by default the
+    /// variance).
+    pub of: NoteColumn,
+    /// The parts the note splits its figure into, where it does (`breakdown`).
+    pub breakdown: Vec<NotePart>,
+}
+
+/// One part of a note's figure: "committed a further £17,000 to the second phase".
+#[derive(Debug, Clone, Serialize)]
+pub struct NotePart {
+    pub text: String,
+    pub amount: Money,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -143,11 +159,37 @@ impl Budget {
                 let number = note_ref(&mut n, cx, "number");
                 let text = n.req_text(cx, "text");
                 let exempt = exempt::read(&mut n, cx);
+                // Where a finding about the note's figure points: its amount, else the column
+                // its parts are of (a one-line span, unlike the breakdown's array).
+                let span = (n.get("amount"))
+                    .or_else(|| n.get("of"))
+                    .or_else(|| n.get("breakdown"))
+                    .map(|v| cx.abs(v.span()))
+                    .unwrap_or_else(|| cx.abs(n.span.clone()));
+                let amount = n.money(cx, "amount");
+                let of = n.word(cx, "of").unwrap_or(NoteColumn::Variance);
+                let breakdown = n
+                    .tables(cx, "breakdown")
+                    .into_iter()
+                    .filter_map(|mut p| {
+                        let text = p.req_text(cx, "text");
+                        let amount = p.req_money(cx, "amount");
+                        p.finish(cx);
+                        Some(NotePart {
+                            text: text?,
+                            amount: amount?,
+                        })
+                    })
+                    .collect();
                 n.finish(cx);
                 Some(Note {
                     number: number?,
                     text: text?,
                     exempt,
+                    amount,
+                    span,
+                    of,
+                    breakdown,
                 })
             })
             .collect();

@@ -9,7 +9,7 @@ use crate::content::exempt::{self, Exempt, Withheld};
 use crate::diagnostic::Problem;
 use crate::read::period::Period;
 use crate::read::reader::{Cx, Table};
-use crate::read::words::{DirectionAgainst, IndicatorStatus, Polarity, Unit};
+use crate::read::words::{DirectionAgainst, IndicatorStatus, Polarity, StatedDirection, Unit};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct IndicatorSet {
@@ -49,6 +49,11 @@ pub struct Indicator {
     #[serde(skip)]
     pub stated_status_span: Range<usize>,
     pub exempt: Option<Exempt>,
+    /// The direction of travel as the paper states it in words, against what
+    /// `direction_against` names: shown where no figure gives one, checked where one does.
+    pub stated_direction: Option<StatedDirection>,
+    #[serde(skip)]
+    pub stated_direction_span: Range<usize>,
 }
 
 /// An earlier period's figure, as this report states it.
@@ -154,6 +159,11 @@ impl Indicator {
         let improvement_plan = t.boolean(cx, "improvement_plan").unwrap_or(false);
         let direction_against = t.word(cx, "direction_against");
         let exempt = exempt::read(&mut t, cx);
+        let stated_direction_span = t
+            .get("stated_direction")
+            .map(|v| cx.abs(v.span()))
+            .unwrap_or(0..0);
+        let stated_direction = t.word(cx, "stated_direction");
         t.finish(cx);
         let id = id?;
         Some(Indicator {
@@ -178,6 +188,8 @@ impl Indicator {
             direction_against,
             stated_status_span,
             exempt,
+            stated_direction,
+            stated_direction_span,
         })
     }
 

@@ -11,10 +11,11 @@
 //!   progress and due date; complete and cancelled ones are carried, marked, to the end of the
 //!   financial year, and dropped (listed in a comment) when the new period starts a new year;
 //! - budget: `as_at` becomes the period's last day; lines keep their approved and revised
-//!   budgets, and lose planned, actual and projected; the printed totals keep only approved and
-//!   revised; key balances are commented out to be filled in again;
-//! - indicators: actuals, their caveats and stated statuses go, each actual kept in a comment
-//!   and added to `history`;
+//!   budgets, and lose planned, actual and projected; notes lose their figures (`amount`, `of`,
+//!   `breakdown`) and keep their text; the printed totals keep only approved and revised; key
+//!   balances are commented out to be filled in again;
+//! - indicators: actuals, their caveats, stated statuses and stated directions go, each actual
+//!   kept in a comment and added to `history`;
 //!   into a new year the last actual becomes `previous`, the year's actual;
 //! - actions: complete actions go (listed in a comment), and so does the printed summary.
 
@@ -203,6 +204,13 @@ fn budget(root: &mut Table, mv: &Move) -> Vec<String> {
         }
         true
     });
+    // A note's figures are the period's; its text is narrative, carried for the author.
+    each_row(root, "notes", |n| {
+        for key in ["amount", "of", "breakdown"] {
+            n.table().remove(key);
+        }
+        true
+    });
     let mut blocks = Vec::new();
     if let Some(balances) = root.remove("balances") {
         let mut scratch = DocumentMut::new();
@@ -246,7 +254,12 @@ fn printed(t: &mut dyn TableLike, key: &str) {
 fn indicators(root: &mut Table, mv: &Move) {
     each_row(root, "indicators", |i| {
         let actual = i.table().get("actual").and_then(Item::as_value).cloned();
-        for key in ["actual", "actual_caveat", "stated_status"] {
+        for key in [
+            "actual",
+            "actual_caveat",
+            "stated_status",
+            "stated_direction",
+        ] {
             i.table().remove(key);
         }
         let Some(actual) = actual else { return true };

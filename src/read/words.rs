@@ -194,6 +194,7 @@ words!(
         Percent => "percent" ["%", "per cent", "percentage"],
         Number => "number" ["count"],
         Days => "days" ["day"],
+        Money => "money" ["pounds"],
     }
 );
 
@@ -256,6 +257,28 @@ words!(
     VarianceSign, "variance sign" {
         ActualMinusPlanned => "actual minus planned",
         PlannedMinusActual => "planned minus actual",
+    }
+);
+
+words!(
+    /// A direction of travel as a paper states it in words, where it gives no figure to
+    /// compute one from ("higher than the same period last year").
+    StatedDirection, "direction of travel" {
+        Better => "better" ["improved", "improving"],
+        Worse => "worse" ["worsened", "worsening", "declined"],
+        Same => "same" ["unchanged", "no change"],
+    }
+);
+
+words!(
+    /// The column of a budget line that a note's figure explains.
+    NoteColumn, "budget column" {
+        Approved => "approved" ["approved budget"],
+        Revised => "revised" ["revised budget"],
+        Planned => "planned" ["planned spend"],
+        Actual => "actual" ["actual spend"],
+        Variance => "variance",
+        Projected => "projected" ["projection", "projected outturn"],
     }
 );
 

@@ -438,8 +438,14 @@ impl Session {
         // And the plan of its year, which its activities link to and are checked against.
         let plan_of_year =
             |d: &&Document| matches!(&d.data, Data::Plan(p) if p.period == period.year_of());
+        // And the period's budgets, whose lines tagged with the programme its budget statuses
+        // are checked against (`budget-status-contradicts-lines`).
+        let budget_of_period =
+            |d: &&Document| matches!(&d.data, Data::Budget(b) if b.period == period);
         let mut docs: Vec<Document> = (self.docs.iter())
-            .filter(|d| (same(d) && wanted.contains(&d.period())) || plan_of_year(d))
+            .filter(|d| {
+                (same(d) && wanted.contains(&d.period())) || plan_of_year(d) || budget_of_period(d)
+            })
             .cloned()
             .collect();
         let at = docs

@@ -2,6 +2,7 @@
 //! Add a command's tests as a module here; shared helpers live in `common`.
 
 mod aggregate;
+mod audit;
 mod build;
 mod changes;
 mod check;

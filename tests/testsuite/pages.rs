@@ -348,6 +348,22 @@ fn ni_14_shows_the_stated_and_the_computed_status() {
     assert_eq!(row[stated], "On track");
     assert_eq!(row[computed], "Off target Contradicts the stated status");
     assert_eq!(row[direction], "↓ Worse than 24.3% in 2008/09");
+    // NI 52i misses its target with an improvement plan in place (its comment lists the
+    // actions), and is better than the same quarter last year in the paper's words alone.
+    let row = cells(table.select(&sel("tr#indicators-ni-52i")).next().unwrap());
+    assert_eq!(row[stated], "On track");
+    assert_eq!(
+        row[computed],
+        "Off target improving Contradicts the stated status"
+    );
+    assert_eq!(
+        row[direction],
+        "↑ Better than the same quarter last year, as the report states; it gives no figure"
+    );
+    // The comment of a merged cell is on every row it covers.
+    let comment = column(table, "Comment");
+    let row = cells(table.select(&sel("tr#indicators-ni-4")).next().unwrap());
+    assert!(row[comment].starts_with("Data obtained via bi-annual Place Survey."));
     // The status summary counts the computed statuses.
     let summary = doc.select(&sel("table.bp-table--shares")).next().unwrap();
     let off = summary
@@ -355,7 +371,13 @@ fn ni_14_shows_the_stated_and_the_computed_status() {
         .map(cells)
         .find(|r| r[0] == "Off target")
         .unwrap();
-    assert_eq!(off, ["Off target", "3", "12%"]);
+    assert_eq!(off, ["Off target", "1", "4%"]);
+    let improving = summary
+        .select(&sel("tbody tr"))
+        .map(cells)
+        .find(|r| r[0] == "Off target improving")
+        .unwrap();
+    assert_eq!(improving, ["Off target improving", "2", "8%"]);
 }
 
 #[test]

@@ -83,6 +83,7 @@ fn change_text(change: Decimal, unit: Unit) -> String {
         Unit::Days if n == Decimal::ONE => format!("{n} day"),
         Unit::Days => format!("{n} days"),
         Unit::Number => n.to_string(),
+        Unit::Money => super::indicators::money_text(n),
     };
     if change > Decimal::ZERO {
         format!("up {amount}")

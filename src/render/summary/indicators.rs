@@ -11,7 +11,7 @@ use super::shared::{FindingView, findings_for};
 use super::{Downloads, Lookups};
 use crate::aggregate::{IndicatorSetSummary, Trend, format};
 use crate::content::{Document, IndicatorSet};
-use crate::read::words::{DirectionAgainst, IndicatorStatus, Unit};
+use crate::read::words::{DirectionAgainst, IndicatorStatus, StatedDirection, Unit};
 use crate::render::download::{Cell, Sheet};
 
 #[derive(Serialize)]
@@ -66,7 +66,14 @@ pub(super) fn value_with_unit(v: Decimal, unit: Unit) -> String {
         Unit::Percent => format!("{v}%"),
         Unit::Days => format!("{v} days"),
         Unit::Number => v.to_string(),
+        Unit::Money => money_text(v),
     }
+}
+
+/// An amount of money as the site prints every amount: whole pounds, rounded half-up, never
+/// through floating point.
+pub(super) fn money_text(v: Decimal) -> String {
+    format::pounds(v)
 }
 
 pub(super) fn share_of(count: usize, total: usize) -> Decimal {
@@ -110,7 +117,17 @@ pub(super) fn indicators_view(
     let mut views = Vec::new();
     for (i, x) in set.indicators.iter().zip(&s.indicators) {
         let prev = i.previous.as_ref();
-        let (direction, arrow) = match x.direction {
+        // Where no figure gives a direction, the paper's own words do, and the page says so.
+        let stated = (x.direction == Trend::None)
+            .then_some(i.stated_direction)
+            .flatten();
+        let shown = match stated {
+            Some(StatedDirection::Better) => Trend::Up,
+            Some(StatedDirection::Worse) => Trend::Down,
+            Some(StatedDirection::Same) => Trend::Same,
+            None => x.direction,
+        };
+        let (direction, arrow) = match shown {
             Trend::Up => ("better", "↑"),
             Trend::Down => ("worse", "↓"),
             Trend::Same => ("same", "→"),
@@ -140,6 +157,22 @@ pub(super) fn indicators_view(
                 || "No figure for the same quarter last year".to_string(),
                 |c| c.text.clone(),
             ),
+        };
+        let direction_text = match stated {
+            Some(d) => format!(
+                "{} {}, as the report states; it gives no figure",
+                match d {
+                    StatedDirection::Better => "Better than",
+                    StatedDirection::Worse => "Worse than",
+                    StatedDirection::Same => "The same as",
+                },
+                match x.direction_against {
+                    DirectionAgainst::PreviousActual => "the previous actual",
+                    DirectionAgainst::PreviousPeriod => "the previous period",
+                    DirectionAgainst::SamePeriodLastYear => "the same quarter last year",
+                }
+            ),
+            None => direction_text,
         };
         t.push(vec![
             Cell::text(i.id.clone()),
