@@ -46,6 +46,9 @@ pub enum FindingKind {
     PastPlanDate,
     /// One report gives one deliverable two due dates.
     ConflictingDue,
+    /// A budget line's printed variance or % variance differs from the one computed from its
+    /// planned and actual spend.
+    LineFigureMismatch,
 }
 
 impl FindingKind {
@@ -63,6 +66,7 @@ impl FindingKind {
             FindingKind::DueDiffersFromPlan => "due-differs-from-plan",
             FindingKind::PastPlanDate => "past-plan-date",
             FindingKind::ConflictingDue => "conflicting-due",
+            FindingKind::LineFigureMismatch => "line-figure-mismatch",
         }
     }
 
@@ -80,6 +84,7 @@ impl FindingKind {
             FindingKind::DueDiffersFromPlan => "Due date differs from the plan",
             FindingKind::PastPlanDate => "Plan date passed",
             FindingKind::ConflictingDue => "Two due dates for one deliverable",
+            FindingKind::LineFigureMismatch => "Printed line figure differs from computed",
         }
     }
 }

@@ -8,6 +8,7 @@ pub mod action_changes;
 pub mod actions;
 pub mod budget;
 pub mod budget_changes;
+pub mod budget_printed;
 pub mod format;
 pub mod indicator_changes;
 pub mod indicators;

@@ -9,7 +9,7 @@ use toml::de::DeValue;
 
 use crate::diagnostic::Problem;
 use crate::read::period::Period;
-use crate::read::reader::{Cx, Table, read_integer};
+use crate::read::reader::{Cx, Table, read_decimal, read_integer};
 use crate::read::words::GroupKind;
 
 pub type Money = Decimal;
@@ -74,6 +74,21 @@ pub struct Line {
     #[serde(skip)]
     pub programme_span: Range<usize>,
     pub memo: bool,
+    /// The line's variance and % variance as the paper printed them, where it prints them.
+    pub stated: Option<LineStated>,
+}
+
+/// A line's computed columns as printed: boardpack works out a line's variance and % variance
+/// from its planned and actual spend, and compares them with these.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct LineStated {
+    pub variance: Option<Money>,
+    #[serde(skip)]
+    pub variance_span: Range<usize>,
+    /// In whole per cent as printed: `(35%)` is -35.
+    pub variance_pct: Option<Decimal>,
+    #[serde(skip)]
+    pub variance_pct_span: Range<usize>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -228,6 +243,7 @@ impl Line {
         let notes = note_refs(&mut t, cx, "notes");
         let programme = t.id(cx, "programme");
         let memo = t.boolean(cx, "memo").unwrap_or(false);
+        let stated = t.table(cx, "stated").map(|s| LineStated::read(s, cx));
         t.finish(cx);
         let id = id?;
         let group = group?;
@@ -250,7 +266,59 @@ impl Line {
             programme,
             programme_span,
             memo,
+            stated,
         })
+    }
+}
+
+impl LineStated {
+    fn read(mut t: Table<'_, '_>, cx: &mut Cx<'_>) -> Self {
+        let variance_span = (t.get("variance").map(|v| cx.abs(v.span()))).unwrap_or(0..0);
+        let variance = t.money(cx, "variance");
+        let variance_pct_span = (t.get("variance_pct").map(|v| cx.abs(v.span()))).unwrap_or(0..0);
+        let variance_pct = t.get("variance_pct").and_then(|v| printed_percent(cx, v));
+        t.finish(cx);
+        LineStated {
+            variance,
+            variance_span,
+            variance_pct,
+            variance_pct_span,
+        }
+    }
+}
+
+/// A per cent as the paper prints it: `(35%)`, `-3%`, `0%`, or a bare number.
+fn printed_percent(cx: &mut Cx<'_>, v: &serde_spanned::Spanned<DeValue<'_>>) -> Option<Decimal> {
+    let DeValue::String(s) = v.get_ref() else {
+        return read_decimal(cx, v, "variance_pct");
+    };
+    let text = s.trim();
+    let bare = text.replacen('%', "", 1);
+    let has_symbol = bare
+        .chars()
+        .any(|c| !c.is_ascii_digit() && !"()-.,_ ".contains(c));
+    match crate::read::money::parse_money(&bare) {
+        Ok(d) if !has_symbol => Some(d),
+        Ok(_) => {
+            cx.report(
+                Problem::InvalidNumber {
+                    text: text.to_string(),
+                    reason: "a printed % variance is a number such as (35%) or 2%".into(),
+                },
+                v.span(),
+            );
+            None
+        }
+        Err(reason) => {
+            cx.report(
+                Problem::InvalidNumber {
+                    text: text.to_string(),
+                    reason,
+                },
+                v.span(),
+            );
+            None
+        }
     }
 }
 
