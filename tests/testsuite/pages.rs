@@ -816,3 +816,119 @@ fn a_progress_chart_snapshot() {
     );
     insta::assert_snapshot!(c.svg.replace("><", ">\n<"));
 }
+
+#[test]
+fn a_programme_page_shows_the_budget_lines_that_fund_it_and_their_history() {
+    let out = built("example");
+    let doc = page(out, "programmes/improving-practice/index.html");
+    let table = doc
+        .select(&sel("table"))
+        .find(|t| text(*t).starts_with("Improving Practice: budget lines, 2009/10 Q2"))
+        .expect("the programme's budget lines");
+    let rows: Vec<Vec<String>> = table.select(&sel("tbody tr")).map(cells).collect();
+    assert_eq!(
+        rows,
+        [
+            [
+                "Knowledge Management (Expenditure)",
+                "222,577",
+                "233,103",
+                "116,546",
+                "76,244",
+                "(40,302) paper: (40,301)",
+                "(35%)",
+                "Red",
+                "233,103"
+            ],
+            [
+                "Website KM (Expenditure)",
+                "81,500",
+                "81,500",
+                "40,242",
+                "41,553",
+                "1,311",
+                "3%",
+                "Green",
+                "81,500"
+            ]
+        ]
+    );
+    // The total is the sum of the lines' figures, not a printed one.
+    let foot: Vec<String> = table.select(&sel("tfoot tr")).flat_map(cells).collect();
+    assert_eq!(
+        foot[..6],
+        [
+            "Spend on its expenditure lines",
+            "",
+            "",
+            "156,788",
+            "117,797",
+            "(38,991)"
+        ]
+    );
+    let line = table.select(&sel("tbody th a")).next().unwrap();
+    assert_eq!(
+        line.value().attr("href"),
+        Some("/budget/2009-10-q2/#budget-line-staff-km")
+    );
+
+    // History: the same line ids in the year's budget and the quarter's.
+    let history = doc
+        .select(&sel("table"))
+        .find(|t| text(*t).starts_with("Improving Practice: budget lines by period"))
+        .expect("the lines' history");
+    let head: Vec<String> = history.select(&sel("thead th")).map(text).collect();
+    assert_eq!(head, ["Budget line", "2009/10", "2009/10 Q2"]);
+    let rows: Vec<Vec<String>> = history.select(&sel("tbody tr")).map(cells).collect();
+    assert_eq!(
+        rows[0],
+        [
+            "Knowledge Management (Expenditure)",
+            "£222,577 approved",
+            "£76,244 spent of £116,546 planned, variance (40,302), (35%) of planned"
+        ]
+    );
+    let (headers, csv) = read_csv(&out.join("programmes/improving-practice/programme-budget.csv"));
+    assert_eq!(headers[..3], ["Period", "Line ID", "Budget line"]);
+    assert_eq!(csv.len(), 4, "two lines in each of two budgets");
+
+    // A programme no budget line is tagged with has no money section.
+    let doc = page(out, "programmes/business-support/index.html");
+    assert!(doc.select(&sel("h2#money")).next().is_none());
+}
+
+#[test]
+fn the_operational_plan_links_to_its_budget_whose_contingency_is_a_memo_line() {
+    let out = built("example");
+    let doc = page(out, "plan/2009-10/index.html");
+    let link = doc
+        .select(&sel("dl.bp-summary-list a"))
+        .find(|a| a.value().attr("href") == Some("/budget/2009-10/"))
+        .map(text);
+    assert_eq!(
+        link.as_deref(),
+        Some("Improvement Service - 2009/10 Budget Analysis")
+    );
+    let budget = page(out, "budget/2009-10/index.html");
+    let contingency = budget
+        .select(&sel("tr#budget-line-contingency th"))
+        .next()
+        .map(text);
+    assert_eq!(
+        contingency.as_deref(),
+        Some("Contingency Reserve Provision (memorandum: not actual expenditure)")
+    );
+    let foot: Vec<Vec<String>> = budget.select(&sel("tfoot tr")).map(cells).collect();
+    assert!(
+        foot.iter().any(
+            |r| r[0] == "Total expenditure as printed (counts the memorandum items)"
+                && r[1] == "3,270,000"
+        ),
+        "{foot:?}"
+    );
+    assert!(
+        foot.iter()
+            .any(|r| r[0] == "Expenditure excluding memorandum items" && r[1] == "3,220,000"),
+        "{foot:?}"
+    );
+}
