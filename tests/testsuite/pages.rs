@@ -735,7 +735,9 @@ fn the_exceptions_page_lists_the_latest_period_and_links_every_period() {
         .select(&sel("table.bp-table--exceptions tbody .bp-tag"))
         .map(text)
         .collect();
-    assert_eq!(kinds, ["Budget amber", "Delayed", "Slipped", "Unexplained"]);
+    // Most severe first: delayed and slipped work before an amber budget, and a missing
+    // explanation last.
+    assert_eq!(kinds, ["Delayed", "Slipped", "Budget amber", "Unexplained"]);
     let periods: Vec<(String, String)> = doc
         .select(&sel("#by-period ~ .bp-table-wrap table tbody tr"))
         .map(|tr| {
@@ -930,5 +932,81 @@ fn the_operational_plan_links_to_its_budget_whose_contingency_is_a_memo_line() {
         foot.iter()
             .any(|r| r[0] == "Expenditure excluding memorandum items" && r[1] == "3,220,000"),
         "{foot:?}"
+    );
+}
+
+#[test]
+fn each_exception_gives_its_reason_most_severe_first() {
+    let out = built("example");
+    let doc = page(out, "exceptions/index.html");
+    let table = doc
+        .select(&sel("table.bp-table--exceptions"))
+        .next()
+        .unwrap();
+    let reason = column(table, "Reason given");
+    let detail = column(table, "Detail");
+    let rows: Vec<Vec<String>> = table.select(&sel("tbody tr")).map(cells).collect();
+    // The red spend line comes first, saying which way it is off and why, from its note.
+    assert_eq!(rows[0][0], "Knowledge Management");
+    assert_eq!(rows[0][1], "Spend red");
+    assert_eq!(
+        rows[0][detail],
+        "under-spend of 40,302 against 116,546 planned, (35%) of planned spend"
+    );
+    assert!(
+        rows[0][reason].starts_with(
+            "Note 1: There is an under-spend in the Knowledge Management staffing budget of £40,301."
+        ),
+        "{:?}",
+        rows[0][reason]
+    );
+    // A delayed activity's reason is its footnote; the amber budget's, its budget reason.
+    let delayed = rows.iter().find(|r| r[1] == "Delayed").unwrap();
+    assert_eq!(
+        delayed[reason],
+        "Regional workshop will be run in Q3 and all outstading matters will be addressed."
+    );
+    let amber = rows.iter().find(|r| r[1] == "Budget amber").unwrap();
+    assert_eq!(amber[detail], "budget status amber");
+    assert_eq!(
+        amber[reason],
+        "Hosting and Support Maintenance project funded coverage will run out in Dec 2009."
+    );
+    // An unexplained item has, by definition, none; it comes last.
+    assert_eq!(rows.last().unwrap()[1], "Unexplained");
+    assert_eq!(rows.last().unwrap()[reason], "None given");
+    let kinds: Vec<&str> = rows.iter().map(|r| r[1].as_str()).collect();
+    let order: [&[&str]; 8] = [
+        &["Spend red", "Budget red"],
+        &["Overdue"],
+        &["Delayed"],
+        &["Slipped"],
+        &["Off target"],
+        &["Budget amber", "Spend amber"],
+        &["Projection moved"],
+        &["Unexplained"],
+    ];
+    let rank = |k: &str| order.iter().position(|g| g.contains(&k)).unwrap();
+    assert!(
+        kinds.windows(2).all(|w| rank(w[0]) <= rank(w[1])),
+        "{kinds:?}"
+    );
+
+    // An indicator off target gives its comment.
+    let doc = page(built("wigan"), "exceptions/index.html");
+    let table = doc
+        .select(&sel("table.bp-table--exceptions"))
+        .next()
+        .unwrap();
+    let reason = column(table, "Reason given");
+    let ni14 = table
+        .select(&sel("tbody tr"))
+        .map(cells)
+        .find(|r| r[0] == "NI 14 Avoidable Contact")
+        .unwrap();
+    assert_eq!(ni14[1], "Off target");
+    assert_eq!(
+        ni14[reason],
+        "Data to be monitored by department as part of the new performance management framework."
     );
 }
