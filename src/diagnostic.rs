@@ -62,6 +62,9 @@ pub enum FindingKind {
     DiffersFromYearBudget,
     /// A programme's budget statuses are all green while one of its budget lines is red.
     BudgetStatusContradictsLines,
+    /// A budget line's printed variance or % variance differs from the one computed from its
+    /// planned and actual spend.
+    LineFigureMismatch,
 }
 
 impl FindingKind {
@@ -87,6 +90,7 @@ impl FindingKind {
             FindingKind::DirectionContradictsData => "direction-contradicts-data",
             FindingKind::DiffersFromYearBudget => "differs-from-year-budget",
             FindingKind::BudgetStatusContradictsLines => "budget-status-contradicts-lines",
+            FindingKind::LineFigureMismatch => "line-figure-mismatch",
         }
     }
 
@@ -112,6 +116,7 @@ impl FindingKind {
             FindingKind::DirectionContradictsData => "Stated direction contradicts the data",
             FindingKind::DiffersFromYearBudget => "Differs from the year's budget",
             FindingKind::BudgetStatusContradictsLines => "Budget status contradicts its lines",
+            FindingKind::LineFigureMismatch => "Printed line figure differs from computed",
         }
     }
 }

@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use std::collections::HashMap;
 
+use crate::aggregate::budget_printed::{PrintedLine, check_line, printed_counts_memo};
 use crate::aggregate::format::{money, round_half_up};
 use crate::aggregate::{Overflow, finding};
 use crate::config::{Config, VarianceSign};
@@ -129,6 +130,8 @@ pub struct LineSummary {
     pub notes: Vec<String>,
     pub programme: Option<String>,
     pub totals: Totals,
+    /// The paper's own variance and % variance, where they differ from `totals`.
+    pub printed: PrintedLine,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -176,6 +179,11 @@ pub struct BudgetSummary {
     /// Income plus expenditure: zero for a balanced budget under the seed's sign convention.
     pub net: Totals,
     pub stated_total: Option<Figures>,
+    /// Whether the printed grand total counts the memo lines (`true`, as the seed's does) or
+    /// leaves them out (`false`), judged column by column; none where there are no memo lines,
+    /// no printed total, or its columns disagree. `total_differences` compare with the total
+    /// it means: without memo lines where it leaves them out, else with every line.
+    pub printed_total_memo: Option<bool>,
     pub total_differences: Vec<Difference>,
     pub rounding_note: bool,
     pub balances_total: Decimal,
@@ -220,8 +228,9 @@ fn differences(stated: &Figures, computed: &Totals) -> Result<Vec<Difference>, T
 }
 
 /// Say how far a printed figure is from the computed one, and whether hidden pence could
-/// explain it: each of `lines` whole-pound figures may hide up to 50p either way.
-fn describe(difference: Decimal, lines: usize) -> String {
+/// explain it: each of `lines` whole-pound figures (`noun`: lines, figures) may hide up to 50p
+/// either way.
+pub(crate) fn describe(difference: Decimal, lines: usize, noun: &str) -> String {
     let size = money(difference.abs());
     let side = if difference.is_sign_negative() {
         "less"
@@ -231,11 +240,11 @@ fn describe(difference: Decimal, lines: usize) -> String {
     let bound = Decimal::from(lines) / Decimal::TWO;
     if difference.abs() <= bound {
         format!(
-            "the printed figure is {size} {side}, within what hidden pence in {lines} lines could explain"
+            "the printed figure is {size} {side}, within what hidden pence in {lines} {noun} could explain"
         )
     } else {
         format!(
-            "the printed figure is {size} {side}, more than rounding of {lines} lines could explain"
+            "the printed figure is {size} {side}, more than rounding of {lines} {noun} could explain"
         )
     }
 }
@@ -393,6 +402,7 @@ pub fn summarise(
                 expenditure_excluding_memo: Totals::default(),
                 net: Totals::default(),
                 stated_total: b.stated_total.clone(),
+                printed_total_memo: None,
                 total_differences: Vec::new(),
                 rounding_note: false,
                 balances_total: Decimal::ZERO,
@@ -478,6 +488,7 @@ fn checked(
                     l.span.clone(),
                     format!("the % variance of budget line {}", l.id),
                 ))?;
+                let printed = check_line(config, doc, l, &totals, findings);
                 Ok(LineSummary {
                     id: l.id.clone(),
                     title: l.title.clone(),
@@ -485,6 +496,7 @@ fn checked(
                     notes: l.notes.clone(),
                     programme: l.programme.clone(),
                     totals,
+                    printed,
                 })
             })
             .collect::<Result<Vec<_>, Overflow>>()?;
@@ -507,7 +519,7 @@ fn checked(
                     g.title,
                     money(d.stated),
                     money(d.computed),
-                    describe(d.difference, members[gi])
+                    describe(d.difference, members[gi], "lines")
                 ),
             ));
         }
@@ -549,22 +561,44 @@ fn checked(
         .plus(&expenditure)
         .and_then(|t| t.derive(config))
         .map_err(too_large(whole.clone(), "income less expenditure".into()))?;
+    // A paper whose printed total leaves memo lines out, as their meaning says, is compared
+    // with the total without them; one that counts them (as the seed does), or mixes, with all.
+    let printed_total_memo = (b.stated_total.as_ref())
+        .and_then(|s| printed_counts_memo(s, &expenditure, &expenditure_excluding_memo));
+    let (compared, compared_lines) = match printed_total_memo {
+        Some(false) => (&expenditure_excluding_memo, spend_lines.len()),
+        _ => (&expenditure, exp_lines.len()),
+    };
     let total_differences = match &b.stated_total {
-        Some(s) => differences(s, &expenditure)
+        Some(s) => differences(s, compared)
             .map_err(too_large(whole.clone(), "the printed grand total".into()))?,
         None => Vec::new(),
     };
     for d in &total_differences {
+        let memo_column = match d.column {
+            "approved" => memo.approved,
+            "revised" => memo.revised,
+            "planned" => memo.planned,
+            "actual" => memo.actual,
+            "projected" => memo.projected,
+            _ => None,
+        };
+        let hint = if memo_column.is_some_and(|m| !m.is_zero() && m == d.difference.abs()) {
+            "; the difference is the memorandum items' amount: check whether the printed total \
+             counts them"
+        } else {
+            ""
+        };
         findings.push(finding(
             doc,
             whole.clone(),
             FindingKind::TotalMismatch,
             format!(
-                "the printed {} grand total is {}, but the lines add up to {}: {}",
+                "the printed {} grand total is {}, but the lines add up to {}: {}{hint}",
                 d.column,
                 money(d.stated),
                 money(d.computed),
-                describe(d.difference, exp_lines.len())
+                describe(d.difference, compared_lines, "lines")
             ),
         ));
     }
@@ -598,10 +632,14 @@ fn checked(
             span: whole.clone(),
             what: "the total of the balances".into(),
         })?;
+    let shown_lines = match printed_total_memo {
+        Some(false) => &spend_lines,
+        _ => &exp_lines,
+    };
     let rounding_note = !total_differences.is_empty()
-        || shown_sum(exp_lines.iter().copied())
+        || shown_sum(shown_lines.iter().copied())
             .map_err(too_large(whole.clone(), "the total expenditure".into()))?
-            .differs(&expenditure);
+            .differs(compared);
     Ok(BudgetSummary {
         doc: doc_index,
         title: b.title.clone(),
@@ -614,6 +652,7 @@ fn checked(
         expenditure_excluding_memo,
         net,
         stated_total: b.stated_total.clone(),
+        printed_total_memo,
         total_differences,
         balances_total,
         legend: legend(config),
@@ -665,6 +704,7 @@ mod tests {
             programme_span: 0..0,
             memo: i.is_multiple_of(5),
             exempt: None,
+            stated: None,
         }
     }
 
@@ -824,7 +864,7 @@ mod tests {
 
     #[test]
     fn describes_rounding_differences() {
-        assert!(describe(Decimal::from(-2), 15).contains("within what hidden pence"));
-        assert!(describe(Decimal::from(9), 6).contains("more than rounding"));
+        assert!(describe(Decimal::from(-2), 15, "lines").contains("within what hidden pence"));
+        assert!(describe(Decimal::from(9), 6, "lines").contains("more than rounding"));
     }
 }

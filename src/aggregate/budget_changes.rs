@@ -111,6 +111,8 @@ pub struct BudgetChanges {
     pub removed: Vec<LineRef>,
     /// Total expenditure, memo lines included, as the seed's grand total.
     pub expenditure: TotalChange,
+    /// Spend: total expenditure without memo lines, which are not expenditure.
+    pub spend: TotalChange,
     /// How many lines' projections moved, and how many beyond tolerance.
     pub projections_moved: usize,
     pub beyond_tolerance: usize,
@@ -234,7 +236,16 @@ pub fn diff(
             span: now.stated_total.as_ref().map_or(0..3, |s| s.span.clone()),
             what: format!("the change in total expenditure since {}", before.period),
         })?;
+    let spend = total_change(
+        &then.expenditure_excluding_memo,
+        &summary.expenditure_excluding_memo,
+    )
+    .ok_or_else(|| Overflow {
+        span: now.stated_total.as_ref().map_or(0..3, |s| s.span.clone()),
+        what: format!("the change in spend since {}", before.period),
+    })?;
     Ok(BudgetChanges {
+        spend,
         previous_period: before.period,
         previous_doc: then.doc,
         projections_moved: lines.iter().filter(|l| l.projected.moved()).count(),
@@ -278,6 +289,30 @@ mod by_paper {
         format!(
             "[[lines]]\nid = \"{id}\"\ntitle = \"{id}\"\ngroup = \"exp\"\napproved = 1000\nrevised = 1000\nplanned = {planned}\nactual = {actual}\nprojected = {projected}\n"
         )
+    }
+
+    #[test]
+    fn spend_leaves_out_a_memo_line_whose_provision_changed() {
+        let memo = |actual: i64| {
+            format!(
+                "{}memo = true\n",
+                line("contingency", 50_000, actual, 50_000)
+            )
+        };
+        let (agg, _) = run(&[
+            &paper(
+                "2009/10 Q1",
+                &[line("a", 250, 240, 1000), memo(50_000)].concat(),
+            ),
+            &paper("2009/10 Q2", &[line("a", 500, 490, 1000), memo(0)].concat()),
+        ]);
+        let c = agg.budgets[1]
+            .changes
+            .as_ref()
+            .expect("Q2 compares with Q1");
+        // Expenditure, as printed, falls by the 50,000 released; spend rose by 250.
+        assert_eq!(c.expenditure.actual.change, Some(Decimal::from(-49_750)));
+        assert_eq!(c.spend.actual.change, Some(Decimal::from(250)));
     }
 
     #[test]

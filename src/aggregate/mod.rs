@@ -8,6 +8,7 @@ pub mod action_changes;
 pub mod actions;
 pub mod budget;
 pub mod budget_changes;
+pub mod budget_printed;
 pub mod consistency;
 pub mod format;
 pub mod indicator_changes;
@@ -115,6 +116,10 @@ pub struct Exception {
     pub title: String,
     /// What is wrong, in words; dates are written `dd/mm/yyyy`.
     pub detail: String,
+    /// Why, in the paper's words: the activity's (or its objective's) footnote, the budget
+    /// status reason, the budget line's notes, the indicator's comment. None where the paper
+    /// gives none.
+    pub reason: Option<String>,
 }
 
 /// What makes an item an exception, the board's list of what needs its attention.
@@ -163,6 +168,22 @@ impl ExceptionKind {
             ExceptionKind::LineAmber => "Spend amber",
             ExceptionKind::ProjectionMoved => "Projection moved",
             ExceptionKind::IndicatorOffTarget => "Off target",
+        }
+    }
+
+    /// How much it needs the board's attention, most first: red money, then work overdue,
+    /// delayed and slipped, indicators off target, amber money, projections that moved, and
+    /// last anything that lacks an explanation (docs/aggregation.md, *Exceptions*).
+    pub fn severity(self) -> u8 {
+        match self {
+            ExceptionKind::BudgetRed | ExceptionKind::LineRed => 0,
+            ExceptionKind::Overdue => 1,
+            ExceptionKind::Delayed => 2,
+            ExceptionKind::Slipped => 3,
+            ExceptionKind::IndicatorOffTarget => 4,
+            ExceptionKind::BudgetAmber | ExceptionKind::LineAmber => 5,
+            ExceptionKind::ProjectionMoved => 6,
+            ExceptionKind::Unexplained => 7,
         }
     }
 
@@ -481,7 +502,13 @@ fn exceptions(
                 objective: Some(o.id.clone()),
                 item: None,
                 title: o.title.clone(),
-                detail: o.budget_reason.clone().unwrap_or_default(),
+                detail: format!(
+                    "budget status {}",
+                    o.budget_status
+                        .map(|b| b.label().to_lowercase())
+                        .unwrap_or_default()
+                ),
+                reason: o.budget_reason.clone(),
             });
         }
         for a in &p.delayed {
@@ -493,6 +520,7 @@ fn exceptions(
                 item: None,
                 title: a.title.clone(),
                 detail: format!("{}% complete, due {}", a.progress, uk_date(a.due)),
+                reason: footnote_of(h, &a.objective, a.id.as_deref(), &a.title),
             });
         }
         for a in &p.overdue {
@@ -509,6 +537,7 @@ fn exceptions(
                     a.status.label().to_lowercase(),
                     a.progress
                 ),
+                reason: footnote_of(h, &a.objective, a.id.as_deref(), &a.title),
             });
         }
         for s in p.changes.iter().flat_map(|c| &c.slipped) {
@@ -525,6 +554,7 @@ fn exceptions(
                     uk_date(s.to),
                     s.days
                 ),
+                reason: footnote_of(h, &s.objective, None, &s.title),
             });
         }
         for u in &p.unexplained {
@@ -536,10 +566,15 @@ fn exceptions(
                 item: None,
                 title: u.title.clone(),
                 detail: format!("{} with no explanation", u.what),
+                reason: None,
             });
         }
     }
     for b in budgets {
+        let notes = match &docs[agg.budgets[*b].doc].data {
+            Data::Budget(src) => src.notes.as_slice(),
+            _ => &[],
+        };
         for g in &agg.budgets[*b].groups {
             for l in &g.lines {
                 let kind = match l.totals.rag {
@@ -554,11 +589,8 @@ fn exceptions(
                     objective: None,
                     item: Some(l.id.clone()),
                     title: l.title.clone(),
-                    detail: format!(
-                        "variance {}, {} of planned spend",
-                        l.totals.variance.map(format::money).unwrap_or_default(),
-                        l.totals.variance_pct_display.clone().unwrap_or_default()
-                    ),
+                    detail: spend_detail(&l.totals),
+                    reason: notes_of(notes, &l.notes),
                 });
             }
         }
@@ -588,6 +620,10 @@ fn exceptions(
                     format::money(to),
                     c.previous_period
                 ),
+                reason: (agg.budgets[*b].groups.iter())
+                    .flat_map(|g| &g.lines)
+                    .find(|x| x.id == l.id)
+                    .and_then(|x| notes_of(notes, &x.notes)),
             });
         }
     }
@@ -616,9 +652,94 @@ fn exceptions(
                         i.actual.map(|a| a.to_string()).unwrap_or_default(),
                         sum.target.map(|t| t.to_string()).unwrap_or_default()
                     ),
+                    reason: i.comment.clone(),
                 });
             }
         }
     }
+    // Most severe first; a stable sort keeps the agenda's order within a severity.
+    out.sort_by_key(|e| e.kind.severity());
     out
+}
+
+/// `under-spend of 40,302 against 116,546 planned, (35%)`: which way a line is off, in words,
+/// whatever the sign convention of its variance.
+fn spend_detail(t: &budget::Totals) -> String {
+    let pct = (t.variance_pct_display.as_deref())
+        .map(|p| format!(", {p} of planned spend"))
+        .unwrap_or_default();
+    match (t.planned, t.actual) {
+        (Some(p), Some(a)) => match a.checked_sub(p) {
+            Some(gap) if gap < Decimal::ZERO => format!(
+                "under-spend of {} against {} planned{pct}",
+                format::money(gap.abs()),
+                format::money(p)
+            ),
+            Some(gap) if gap > Decimal::ZERO => format!(
+                "over-spend of {} against {} planned{pct}",
+                format::money(gap),
+                format::money(p)
+            ),
+            _ => format!("spend as planned{pct}"),
+        },
+        _ => format!(
+            "variance {}{pct}",
+            t.variance.map(format::money).unwrap_or_default()
+        ),
+    }
+}
+
+/// The texts of the budget notes a line refers to: `Note 1: There is an under-spend…`.
+fn notes_of(notes: &[crate::content::budget::Note], refs: &[String]) -> Option<String> {
+    let texts: Vec<String> = (refs.iter())
+        .filter_map(|r| notes.iter().find(|n| &n.number == r))
+        .map(|n| format!("Note {}: {}", n.number, n.text))
+        .collect();
+    (!texts.is_empty()).then(|| texts.join(" "))
+}
+
+/// An activity's footnote, or else its objective's: the paper's reason for a delay.
+fn footnote_of(
+    h: &crate::content::Highlight,
+    objective: &str,
+    id: Option<&str>,
+    title: &str,
+) -> Option<String> {
+    let o = h.objectives.iter().find(|o| o.id == objective)?;
+    let a = o.activities.iter().find(|a| match (id, a.id.as_deref()) {
+        (Some(want), Some(have)) => want == have,
+        _ => a.title == title,
+    });
+    a.and_then(|a| a.footnote.clone())
+        .or_else(|| o.footnote.clone())
+}
+
+#[cfg(test)]
+mod exception_tests {
+    use super::*;
+
+    #[test]
+    fn a_spend_exception_says_which_way_the_line_is_off() {
+        let t = |planned: i64, actual: i64, pct: &str| budget::Totals {
+            planned: Some(Decimal::from(planned)),
+            actual: Some(Decimal::from(actual)),
+            variance_pct_display: Some(pct.into()),
+            ..budget::Totals::default()
+        };
+        assert_eq!(
+            spend_detail(&t(116_546, 76_244, "(35%)")),
+            "under-spend of 40,302 against 116,546 planned, (35%) of planned spend"
+        );
+        assert_eq!(
+            spend_detail(&t(100, 120, "20%")),
+            "over-spend of 20 against 100 planned, 20% of planned spend"
+        );
+    }
+
+    #[test]
+    fn red_money_comes_first_and_missing_explanations_last() {
+        assert!(ExceptionKind::LineRed.severity() < ExceptionKind::Overdue.severity());
+        assert!(ExceptionKind::Delayed.severity() < ExceptionKind::BudgetAmber.severity());
+        assert!(ExceptionKind::ProjectionMoved.severity() < ExceptionKind::Unexplained.severity());
+    }
 }

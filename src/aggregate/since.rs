@@ -52,7 +52,8 @@ pub struct IndicatorsSince {
 pub struct BudgetSince {
     pub doc: usize,
     pub previous_period: Period,
-    /// Total expenditure's projected outturn, and its actual and planned spend to date.
+    /// Spend's projected outturn, and its actual and planned spend to date (memo lines left
+    /// out).
     pub projected: Delta,
     pub actual: Delta,
     pub planned: Delta,
@@ -144,9 +145,10 @@ pub fn since(
         Some(BudgetSince {
             doc: s.doc,
             previous_period: c.previous_period,
-            projected: c.expenditure.projected,
-            actual: c.expenditure.actual,
-            planned: c.expenditure.planned,
+            // What was spent: memo lines are provisions, not expenditure.
+            projected: c.spend.projected,
+            actual: c.spend.actual,
+            planned: c.spend.planned,
             projections_moved: c.projections_moved,
             beyond_tolerance: c.beyond_tolerance,
         })

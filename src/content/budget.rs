@@ -10,7 +10,7 @@ use toml::de::DeValue;
 use crate::content::exempt::{self, Exempt, Withheld};
 use crate::diagnostic::Problem;
 use crate::read::period::Period;
-use crate::read::reader::{Cx, Table, read_integer};
+use crate::read::reader::{Cx, Table, read_decimal, read_integer};
 use crate::read::words::{GroupKind, NoteColumn};
 
 pub type Money = Decimal;
@@ -83,6 +83,21 @@ pub struct Line {
     pub programme_span: Range<usize>,
     pub memo: bool,
     pub exempt: Option<Exempt>,
+    /// The line's variance and % variance as the paper printed them, where it prints them.
+    pub stated: Option<LineStated>,
+}
+
+/// A line's computed columns as printed: boardpack works out a line's variance and % variance
+/// from its planned and actual spend, and compares them with these.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct LineStated {
+    pub variance: Option<Money>,
+    #[serde(skip)]
+    pub variance_span: Range<usize>,
+    /// In whole per cent as printed: `(35%)` is -35.
+    pub variance_pct: Option<Decimal>,
+    #[serde(skip)]
+    pub variance_pct_span: Range<usize>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -302,6 +317,7 @@ impl Line {
         let programme = t.id(cx, "programme");
         let memo = t.boolean(cx, "memo").unwrap_or(false);
         let exempt = exempt::read(&mut t, cx);
+        let stated = t.table(cx, "stated").map(|s| LineStated::read(s, cx));
         t.finish(cx);
         let id = id?;
         let group = group?;
@@ -325,6 +341,7 @@ impl Line {
             programme_span,
             memo,
             exempt,
+            stated,
         })
     }
 
@@ -347,6 +364,58 @@ impl Line {
             programme_span: 0..0,
             memo: l.memo,
             exempt: None,
+            stated: None,
+        }
+    }
+}
+
+impl LineStated {
+    fn read(mut t: Table<'_, '_>, cx: &mut Cx<'_>) -> Self {
+        let variance_span = (t.get("variance").map(|v| cx.abs(v.span()))).unwrap_or(0..0);
+        let variance = t.money(cx, "variance");
+        let variance_pct_span = (t.get("variance_pct").map(|v| cx.abs(v.span()))).unwrap_or(0..0);
+        let variance_pct = t.get("variance_pct").and_then(|v| printed_percent(cx, v));
+        t.finish(cx);
+        LineStated {
+            variance,
+            variance_span,
+            variance_pct,
+            variance_pct_span,
+        }
+    }
+}
+
+/// A per cent as the paper prints it: `(35%)`, `-3%`, `0%`, or a bare number.
+fn printed_percent(cx: &mut Cx<'_>, v: &serde_spanned::Spanned<DeValue<'_>>) -> Option<Decimal> {
+    let DeValue::String(s) = v.get_ref() else {
+        return read_decimal(cx, v, "variance_pct");
+    };
+    let text = s.trim();
+    let bare = text.replacen('%', "", 1);
+    let has_symbol = bare
+        .chars()
+        .any(|c| !c.is_ascii_digit() && !"()-.,_ ".contains(c));
+    match crate::read::money::parse_money(&bare) {
+        Ok(d) if !has_symbol => Some(d),
+        Ok(_) => {
+            cx.report(
+                Problem::InvalidNumber {
+                    text: text.to_string(),
+                    reason: "a printed % variance is a number such as (35%) or 2%".into(),
+                },
+                v.span(),
+            );
+            None
+        }
+        Err(reason) => {
+            cx.report(
+                Problem::InvalidNumber {
+                    text: text.to_string(),
+                    reason,
+                },
+                v.span(),
+            );
+            None
         }
     }
 }

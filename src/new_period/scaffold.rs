@@ -11,9 +11,9 @@
 //!   progress and due date; complete and cancelled ones are carried, marked, to the end of the
 //!   financial year, and dropped (listed in a comment) when the new period starts a new year;
 //! - budget: `as_at` becomes the period's last day; lines keep their approved and revised
-//!   budgets, and lose planned, actual and projected; notes lose their figures (`amount`, `of`,
-//!   `breakdown`) and keep their text; the printed totals keep only approved and revised; key
-//!   balances are commented out to be filled in again;
+//!   budgets, and lose planned, actual, projected and their printed variances; notes lose their
+//!   figures (`amount`, `of`, `breakdown`) and keep their text; the printed totals keep only
+//!   approved and revised; key balances are commented out to be filled in again;
 //! - indicators: actuals, their caveats, stated statuses and stated directions go, each actual
 //!   kept in a comment and added to `history`;
 //!   into a new year the last actual becomes `previous`, the year's actual;
@@ -199,7 +199,8 @@ fn budget(root: &mut Table, mv: &Move) -> Vec<String> {
         true
     });
     each_row(root, "lines", |l| {
-        for key in ["planned", "actual", "projected"] {
+        // A line's printed variance and % variance are the last period's.
+        for key in ["planned", "actual", "projected", "stated"] {
             l.table().remove(key);
         }
         true

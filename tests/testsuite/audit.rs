@@ -228,7 +228,7 @@ fn the_example_boards_notes_and_forecasts_are_checked() {
     assert_eq!(
         at,
         [
-            ("content/2009-10-q2/budget.md", 106),
+            ("content/2009-10-q2/budget.md", 109),
             ("content/2009-10-q3/budget.md", 177)
         ]
     );

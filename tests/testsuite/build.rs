@@ -430,10 +430,23 @@ fn the_budget_lists_every_line_under_its_group() {
     assert_eq!(
         km[1..],
         [
-            "222,577", "233,103", "116,546", "76,244", "(40,302)", "(35%)", "Red", "233,103", "0",
+            "222,577",
+            "233,103",
+            "116,546",
+            "76,244",
+            "(40,302) paper: (40,301)",
+            "(35%)",
+            "Red",
+            "233,103",
+            "0",
             "Note 1"
         ]
     );
+    // The paper's variance is shown beside the computed one only where they differ.
+    let cf = rows
+        .iter()
+        .find(|r| r[0] == "Customer First" && r[4] == "311,145");
+    assert_eq!(cf.map(|r| r[5].as_str()), Some("2,054"));
     // The memorandum line comes last, as in the paper.
     assert!(
         rows[18][0].starts_with("Contingency Reserve Provision"),

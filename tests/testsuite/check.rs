@@ -35,6 +35,7 @@ const CASES: &[&str] = &[
     "invalid-money",
     "invalid-number",
     "invalid-period",
+    "line-figure-mismatch",
     "many-problems",
     "missing-key",
     "no-front-matter",
@@ -739,6 +740,63 @@ fn a_plan_date_outside_the_plans_year() {
             "target date 2010-04-30 is outside the plan year 2009/10",
         )],
     );
+}
+
+#[test]
+fn a_lines_printed_variance_or_percent_differs_from_its_figures() {
+    // At the printed value; hidden pence explain a pound of variance, or a % that the pence
+    // could tip over the half, and the message says so and what to check.
+    assert_warnings(
+        "line-figure-mismatch",
+        &[
+            warning(
+                BUDGET,
+                19,
+                23,
+                "line-figure-mismatch",
+                "the printed variance for Knowledge Management is (40,301), but its planned and \
+                 actual spend give (40,302): the printed figure is 1 more, within what hidden \
+                 pence in 2 figures could explain; check the pence of its planned and actual \
+                 spend",
+            ),
+            warning(
+                BUDGET,
+                29,
+                23,
+                "line-figure-mismatch",
+                "the printed variance for Chief Exec & Business Support is (500), but its planned \
+                 and actual spend give (552): the printed figure is 52 more, more than rounding \
+                 of 2 figures could explain; check the line's figures against the paper",
+            ),
+            warning(
+                BUDGET,
+                39,
+                50,
+                "line-figure-mismatch",
+                "the printed % variance for Corporate & running costs is (6%), but its variance \
+                 of (10,000) is (5%) of planned spend: more than hidden pence could explain; \
+                 check the printed % against the line's planned and actual spend",
+            ),
+            warning(
+                BUDGET,
+                49,
+                45,
+                "line-figure-mismatch",
+                "the printed % variance for Corporate Events is (3%), but its variance of (7) is \
+                 (4%) of planned spend: within what hidden pence in its planned and actual spend \
+                 could explain; check the pence of those figures",
+            ),
+        ],
+    );
+}
+
+#[test]
+fn printed_line_figures_that_agree_and_a_total_without_the_memo_line_pass() {
+    // The twin of line-figure-mismatch, with a printed total that leaves out the memo line:
+    // compared with the spend it means, it agrees.
+    let (code, diags) = check_json(&fixture("budget-consistent"), &["--deny-warnings"]);
+    assert_eq!(diags, []);
+    assert_eq!(code, 0);
 }
 
 #[test]

@@ -634,13 +634,19 @@ fn the_home_page_is_a_dashboard_for_the_latest_period() {
     ] {
         assert!(h2.iter().any(|h| h == want), "{want} in {h2:?}");
     }
+    // The contingency provision is a memorandum item, "not actual expenditure": spend leaves
+    // it out and says so, and that the paper's total counts it.
     assert_eq!(
         summary_value(&doc, "Spent to date").as_deref(),
-        Some("£1,833,599 at 30 September 2009")
+        Some(
+            "£1,783,599 at 30 September 2009 Not counting Contingency Reserve Provision \
+             (£50,000), a memorandum item, not actual expenditure; the paper’s total of \
+             £1,833,599 includes it."
+        )
     );
     assert_eq!(
         summary_value(&doc, "Planned spend to date").as_deref(),
-        Some("£1,879,195")
+        Some("£1,829,195")
     );
     let card = doc
         .select(&sel("li.bp-card"))
@@ -762,7 +768,9 @@ fn the_exceptions_page_lists_the_latest_period_and_links_every_period() {
         .select(&sel("table.bp-table--exceptions tbody .bp-tag"))
         .map(text)
         .collect();
-    assert_eq!(kinds, ["Budget amber", "Delayed", "Slipped", "Unexplained"]);
+    // Most severe first: delayed and slipped work before an amber budget, and a missing
+    // explanation last.
+    assert_eq!(kinds, ["Delayed", "Slipped", "Budget amber", "Unexplained"]);
     let periods: Vec<(String, String)> = doc
         .select(&sel("#by-period ~ .bp-table-wrap table tbody tr"))
         .map(|tr| {
@@ -842,4 +850,196 @@ fn a_progress_chart_snapshot() {
         ],
     );
     insta::assert_snapshot!(c.svg.replace("><", ">\n<"));
+}
+
+#[test]
+fn a_programme_page_shows_the_budget_lines_that_fund_it_and_their_history() {
+    let out = built("example");
+    let doc = page(out, "programmes/improving-practice/index.html");
+    let table = doc
+        .select(&sel("table"))
+        .find(|t| text(*t).starts_with("Improving Practice: budget lines, 2009/10 Q2"))
+        .expect("the programme's budget lines");
+    let rows: Vec<Vec<String>> = table.select(&sel("tbody tr")).map(cells).collect();
+    assert_eq!(
+        rows,
+        [
+            [
+                "Knowledge Management (Expenditure)",
+                "222,577",
+                "233,103",
+                "116,546",
+                "76,244",
+                "(40,302) paper: (40,301)",
+                "(35%)",
+                "Red",
+                "233,103"
+            ],
+            [
+                "Website KM (Expenditure)",
+                "81,500",
+                "81,500",
+                "40,242",
+                "41,553",
+                "1,311",
+                "3%",
+                "Green",
+                "81,500"
+            ]
+        ]
+    );
+    // The total is the sum of the lines' figures, not a printed one.
+    let foot: Vec<String> = table.select(&sel("tfoot tr")).flat_map(cells).collect();
+    assert_eq!(
+        foot[..6],
+        [
+            "Spend on its expenditure lines",
+            "",
+            "",
+            "156,788",
+            "117,797",
+            "(38,991)"
+        ]
+    );
+    let line = table.select(&sel("tbody th a")).next().unwrap();
+    assert_eq!(
+        line.value().attr("href"),
+        Some("/budget/2009-10-q2/#budget-line-staff-km")
+    );
+
+    // History: the same line ids in the year's budget and the quarter's.
+    let history = doc
+        .select(&sel("table"))
+        .find(|t| text(*t).starts_with("Improving Practice: budget lines by period"))
+        .expect("the lines' history");
+    let head: Vec<String> = history.select(&sel("thead th")).map(text).collect();
+    assert_eq!(head, ["Budget line", "2009/10", "2009/10 Q2"]);
+    let rows: Vec<Vec<String>> = history.select(&sel("tbody tr")).map(cells).collect();
+    assert_eq!(
+        rows[0],
+        [
+            "Knowledge Management (Expenditure)",
+            "£222,577 approved",
+            "£76,244 spent of £116,546 planned, variance (40,302), (35%) of planned"
+        ]
+    );
+    let (headers, csv) = read_csv(&out.join("programmes/improving-practice/programme-budget.csv"));
+    assert_eq!(headers[..3], ["Period", "Line ID", "Budget line"]);
+    assert_eq!(csv.len(), 4, "two lines in each of two budgets");
+
+    // A programme no budget line is tagged with has no money section.
+    let doc = page(out, "programmes/business-support/index.html");
+    assert!(doc.select(&sel("h2#money")).next().is_none());
+}
+
+#[test]
+fn the_operational_plan_links_to_its_budget_whose_contingency_is_a_memo_line() {
+    let out = built("example");
+    let doc = page(out, "plan/2009-10/index.html");
+    let link = doc
+        .select(&sel("dl.bp-summary-list a"))
+        .find(|a| a.value().attr("href") == Some("/budget/2009-10/"))
+        .map(text);
+    assert_eq!(
+        link.as_deref(),
+        Some("Improvement Service - 2009/10 Budget Analysis")
+    );
+    let budget = page(out, "budget/2009-10/index.html");
+    let contingency = budget
+        .select(&sel("tr#budget-line-contingency th"))
+        .next()
+        .map(text);
+    assert_eq!(
+        contingency.as_deref(),
+        Some("Contingency Reserve Provision (memorandum: not actual expenditure)")
+    );
+    let foot: Vec<Vec<String>> = budget.select(&sel("tfoot tr")).map(cells).collect();
+    assert!(
+        foot.iter().any(
+            |r| r[0] == "Total expenditure as printed (counts the memorandum items)"
+                && r[1] == "3,270,000"
+        ),
+        "{foot:?}"
+    );
+    assert!(
+        foot.iter()
+            .any(|r| r[0] == "Expenditure excluding memorandum items" && r[1] == "3,220,000"),
+        "{foot:?}"
+    );
+}
+
+#[test]
+fn each_exception_gives_its_reason_most_severe_first() {
+    let out = built("example");
+    let doc = page(out, "exceptions/index.html");
+    let table = doc
+        .select(&sel("table.bp-table--exceptions"))
+        .next()
+        .unwrap();
+    let reason = column(table, "Reason given");
+    let detail = column(table, "Detail");
+    let rows: Vec<Vec<String>> = table.select(&sel("tbody tr")).map(cells).collect();
+    // The red spend line comes first, saying which way it is off and why, from its note.
+    assert_eq!(rows[0][0], "Knowledge Management");
+    assert_eq!(rows[0][1], "Spend red");
+    assert_eq!(
+        rows[0][detail],
+        "under-spend of 40,302 against 116,546 planned, (35%) of planned spend"
+    );
+    assert!(
+        rows[0][reason].starts_with(
+            "Note 1: There is an under-spend in the Knowledge Management staffing budget of £40,301."
+        ),
+        "{:?}",
+        rows[0][reason]
+    );
+    // A delayed activity's reason is its footnote; the amber budget's, its budget reason.
+    let delayed = rows.iter().find(|r| r[1] == "Delayed").unwrap();
+    assert_eq!(
+        delayed[reason],
+        "Regional workshop will be run in Q3 and all outstading matters will be addressed."
+    );
+    let amber = rows.iter().find(|r| r[1] == "Budget amber").unwrap();
+    assert_eq!(amber[detail], "budget status amber");
+    assert_eq!(
+        amber[reason],
+        "Hosting and Support Maintenance project funded coverage will run out in Dec 2009."
+    );
+    // An unexplained item has, by definition, none; it comes last.
+    assert_eq!(rows.last().unwrap()[1], "Unexplained");
+    assert_eq!(rows.last().unwrap()[reason], "None given");
+    let kinds: Vec<&str> = rows.iter().map(|r| r[1].as_str()).collect();
+    let order: [&[&str]; 8] = [
+        &["Spend red", "Budget red"],
+        &["Overdue"],
+        &["Delayed"],
+        &["Slipped"],
+        &["Off target"],
+        &["Budget amber", "Spend amber"],
+        &["Projection moved"],
+        &["Unexplained"],
+    ];
+    let rank = |k: &str| order.iter().position(|g| g.contains(&k)).unwrap();
+    assert!(
+        kinds.windows(2).all(|w| rank(w[0]) <= rank(w[1])),
+        "{kinds:?}"
+    );
+
+    // An indicator off target gives its comment.
+    let doc = page(built("wigan"), "exceptions/index.html");
+    let table = doc
+        .select(&sel("table.bp-table--exceptions"))
+        .next()
+        .unwrap();
+    let reason = column(table, "Reason given");
+    let ni14 = table
+        .select(&sel("tbody tr"))
+        .map(cells)
+        .find(|r| r[0] == "NI 14 Avoidable Contact")
+        .unwrap();
+    assert_eq!(ni14[1], "Off target");
+    assert_eq!(
+        ni14[reason],
+        "Data to be monitored by department as part of the new performance management framework."
+    );
 }

@@ -12,7 +12,7 @@ use super::shared::{FindingView, findings_for};
 use super::{Downloads, Lookups};
 use crate::aggregate::budget::{Difference, GroupSummary, LineSummary, Totals};
 use crate::aggregate::{self, BudgetSummary, format};
-use crate::content::budget::Figures;
+use crate::content::budget::{Figures, LineStated};
 use crate::content::{Budget, Document};
 use crate::read::words::GroupKind;
 use crate::render::chart::{self, Chart};
@@ -62,6 +62,12 @@ pub(super) struct StatementRow {
     pub(super) notice: Option<String>,
     /// On a line row in the members' view: why the line is exempt, for its banner.
     pub(super) exempt: Option<crate::content::exempt::Exempt>,
+    /// On `line` rows: the paper's own variance, where it differs from the computed one.
+    pub(super) printed_variance: Option<Decimal>,
+    /// On `line` rows: the paper's own % variance (`(35%)`), where it differs.
+    pub(super) printed_variance_pct: Option<String>,
+    /// On the printed grand total of a budget with memo lines: how it treats them.
+    pub(super) memo_note: Option<&'static str>,
 }
 
 pub(super) fn rag_key(r: Option<aggregate::budget::Rag>) -> Option<&'static str> {
@@ -162,6 +168,8 @@ pub(super) struct BudgetHeadline {
     pub(super) gap: Option<Decimal>,
     /// The grand total variance as printed, where it differs from the computed one.
     pub(super) printed_variance: Option<Decimal>,
+    /// The memo lines the figures leave out, where the budget has any.
+    pub(super) memo: Option<MemoNote>,
     pub(super) projected: Option<Decimal>,
     /// Projected outturn minus revised budget.
     pub(super) outturn_variance: Option<Decimal>,
@@ -172,8 +180,52 @@ pub(super) struct BudgetHeadline {
     pub(super) legend: String,
 }
 
+/// What a headline leaves out: memo lines are not spend, whatever the printed total does.
+#[derive(Serialize)]
+pub(super) struct MemoNote {
+    /// `Contingency Reserve Provision`, or several joined with "and".
+    pub(super) titles: String,
+    pub(super) count: usize,
+    pub(super) actual: Option<Decimal>,
+    pub(super) planned: Option<Decimal>,
+    /// Whether the paper's printed total counts them (see `BudgetSummary::printed_total_memo`).
+    pub(super) printed_counts: Option<bool>,
+    /// The printed total's actual spend to date.
+    pub(super) printed_actual: Option<Decimal>,
+}
+
+fn memo_note(s: &BudgetSummary) -> Option<MemoNote> {
+    let lines: Vec<&LineSummary> = (s.groups.iter())
+        .filter(|g| g.kind == Some(GroupKind::Expenditure))
+        .flat_map(|g| &g.lines)
+        .filter(|l| l.memo)
+        .collect();
+    if lines.is_empty() {
+        return None;
+    }
+    let titles: Vec<&str> = lines.iter().map(|l| l.title.as_str()).collect();
+    let titles = match titles.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        _ => titles.concat(),
+    };
+    Some(MemoNote {
+        titles,
+        count: lines.len(),
+        actual: s.memo.actual,
+        planned: s.memo.planned,
+        printed_counts: s.printed_total_memo,
+        printed_actual: s.stated_total.as_ref().and_then(|t| t.actual),
+    })
+}
+
 pub(super) fn budget_headline(cx: &Lookups<'_>, s: &BudgetSummary, b: &Budget) -> BudgetHeadline {
-    let e = &s.expenditure;
+    let memo = memo_note(s);
+    // Spend is what was spent: memo lines are provisions, not expenditure.
+    let e = if memo.is_some() {
+        &s.expenditure_excluding_memo
+    } else {
+        &s.expenditure
+    };
     let gap = match (e.planned, e.actual) {
         (Some(p), Some(a)) => Some(a - p),
         _ => None,
@@ -187,11 +239,9 @@ pub(super) fn budget_headline(cx: &Lookups<'_>, s: &BudgetSummary, b: &Budget) -
             "on plan"
         }
     });
-    let printed_variance = s
-        .stated_total
-        .as_ref()
-        .and_then(|t| t.variance)
-        .filter(|v| Some(*v) != e.variance);
+    let printed_variance = (s.total_differences.iter())
+        .find(|d| d.column == "variance")
+        .map(|d| d.stated);
     BudgetHeadline {
         title: s.title.clone(),
         url: cx.report_url(s.doc).map(str::to_string),
@@ -206,6 +256,7 @@ pub(super) fn budget_headline(cx: &Lookups<'_>, s: &BudgetSummary, b: &Budget) -
         position,
         gap: gap.map(|g| g.abs()),
         printed_variance,
+        memo,
         projected: e.projected,
         outturn_variance: e.outturn_variance,
         outturn_position: e.outturn_variance.map(|o| {
@@ -354,9 +405,9 @@ pub(super) fn statement(
             let Some(l) = b.lines.get(r.index) else {
                 continue;
             };
-            let t = lines
+            let (t, printed) = lines
                 .get(l.id.as_str())
-                .map_or_else(Totals::default, |x| x.totals.clone());
+                .map_or_else(Default::default, |x| (x.totals.clone(), x.printed.clone()));
             let row = StatementRow {
                 row: "line",
                 starts_body: new_body || rows.is_empty(),
@@ -366,6 +417,8 @@ pub(super) fn statement(
                 memo: l.memo,
                 notes: note_refs(b, &l.notes),
                 exempt: l.exempt.clone(),
+                printed_variance: printed.variance,
+                printed_variance_pct: printed.variance_pct_display,
                 ..StatementRow::default()
             };
             rows.push(with_totals(row, &t));
@@ -417,7 +470,15 @@ pub(super) fn statement(
         }),
     };
     if let Some((st, differences)) = printed_total {
-        foot.push(printed_row("Total expenditure", st, differences, 1));
+        let mut row = printed_row("Total expenditure", st, differences, 1);
+        if s.memo.approved.is_some() {
+            row.memo_note = Some(match s.printed_total_memo {
+                Some(true) => "counts the memorandum items",
+                Some(false) => "leaves out the memorandum items",
+                None => "may or may not count the memorandum items",
+            });
+        }
+        foot.push(row);
     }
     if s.memo.approved.is_some() {
         foot.push(with_totals(
@@ -572,8 +633,15 @@ pub(super) fn budget_tables(b: &Budget, s: &BudgetSummary) -> (Sheet, Sheet) {
         ("programme", "Programme"),
     ];
     cols.extend(MONEY_COLUMNS);
+    cols.extend([
+        ("printed_variance", "Variance (as printed)"),
+        ("printed_variance_percent", "Variance % (as printed)"),
+    ]);
     cols.push(("notes", "Notes"));
     let mut lines = Sheet::new("budget-lines", format!("{}: budget lines", b.title), &cols);
+    let stated_of: BTreeMap<&str, &LineStated> = (b.lines.iter())
+        .filter_map(|l| Some((l.id.as_str(), l.stated.as_ref()?)))
+        .collect();
     for g in &s.groups {
         for l in &g.lines {
             let mut row = vec![
@@ -585,6 +653,9 @@ pub(super) fn budget_tables(b: &Budget, s: &BudgetSummary) -> (Sheet, Sheet) {
                 Cell::opt_text(l.programme.clone()),
             ];
             row.extend(totals_cells(&l.totals));
+            let stated = stated_of.get(l.id.as_str()).copied();
+            row.push(Cell::money(stated.and_then(|s| s.variance)));
+            row.push(Cell::number(stated.and_then(|s| s.variance_pct)));
             row.push(Cell::text(l.notes.join("; ")));
             lines.push(row);
         }

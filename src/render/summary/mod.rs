@@ -17,6 +17,7 @@ mod indicator_changes;
 pub(crate) mod indicators;
 mod pages;
 mod plan;
+mod programme_money;
 mod shared;
 mod since;
 

@@ -311,6 +311,8 @@ pub(super) struct ProgrammePageView {
     pub(super) history: History,
     /// Its deliverables in each plan, newest year first.
     pub(super) plans: Vec<super::plan::ProgrammePlanView>,
+    /// The budget lines tagged with it, now and across periods; none when no budget has one.
+    pub(super) money: Option<super::programme_money::ProgrammeMoney>,
     pub(super) downloads: Downloads,
 }
 
@@ -418,7 +420,12 @@ pub(super) fn programme_view(
     if !list.is_empty() {
         downloads.insert("progress", cx.download(&t, url));
     }
+    let money = super::programme_money::programme_money(cx, id).map(|(m, sheet)| {
+        downloads.insert("budget", cx.download(&sheet, url));
+        m
+    });
     ProgrammePageView {
+        money,
         plans: super::plan::programme_plans(cx, id),
         latest: list.last().map(|p| programme_card(cx, p)),
         reports,

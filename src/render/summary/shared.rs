@@ -338,6 +338,8 @@ pub(super) struct ExceptionView {
     pub(super) objective_label: Option<String>,
     pub(super) title: String,
     pub(super) detail: String,
+    /// Why, in the paper's words, where it says.
+    pub(super) reason: Option<String>,
     /// The report it comes from, at the item where possible.
     pub(super) url: Option<String>,
     pub(super) source: String,
@@ -375,6 +377,7 @@ pub(super) fn exception_view(cx: &Lookups<'_>, e: &Exception) -> ExceptionView {
         objective: e.objective.clone(),
         title: e.title.clone(),
         detail: e.detail.clone(),
+        reason: e.reason.clone(),
         url,
         source: cx
             .docs
@@ -416,6 +419,7 @@ pub(super) fn exceptions_table(list: &[ExceptionView], period: &str) -> Sheet {
             ("objective", "Objective"),
             ("title", "Item"),
             ("detail", "Detail"),
+            ("reason", "Reason"),
             ("source", "Report"),
         ],
     );
@@ -427,6 +431,7 @@ pub(super) fn exceptions_table(list: &[ExceptionView], period: &str) -> Sheet {
             Cell::opt_text(e.objective.clone()),
             Cell::text(e.title.clone()),
             Cell::text(e.detail.clone()),
+            Cell::opt_text(e.reason.clone()),
             Cell::text(e.source.clone()),
         ]);
     }
