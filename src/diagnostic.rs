@@ -46,6 +46,14 @@ pub enum FindingKind {
     PastPlanDate,
     /// One report gives one deliverable two due dates.
     ConflictingDue,
+    /// A register's numbering skips an id that no report of the programme holds.
+    RegisterSkippedId,
+    /// A risk or issue closed without a note saying why.
+    RegisterClosedWithoutNote,
+    /// A risk or issue closed in an earlier report is reported again as live.
+    RegisterClosedStillLive,
+    /// A live risk or issue left the register without being closed.
+    RegisterDropped,
 }
 
 impl FindingKind {
@@ -63,6 +71,10 @@ impl FindingKind {
             FindingKind::DueDiffersFromPlan => "due-differs-from-plan",
             FindingKind::PastPlanDate => "past-plan-date",
             FindingKind::ConflictingDue => "conflicting-due",
+            FindingKind::RegisterSkippedId => "register-skipped-id",
+            FindingKind::RegisterClosedWithoutNote => "register-closed-without-note",
+            FindingKind::RegisterClosedStillLive => "register-closed-still-live",
+            FindingKind::RegisterDropped => "register-dropped",
         }
     }
 
@@ -80,6 +92,10 @@ impl FindingKind {
             FindingKind::DueDiffersFromPlan => "Due date differs from the plan",
             FindingKind::PastPlanDate => "Plan date passed",
             FindingKind::ConflictingDue => "Two due dates for one deliverable",
+            FindingKind::RegisterSkippedId => "Register numbering skips an id",
+            FindingKind::RegisterClosedWithoutNote => "Closed without a note",
+            FindingKind::RegisterClosedStillLive => "Closed entry reported as live",
+            FindingKind::RegisterDropped => "Left the register without closing",
         }
     }
 }

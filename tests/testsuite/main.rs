@@ -12,6 +12,7 @@ mod history;
 mod output;
 mod pages;
 mod plan;
+mod register;
 mod safety_input;
 mod safety_serve;
 mod search;

@@ -312,6 +312,8 @@ pub(super) struct ProgrammePageView {
     /// Its deliverables in each plan, newest year first.
     pub(super) plans: Vec<super::plan::ProgrammePlanView>,
     pub(super) downloads: Downloads,
+    /// Its risks and issues, period by period.
+    pub(super) register: Option<crate::aggregate::register::RegisterHistory>,
 }
 
 pub(super) fn programme_view(
@@ -425,6 +427,7 @@ pub(super) fn programme_view(
         trend_chart,
         history,
         downloads,
+        register: (agg.registers.iter()).find(|r| r.programme == id).cloned(),
     }
 }
 
