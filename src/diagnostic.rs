@@ -268,6 +268,12 @@ pub enum Problem {
         /// How many of those are errors.
         errors: usize,
     },
+    #[error("the paper is dated {dated}, after its meeting on {meeting}")]
+    DatedAfterMeeting { dated: String, meeting: String },
+    #[error("the marker `boardpack:{name}` {reason}")]
+    UnknownMarker { name: String, reason: String },
+    #[error("a second `boardpack:{name}` marker: the tables are placed once, at the first")]
+    RepeatedMarker { name: String, first: String },
 }
 
 impl Problem {
@@ -330,6 +336,9 @@ impl Problem {
             Problem::InvalidCurrency { .. } => "invalid-currency",
             Problem::GroupTooDeep { .. } => "group-too-deep",
             Problem::InvalidTheme { .. } => "invalid-theme",
+            Problem::DatedAfterMeeting { .. } => "dated-after-meeting",
+            Problem::UnknownMarker { .. } => "unknown-marker",
+            Problem::RepeatedMarker { .. } => "repeated-marker",
         }
     }
 
@@ -346,7 +355,10 @@ impl Problem {
             | Problem::LinkOutsideSite { .. }
             | Problem::LinkLoop { .. }
             | Problem::LinkDangling { .. }
-            | Problem::Finding { .. } => Severity::Warning,
+            | Problem::Finding { .. }
+            | Problem::DatedAfterMeeting { .. }
+            | Problem::UnknownMarker { .. }
+            | Problem::RepeatedMarker { .. } => Severity::Warning,
             Problem::TooManyProblems { errors: 0, .. } => Severity::Warning,
             _ => Severity::Error,
         }
@@ -430,6 +442,14 @@ impl Problem {
             Problem::ReservedSlug { .. } => {
                 Some("give the page another `slug`, or rename the file".into())
             }
+            Problem::RepeatedMarker { first, .. } => Some(format!(
+                "the first is at {first}; remove this one, or move the first here"
+            )),
+            Problem::DatedAfterMeeting { .. } => Some(
+                "check `dated` against the paper's signature and `meeting.date` against its \
+                 header: a paper is written before the meeting it goes to"
+                    .into(),
+            ),
             Problem::ApprovedDraft { .. } => Some(
                 "a draft is left out of the published site: remove `draft = true` once it is \
                  approved, or remove `approved` until it is"

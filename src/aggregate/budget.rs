@@ -683,6 +683,8 @@ mod tests {
             money_symbols: Vec::new(),
             draft: false,
             approved: None,
+            meta: Default::default(),
+            tables_marker: None,
             data: Data::Budget(b.clone()),
         };
         let config = Config::with_names("o", "t");

@@ -10,6 +10,8 @@ pub mod front_matter;
 pub mod highlight;
 pub mod indicators;
 pub mod links;
+pub mod markers;
+pub mod meeting;
 pub mod page;
 pub mod plan;
 pub mod plan_check;
@@ -67,6 +69,11 @@ pub struct Document {
     pub draft: bool,
     /// Who approved it and when, where the front matter says.
     pub approved: Option<approval::Approved>,
+    /// The meeting it is for, its date, author and addressee, where the front matter says.
+    pub meta: meeting::PaperMeta,
+    /// The `<!-- boardpack:tables -->` line in `body`, where the structured tables go.
+    #[serde(skip)]
+    pub tables_marker: Option<Range<usize>>,
     pub data: Data,
 }
 
@@ -341,6 +348,10 @@ pub fn parse_document(
         Some(_) => approval::read(&mut t, &mut cx),
         None => approval::Standing::default(),
     };
+    let meta = match kind {
+        Some(_) => meeting::read(&mut t, &mut cx),
+        None => meeting::PaperMeta::default(),
+    };
     // Unknown keys are only meaningful once we know which kind's keys are allowed.
     if kind.is_some() {
         t.finish(&mut cx);
@@ -376,6 +387,24 @@ pub fn parse_document(
                 .push(Diagnostic::new(Problem::ImageWithoutAlt, &file, span));
         }
     }
+    let tables_marker = data.as_ref().and_then(|d| {
+        let (has_tables, kind) = match d {
+            Data::Highlight(_) | Data::Budget(_) | Data::Indicators(_) | Data::Actions(_) => {
+                (true, "report")
+            }
+            Data::Plan(_) => (false, "plan's body"),
+            Data::Page(_) => (false, "page"),
+        };
+        let body = &file.text[split.body.clone()];
+        markers::scan(
+            &file,
+            body,
+            split.body.start,
+            has_tables,
+            kind,
+            &mut cx.diags,
+        )
+    });
     let money_symbols = std::mem::take(&mut cx.symbols);
     let diags = crate::diagnostic::limit_per_file(cx.diags);
     let has_errors = diags.iter().any(Diagnostic::is_error);
@@ -393,12 +422,30 @@ pub fn parse_document(
         money_symbols,
         draft: standing.draft,
         approved: standing.approved,
+        meta,
+        tables_marker,
         data,
     });
     (doc, diags)
 }
 
 impl Document {
+    /// The body up to the tables marker, or all of it where there is none.
+    pub fn body_before_tables(&self) -> &str {
+        match &self.tables_marker {
+            Some(m) => self.body.get(..m.start).unwrap_or(&self.body),
+            None => &self.body,
+        }
+    }
+
+    /// The body after the tables marker; empty where there is none.
+    pub fn body_after_tables(&self) -> &str {
+        match &self.tables_marker {
+            Some(m) => self.body.get(m.end..).unwrap_or(""),
+            None => "",
+        }
+    }
+
     pub fn kind(&self) -> DocKind {
         match self.data {
             Data::Highlight(_) => DocKind::Highlight,

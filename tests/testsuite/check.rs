@@ -36,6 +36,8 @@ const CASES: &[&str] = &[
     "many-problems",
     "missing-key",
     "no-front-matter",
+    // Tested in papers.rs: meeting metadata and body markers.
+    "paper-keys",
     "percent-out-of-range",
     "plan-conflicting-due",
     "plan-date-outside-year",

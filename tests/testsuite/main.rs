@@ -11,6 +11,7 @@ mod hardening;
 mod history;
 mod output;
 mod pages;
+mod papers;
 mod plan;
 mod register;
 mod safety_input;
