@@ -788,8 +788,6 @@ fn highlight(spec: &Spec, progs: &[Programme], p: usize, pi: usize) -> String {
             }
         }
     };
-    let mut risk_count = 0;
-    let mut risk_objectives = Vec::new();
     for (oi, o) in objectives.iter().enumerate() {
         let k = oi + 1;
         let _ = writeln!(s, "\n[[objectives]]");
@@ -825,10 +823,8 @@ fn highlight(spec: &Spec, progs: &[Programme], p: usize, pi: usize) -> String {
         }
         let subject = o.subject;
         let risk = if r.chance(25) {
-            risk_count += 1;
-            risk_objectives.push(k);
             unique(&mut r, &mut |r| {
-                format!("See risk R{risk_count:03}. {}", sentence(r, subject))
+                format!("See the risk register. {}", sentence(r, subject))
             })
         } else {
             "No new risks this quarter.".to_string()
@@ -889,37 +885,7 @@ fn highlight(spec: &Spec, progs: &[Programme], p: usize, pi: usize) -> String {
         }
     }
 
-    for (i, k) in risk_objectives.iter().enumerate() {
-        let subject = objectives[k - 1].subject;
-        let _ = writeln!(s, "\n[[risks]]");
-        let _ = writeln!(s, "id = \"R{:03}\"", i + 1);
-        let _ = writeln!(s, "title = {}", q(r.pick(RISK_TITLES)));
-        let _ = writeln!(s, "description = {}", q(&sentence(&mut r, subject)));
-        let _ = writeln!(
-            s,
-            "mitigation = {}",
-            q(&format!(
-                "Monthly review with {}; escalate to the board if unresolved.",
-                r.pick(PARTNERS)
-            ))
-        );
-        let _ = writeln!(s, "status = \"On-going\"");
-        let _ = writeln!(s, "objective = \"o{k}\"");
-        let _ = writeln!(s, "deliverables = [\"PD1\"]");
-    }
-    if r.chance(30) {
-        let k = r.below(objectives.len()) + 1;
-        let _ = writeln!(s, "\n[[issues]]");
-        let _ = writeln!(s, "id = \"I001\"");
-        let _ = writeln!(s, "title = {}", q(r.pick(ISSUE_TITLES)));
-        let _ = writeln!(
-            s,
-            "mitigation = {}",
-            q("Escalated to the programme board; options paper due next month.")
-        );
-        let _ = writeln!(s, "status = \"Open\"");
-        let _ = writeln!(s, "objective = \"o{k}\"");
-    }
+    register(&mut s, p, pi, objectives.len());
     let _ = writeln!(s, "+++");
 
     // Body: reporting period and a small budget table, as the seeds' covering notes have.
@@ -959,6 +925,58 @@ fn highlight(spec: &Spec, progs: &[Programme], p: usize, pi: usize) -> String {
 }
 
 /// One budget monitoring report per period: income and expenditure groups, ~20 lines.
+/// A programme's risk and issue registers in its report for period `pi`, as a register that
+/// adds up keeps them: each entry has its own number, in order of birth, is carried while
+/// live, and is reported once as closed with a note before it leaves (so `check` finds no
+/// `register-*` finding). Made from the programme and the period alone, as the reports are
+/// made in parallel: entry `k` is born in period `every * k + jitter` and lives 1 to `most`
+/// periods, each drawn from a generator seeded by the programme and `k`.
+fn register(s: &mut String, p: usize, pi: usize, objectives: usize) {
+    for (prefix, key, every, most, seed) in [("R", "risks", 2, 5, 9), ("I", "issues", 4, 3, 10)] {
+        for k in 0.. {
+            let mut r = Rng::new(&[seed, p as u64, k as u64]);
+            let born = every * k + r.below(every);
+            if born > pi {
+                break;
+            }
+            let closes = born + 1 + r.below(most);
+            if pi > closes {
+                continue;
+            }
+            let (titles, what) = if prefix == "R" {
+                (RISK_TITLES, "Monthly review with the programme board")
+            } else {
+                (
+                    ISSUE_TITLES,
+                    "Escalated to the programme board; options paper due next month",
+                )
+            };
+            let _ = writeln!(s, "\n[[{key}]]");
+            let _ = writeln!(s, "id = \"{prefix}{:03}\"", k + 1);
+            let _ = writeln!(s, "title = {}", q(r.pick(titles)));
+            let _ = writeln!(
+                s,
+                "mitigation = {}",
+                q(&format!("{what}; {}.", r.pick(PARTNERS)))
+            );
+            if pi == closes {
+                let _ = writeln!(s, "status = \"Closed\"");
+                let _ = writeln!(
+                    s,
+                    "closure = \"Resolved: the programme board agreed to close it.\""
+                );
+            } else if prefix == "R" {
+                let _ = writeln!(s, "status = \"On-going\"");
+                let _ = writeln!(s, "likelihood = {}", 1 + r.below(5));
+                let _ = writeln!(s, "impact = {}", 1 + r.below(5));
+            } else {
+                let _ = writeln!(s, "status = \"Open\"");
+            }
+            let _ = writeln!(s, "objective = \"o{}\"", 1 + k % objectives.max(1));
+        }
+    }
+}
+
 fn budget(spec: &Spec, progs: &[Programme], pi: usize) -> String {
     let period = Period::of_index(spec.first_fy, pi);
     let mut r = Rng::new(&[5, pi as u64]);

@@ -65,6 +65,14 @@ pub enum FindingKind {
     /// A budget line's printed variance or % variance differs from the one computed from its
     /// planned and actual spend.
     LineFigureMismatch,
+    /// A register's numbering skips an id that no report of the programme holds.
+    RegisterSkippedId,
+    /// A risk or issue closed without a note saying why.
+    RegisterClosedWithoutNote,
+    /// A risk or issue closed in an earlier report is reported again as live.
+    RegisterClosedStillLive,
+    /// A live risk or issue left the register without being closed.
+    RegisterDropped,
 }
 
 impl FindingKind {
@@ -91,6 +99,10 @@ impl FindingKind {
             FindingKind::DiffersFromYearBudget => "differs-from-year-budget",
             FindingKind::BudgetStatusContradictsLines => "budget-status-contradicts-lines",
             FindingKind::LineFigureMismatch => "line-figure-mismatch",
+            FindingKind::RegisterSkippedId => "register-skipped-id",
+            FindingKind::RegisterClosedWithoutNote => "register-closed-without-note",
+            FindingKind::RegisterClosedStillLive => "register-closed-still-live",
+            FindingKind::RegisterDropped => "register-dropped",
         }
     }
 
@@ -117,6 +129,10 @@ impl FindingKind {
             FindingKind::DiffersFromYearBudget => "Differs from the year's budget",
             FindingKind::BudgetStatusContradictsLines => "Budget status contradicts its lines",
             FindingKind::LineFigureMismatch => "Printed line figure differs from computed",
+            FindingKind::RegisterSkippedId => "Register numbering skips an id",
+            FindingKind::RegisterClosedWithoutNote => "Closed without a note",
+            FindingKind::RegisterClosedStillLive => "Closed entry reported as live",
+            FindingKind::RegisterDropped => "Left the register without closing",
         }
     }
 }
@@ -308,6 +324,12 @@ pub enum Problem {
         /// How many of those are errors.
         errors: usize,
     },
+    #[error("the paper is dated {dated}, after its meeting on {meeting}")]
+    DatedAfterMeeting { dated: String, meeting: String },
+    #[error("the marker `boardpack:{name}` {reason}")]
+    UnknownMarker { name: String, reason: String },
+    #[error("a second `boardpack:{name}` marker: the tables are placed once, at the first")]
+    RepeatedMarker { name: String, first: String },
 }
 
 impl Problem {
@@ -375,6 +397,9 @@ impl Problem {
             Problem::InvalidCurrency { .. } => "invalid-currency",
             Problem::GroupTooDeep { .. } => "group-too-deep",
             Problem::InvalidTheme { .. } => "invalid-theme",
+            Problem::DatedAfterMeeting { .. } => "dated-after-meeting",
+            Problem::UnknownMarker { .. } => "unknown-marker",
+            Problem::RepeatedMarker { .. } => "repeated-marker",
         }
     }
 
@@ -395,7 +420,10 @@ impl Problem {
             | Problem::LinkOutsideSite { .. }
             | Problem::LinkLoop { .. }
             | Problem::LinkDangling { .. }
-            | Problem::Finding { .. } => Severity::Warning,
+            | Problem::Finding { .. }
+            | Problem::DatedAfterMeeting { .. }
+            | Problem::UnknownMarker { .. }
+            | Problem::RepeatedMarker { .. } => Severity::Warning,
             Problem::TooManyProblems { errors: 0, .. } => Severity::Warning,
             _ => Severity::Error,
         }
@@ -479,6 +507,14 @@ impl Problem {
             Problem::ReservedSlug { .. } => {
                 Some("give the page another `slug`, or rename the file".into())
             }
+            Problem::RepeatedMarker { first, .. } => Some(format!(
+                "the first is at {first}; remove this one, or move the first here"
+            )),
+            Problem::DatedAfterMeeting { .. } => Some(
+                "check `dated` against the paper's signature and `meeting.date` against its \
+                 header: a paper is written before the meeting it goes to"
+                    .into(),
+            ),
             Problem::ApprovedDraft { .. } => Some(
                 "a draft is left out of the published site: remove `draft = true` once it is \
                  approved, or remove `approved` until it is"

@@ -734,6 +734,8 @@ mod tests {
             approved: None,
             exempt: None,
             withheld_document: None,
+            meta: Default::default(),
+            tables_marker: None,
             data: Data::Budget(b.clone()),
         };
         let config = Config::with_names("o", "t");
@@ -834,6 +836,8 @@ mod tests {
                 approved: None,
                 exempt: None,
                 withheld_document: None,
+                meta: Default::default(),
+                tables_marker: None,
                 data: Data::Budget(b),
             };
             let mut b = Budget::stub(Period::parse("2009/10 Q2").unwrap(), "t".into());

@@ -250,12 +250,12 @@ fn budget_statuses(
                 h.programme_span.clone(),
                 FindingKind::BudgetStatusContradictsLines,
                 format!(
-                    "every objective of {} with a budget gives its budget status as green, but its budget line {} is {} ({}) {side} to date (content/{}): check the statuses, or say in a budget reason why the line does not change them",
+                    "every objective of {} with a budget gives its budget status as green, but its budget line {} is {} ({}) {side} to date in {}: check the statuses, or say in a budget reason why the line does not change them",
                     h.title,
                     l.title,
                     format::money(gap.abs()),
                     format::percent(pct.abs()),
-                    other.rel_path
+                    other.title()
                 ),
             ));
         }
@@ -375,11 +375,10 @@ fn against_year_budget(
                 y.span.clone(),
                 FindingKind::DiffersFromYearBudget,
                 format!(
-                    "{}, {} in this budget, has no line in the {} budget (content/{}): check whether the quarter's figures include it elsewhere",
+                    "{}, {} in this budget, has no line in the {} budget: check whether the quarter's figures include it elsewhere",
                     y.title,
                     format::money(y.approved),
                     b.period,
-                    doc.rel_path
                 ),
             ));
         }
@@ -392,10 +391,9 @@ fn against_year_budget(
                     l.span.clone(),
                     FindingKind::DiffersFromYearBudget,
                     format!(
-                        "the approved budget of {} is {} here, but the {year} budget (content/{}) has no such line: check which is right",
+                        "the approved budget of {} is {} here, but the {year} budget has no such line: check which is right",
                         l.title,
                         format::money(l.approved),
-                        year_doc.rel_path
                     ),
                 ));
             }
@@ -407,11 +405,10 @@ fn against_year_budget(
                 l.span.clone(),
                 FindingKind::DiffersFromYearBudget,
                 format!(
-                    "the approved budget of {} is {} here but {} in the {year} budget (content/{}): check which is right, or give the change as a revised budget",
+                    "the approved budget of {} is {} here but {} in the {year} budget: check which is right, or give the change as a revised budget",
                     l.title,
                     format::money(l.approved),
                     format::money(y.approved),
-                    year_doc.rel_path
                 ),
             ));
         }

@@ -15,6 +15,7 @@ pub mod indicator_changes;
 pub mod indicators;
 pub mod plan;
 pub mod programme;
+pub mod register;
 pub mod report;
 pub mod rollup;
 pub mod since;
@@ -262,6 +263,8 @@ pub struct Aggregates {
     pub plans: Vec<plan::PlanSummary>,
     /// Every period that has a report, oldest first.
     pub periods: Vec<PeriodSummary>,
+    /// Each programme's risk and issue registers across its reports.
+    pub registers: Vec<register::RegisterHistory>,
     #[serde(skip)]
     pub findings: Vec<Diagnostic>,
     /// Document index → index into `programmes`, so that a page finds its report's summary
@@ -373,6 +376,7 @@ pub fn aggregate(config: &Config, docs: &[Document]) -> Aggregates {
             .then_with(|| a.programme.cmp(&b.programme))
     });
     programme::compare(&mut agg.programmes, docs, &mut findings);
+    agg.registers = register::track(&agg.programmes, docs, &mut findings);
     indicator_changes::compare(&mut agg.indicators, docs);
     budget_changes::compare(config, &mut agg.budgets, docs, &mut findings);
     action_changes::compare(&mut agg.actions, docs);

@@ -8,6 +8,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use crate::aggregate::Overflow;
+use crate::aggregate::register;
 use crate::aggregate::rollup::roll_up;
 use crate::aggregate::{Count, Trend, finding};
 use crate::config::Config;
@@ -147,14 +148,20 @@ pub struct ActivityMention {
     pub title: String,
 }
 
-/// A risk or issue whose status changed: the seeds rate risks by status alone (`On-going`),
-/// with no likelihood or impact.
+/// A risk or issue whose status or score changed. The seeds rate risks by status alone
+/// (`On-going`); a register that scores likelihood × impact is compared by score as well.
 #[derive(Debug, Clone, Serialize)]
 pub struct Rescore {
     pub id: String,
     pub title: String,
     pub from: Option<String>,
     pub to: Option<String>,
+    pub from_score: Option<u8>,
+    pub to_score: Option<u8>,
+    /// Whether the status changed, once case, spacing and punctuation are set aside.
+    pub status_changed: bool,
+    /// `escalated`, `de-escalated`, `re-rated` or `reopened`, from [`register::step`].
+    pub step: &'static str,
 }
 
 /// The same activity due later than it was in the previous report.
@@ -580,36 +587,50 @@ pub fn diff(before: &Highlight, now: &Highlight) -> Changes {
     let reg = |v: &[RegisterEntry]| v.iter().map(|r| r.id.clone()).collect::<BTreeSet<_>>();
     let (r0, r1) = (reg(&before.risks), reg(&now.risks));
     c.new_risks = r1.difference(&r0).cloned().collect();
-    c.closed_risks = r0.difference(&r1).cloned().collect();
+    c.closed_risks = closed(&before.risks, &now.risks, &r0, &r1);
     c.rescored_risks = rescored(&before.risks, &now.risks);
     let (i0, i1) = (reg(&before.issues), reg(&now.issues));
     c.new_issues = i1.difference(&i0).cloned().collect();
-    c.closed_issues = i0.difference(&i1).cloned().collect();
+    c.closed_issues = closed(&before.issues, &now.issues, &i0, &i1);
     c.rescored_issues = rescored(&before.issues, &now.issues);
     c
 }
 
-/// Entries in both registers, by id, whose status differs once case, spacing and punctuation
-/// are set aside: the seed writes `On-going` and `Ongoing` for one status.
+/// Entries closed since the report before: marked closed now and live then, or gone from the
+/// register (which `register-dropped` questions where they were live).
+fn closed(
+    before: &[RegisterEntry],
+    now: &[RegisterEntry],
+    ids_before: &BTreeSet<String>,
+    ids_now: &BTreeSet<String>,
+) -> Vec<String> {
+    let mut out: BTreeSet<String> = ids_before.difference(ids_now).cloned().collect();
+    for r in now.iter().filter(|r| r.is_closed()) {
+        if before.iter().any(|p| p.id == r.id && !p.is_closed()) {
+            out.insert(r.id.clone());
+        }
+    }
+    out.into_iter().collect()
+}
+
+/// Entries in both registers, by id, whose status or score changed, other than by closing
+/// (said once, as closed). Statuses compare with case, spacing and punctuation set aside.
 fn rescored(before: &[RegisterEntry], now: &[RegisterEntry]) -> Vec<Rescore> {
-    let plain = |s: &Option<String>| {
-        s.as_deref().map(|s| {
-            s.chars()
-                .filter(|c| c.is_alphanumeric())
-                .flat_map(char::to_lowercase)
-                .collect::<String>()
-        })
-    };
     let by_id: BTreeMap<&str, &RegisterEntry> =
         before.iter().rev().map(|r| (r.id.as_str(), r)).collect();
     now.iter()
         .filter_map(|r| {
             let prev = by_id.get(r.id.as_str())?;
-            (plain(&prev.status) != plain(&r.status)).then(|| Rescore {
+            let step = register::step(prev, r).filter(|s| *s != "closed")?;
+            Some(Rescore {
                 id: r.id.clone(),
                 title: r.title.clone(),
                 from: prev.status.clone(),
                 to: r.status.clone(),
+                from_score: prev.score,
+                to_score: r.score,
+                status_changed: register::plain(&prev.status) != register::plain(&r.status),
+                step,
             })
         })
         .collect()
@@ -658,6 +679,8 @@ mod tests {
                     &risk("R001", "On-going"),
                     &risk("R002", "On-going"),
                     &risk("R004", "On-going"),
+                    &risk("R005", "On-going"),
+                    "likelihood = 2\nimpact = 3\n",
                 ]
                 .concat(),
             ),
@@ -673,6 +696,8 @@ mod tests {
                     &risk("R001", "Ongoing"),
                     &risk("R002", "Closed"),
                     &risk("R003", "On-going"),
+                    &risk("R005", "On-going"),
+                    "likelihood = 3\nimpact = 3\n",
                 ]
                 .concat(),
             ),
@@ -710,7 +735,10 @@ mod tests {
         assert_eq!(c.objectives_added, ["o2"]);
         assert_eq!(
             (c.new_risks.clone(), c.closed_risks.clone()),
-            (vec!["R003".to_string()], vec!["R004".to_string()])
+            (
+                vec!["R003".to_string()],
+                vec!["R002".to_string(), "R004".to_string()]
+            )
         );
         // `On-going` and `Ongoing` are one status, as the seed writes both.
         let rescored: Vec<(&str, Option<&str>, Option<&str>)> = c
@@ -718,7 +746,9 @@ mod tests {
             .iter()
             .map(|r| (r.id.as_str(), r.from.as_deref(), r.to.as_deref()))
             .collect();
-        assert_eq!(rescored, [("R002", Some("On-going"), Some("Closed"))]);
+        // R002's closing is said once, among the closed; a score that rose is an escalation.
+        assert_eq!(rescored, [("R005", Some("On-going"), Some("On-going"))]);
+        assert_eq!(c.rescored_risks[0].step, "escalated");
         assert!(!c.is_empty());
     }
 

@@ -288,6 +288,10 @@ fn stub_document(d: &Document, e: &Exempt, schedule: Schedule) -> Option<Documen
         approved: d.approved.clone(),
         withheld_document: Some(Withheld::new(Part::Document, &public, schedule, None)),
         exempt: None,
+        // The meeting, the paper's date, author and addressee are the agenda's, which is
+        // published whatever its items.
+        meta: d.meta.clone(),
+        tables_marker: None,
         data,
     })
 }

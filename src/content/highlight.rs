@@ -95,7 +95,35 @@ pub struct RegisterEntry {
     pub objective_span: Range<usize>,
     pub deliverables: Vec<String>,
     pub exempt: Option<Exempt>,
+    /// The paper prints no id for this entry: the converter gave it one, and the page says so.
+    pub id_assigned: bool,
+    /// Likelihood and impact, each 1 to 5, where the paper scores the entry; both or neither.
+    pub likelihood: Option<u8>,
+    pub impact: Option<u8>,
+    /// Likelihood × impact, computed, never written.
+    pub score: Option<u8>,
+    /// Why the entry was closed, for an entry whose status says it is.
+    pub closure: Option<String>,
+    #[serde(skip)]
+    pub status_span: Range<usize>,
 }
+
+impl RegisterEntry {
+    /// Whether the status says the entry is closed: `Closed`, `closed.`, `Closed - resolved`.
+    pub fn is_closed(&self) -> bool {
+        self.status.as_deref().is_some_and(|s| {
+            let plain: String = s
+                .chars()
+                .take_while(|c| c.is_alphabetic() || c.is_whitespace())
+                .flat_map(char::to_lowercase)
+                .collect();
+            plain.trim() == "closed"
+        })
+    }
+}
+
+/// The scale a likelihood or an impact is scored on.
+const SCORE_RANGE: std::ops::RangeInclusive<i64> = 1..=5;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct AdditionalDeliverable {
@@ -335,10 +363,27 @@ fn read_register(t: &mut Table<'_, '_>, cx: &mut Cx<'_>, key: &'static str) -> V
             let title = r.req_text(cx, "title");
             let description = r.text(cx, "description");
             let mitigation = r.text(cx, "mitigation");
+            let status_span = r.get("status").map_or(0..0, |v| cx.abs(v.span()));
             let status = r.text(cx, "status");
             let objective = r.id(cx, "objective");
             let deliverables = r.texts(cx, "deliverables");
             let exempt = exempt::read(&mut r, cx);
+            let id_assigned = r.boolean(cx, "id_assigned").unwrap_or(false);
+            let likelihood = read_score(&mut r, cx, "likelihood");
+            let impact = read_score(&mut r, cx, "impact");
+            let closure = r.text(cx, "closure");
+            // A score needs both halves: one alone would show a product of nothing.
+            for (have, missing) in [("likelihood", "impact"), ("impact", "likelihood")] {
+                if let (Some(v), false) = (r.get(have), r.has(missing)) {
+                    cx.report_labelled(
+                        Problem::MissingKey {
+                            key: missing.into(),
+                        },
+                        v.span(),
+                        format!("a score is likelihood × impact: give `{missing}` too"),
+                    );
+                }
+            }
             r.finish(cx);
             let id = id?;
             let (objective, objective_span) = match objective {
@@ -356,7 +401,102 @@ fn read_register(t: &mut Table<'_, '_>, cx: &mut Cx<'_>, key: &'static str) -> V
                 objective_span,
                 deliverables,
                 exempt,
+                id_assigned,
+                score: likelihood.zip(impact).map(|(l, i)| l * i),
+                likelihood,
+                impact,
+                closure,
+                status_span,
             })
         })
         .collect()
+}
+
+/// A likelihood or impact: a whole number from 1 to 5.
+fn read_score(t: &mut Table<'_, '_>, cx: &mut Cx<'_>, key: &'static str) -> Option<u8> {
+    let span = t.get(key).map(|v| cx.abs(v.span()))?;
+    let n = t.integer(cx, key)?;
+    match u8::try_from(n) {
+        Ok(v) if SCORE_RANGE.contains(&n) => Some(v),
+        _ => {
+            cx.diags.push(
+                Diagnostic::new(
+                    Problem::InvalidNumber {
+                        text: n.to_string(),
+                        reason: format!("`{key}` is scored from 1 to 5"),
+                    },
+                    cx.file,
+                    span,
+                )
+                .with_label("expected 1 to 5"),
+            );
+            None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::content::{Data, parse_document};
+    use crate::source::SourceFile;
+
+    fn read(risk: &str) -> (Option<super::RegisterEntry>, Vec<(usize, usize, String)>) {
+        let text = format!(
+            "+++\nkind = \"highlight\"\nprogramme = \"p\"\ntitle = \"P\"\nperiod = \"2009/10 Q2\"\nlead = \"L\"\n[[risks]]\nid = \"R001\"\ntitle = \"T\"\n{risk}+++\n"
+        );
+        let (doc, diags) = parse_document(SourceFile::new("a.md", "content/a.md", text), "a.md");
+        let diags = diags
+            .iter()
+            .map(|d| {
+                let (l, c) = d.line_col().unwrap();
+                (l, c, d.problem.code().to_string())
+            })
+            .collect();
+        let entry = doc.and_then(|d| match d.data {
+            Data::Highlight(h) => h.risks.into_iter().next(),
+            _ => None,
+        });
+        (entry, diags)
+    }
+
+    #[test]
+    fn a_score_is_likelihood_times_impact() {
+        let (e, d) = read("likelihood = 4\nimpact = 3\nid_assigned = true\n");
+        let e = e.unwrap();
+        assert_eq!(
+            (e.likelihood, e.impact, e.score),
+            (Some(4), Some(3), Some(12))
+        );
+        assert!(e.id_assigned && d.is_empty());
+        let (e, _) = read("");
+        assert_eq!(e.unwrap().score, None);
+    }
+
+    #[test]
+    fn a_score_out_of_range_or_half_given_is_located() {
+        let (_, d) = read("likelihood = 6\nimpact = 0\n");
+        assert_eq!(
+            d,
+            [
+                (10, 14, "invalid-number".into()),
+                (11, 10, "invalid-number".into())
+            ]
+        );
+        let (_, d) = read("likelihood = 2\n");
+        assert_eq!(d, [(10, 14, "missing-key".into())]);
+    }
+
+    #[test]
+    fn closed_is_read_from_the_status_words() {
+        for (status, closed) in [
+            ("Closed", true),
+            ("closed.", true),
+            ("Closed - resolved", true),
+            ("On-going", false),
+            ("Not closed", false),
+        ] {
+            let (e, _) = read(&format!("status = \"{status}\"\n"));
+            assert_eq!(e.unwrap().is_closed(), closed, "{status}");
+        }
+    }
 }

@@ -12,6 +12,8 @@ pub mod front_matter;
 pub mod highlight;
 pub mod indicators;
 pub mod links;
+pub mod markers;
+pub mod meeting;
 pub mod page;
 pub mod plan;
 pub mod plan_check;
@@ -74,6 +76,11 @@ pub struct Document {
     /// In the public copy, for an exempt document: the stub that stands in its place. Its
     /// `data` then holds only what routes it (kind, period, programme).
     pub withheld_document: Option<exempt::Withheld>,
+    /// The meeting it is for, its date, author and addressee, where the front matter says.
+    pub meta: meeting::PaperMeta,
+    /// The `<!-- boardpack:tables -->` line in `body`, where the structured tables go.
+    #[serde(skip)]
+    pub tables_marker: Option<Range<usize>>,
     pub data: Data,
 }
 
@@ -353,6 +360,10 @@ pub fn parse_document(
         Some(_) => approval::read(&mut t, &mut cx),
         None => approval::Standing::default(),
     };
+    let meta = match kind {
+        Some(_) => meeting::read(&mut t, &mut cx),
+        None => meeting::PaperMeta::default(),
+    };
     let exempt = match kind {
         Some(_) => exempt::read(&mut t, &mut cx),
         None => None,
@@ -392,6 +403,24 @@ pub fn parse_document(
                 .push(Diagnostic::new(Problem::ImageWithoutAlt, &file, span));
         }
     }
+    let tables_marker = data.as_ref().and_then(|d| {
+        let (has_tables, kind) = match d {
+            Data::Highlight(_) | Data::Budget(_) | Data::Indicators(_) | Data::Actions(_) => {
+                (true, "report")
+            }
+            Data::Plan(_) => (false, "plan's body"),
+            Data::Page(_) => (false, "page"),
+        };
+        let body = &file.text[split.body.clone()];
+        markers::scan(
+            &file,
+            body,
+            split.body.start,
+            has_tables,
+            kind,
+            &mut cx.diags,
+        )
+    });
     let money_symbols = std::mem::take(&mut cx.symbols);
     let diags = crate::diagnostic::limit_per_file(cx.diags);
     let has_errors = diags.iter().any(Diagnostic::is_error);
@@ -411,12 +440,30 @@ pub fn parse_document(
         approved: standing.approved,
         exempt,
         withheld_document: None,
+        meta,
+        tables_marker,
         data,
     });
     (doc, diags)
 }
 
 impl Document {
+    /// The body up to the tables marker, or all of it where there is none.
+    pub fn body_before_tables(&self) -> &str {
+        match &self.tables_marker {
+            Some(m) => self.body.get(..m.start).unwrap_or(&self.body),
+            None => &self.body,
+        }
+    }
+
+    /// The body after the tables marker; empty where there is none.
+    pub fn body_after_tables(&self) -> &str {
+        match &self.tables_marker {
+            Some(m) => self.body.get(m.end..).unwrap_or(""),
+            None => "",
+        }
+    }
+
     pub fn kind(&self) -> DocKind {
         match self.data {
             Data::Highlight(_) => DocKind::Highlight,

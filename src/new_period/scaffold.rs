@@ -5,7 +5,7 @@
 //! What changes, by kind (docs/quarterly-cycle.md says why):
 //!
 //! - every kind: `period` moves on, the period and its last day in the `title` follow,
-//!   `approved` goes, `draft = true` comes after `period` with a comment saying where the
+//!   `approved`, `meeting` and `dated` go, `draft = true` comes after `period` with a comment saying where the
 //!   document came from;
 //! - highlight: `prepared` and the stated (printed) progress go; activities keep their status,
 //!   progress and due date; complete and cancelled ones are carried, marked, to the end of the
@@ -96,6 +96,10 @@ fn common(root: &mut Table, kind: DocKind, mv: &Move) {
         }
     }
     root.remove("approved");
+    // The next period goes to another meeting, on a paper of another date; the author and
+    // addressee usually stay.
+    root.remove("meeting");
+    root.remove("dated");
     // An author's own comment above an old `draft` key stays above the new one.
     let kept = (root.key("draft"))
         .and_then(|k| k.leaf_decor().prefix())
@@ -555,6 +559,17 @@ mod tests {
         assert_eq!(twice.matches(MARK).count(), once.matches(MARK).count());
         assert!(twice.contains("(2009/10 Q3)") && !twice.contains("(2009/10 Q2)"));
         assert!(twice.ends_with("+++\nBody\n"));
+    }
+
+    #[test]
+    fn the_next_period_goes_to_another_meeting_from_the_same_author() {
+        let text = "+++\nkind = \"page\"\ntitle = \"T\"\nperiod = \"2009/10 Q2\"\nmeeting = { body = \"Board\", date = 2009-11-30 }\ndated = 2009-11-20\nauthor = \"A\"\naddressee = \"Board\"\n+++\nBody\n";
+        let out = scaffold(text, DocKind::Page, &mv("2009/10 Q2", "2009/10 Q3")).unwrap();
+        assert!(
+            !out.contains("meeting =") && !out.contains("dated ="),
+            "{out}"
+        );
+        assert!(out.contains("author = \"A\"") && out.contains("addressee = \"Board\""));
     }
 
     #[test]

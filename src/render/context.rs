@@ -160,6 +160,8 @@ struct PlanValue<'a> {
     withheld: Option<&'a crate::content::exempt::Withheld>,
     /// The Markdown body.
     body: &'a str,
+    /// The meeting it is for, its date, author and addressee.
+    meta: &'a crate::content::meeting::PaperMeta,
     /// The plan exactly as written.
     data: &'a crate::content::OperationalPlan,
 }
@@ -188,10 +190,18 @@ struct ReportValue<'a> {
     draft: bool,
     /// Who approved it and when, where the front matter says.
     approved: Option<&'a crate::content::approval::Approved>,
+    /// The meeting it is for, its date, author and addressee.
+    meta: &'a crate::content::meeting::PaperMeta,
     /// The document's model, exactly as loaded.
     data: &'a Data,
-    /// The Markdown body, for the `markdown` filter.
+    /// The Markdown body, for the `markdown` filter: up to the `<!-- boardpack:tables -->`
+    /// marker where there is one, else all of it.
     body: &'a str,
+    /// The body after the marker, shown after the structured tables; empty without one.
+    body_after: &'a str,
+    /// How many levels the highest heading after the marker sits below the body's highest,
+    /// so that the two halves keep one outline (`markdown(top=h2 + report.body_after_depth)`).
+    body_after_depth: u8,
     /// Kind-specific helpers for laying out tables; see `docs/theming.md`.
     layout: Option<Layout>,
     /// From [`report_summary`]; `none` until `src/aggregate` provides one.
@@ -247,8 +257,11 @@ fn report_value(plan: &Plan, loaded: &Loaded, r: &PlannedReport, summary: Option
         withheld: doc.withheld_document.as_ref(),
         draft: doc.draft,
         approved: doc.approved.as_ref(),
+        meta: &doc.meta,
         data: &doc.data,
-        body: &doc.body,
+        body: doc.body_before_tables(),
+        body_after: doc.body_after_tables(),
+        body_after_depth: depth_below(&doc.body, doc.body_after_tables()),
         layout,
         summary,
         history: loaded.history.file(&doc.rel_path),
@@ -527,6 +540,7 @@ impl Contexts {
                         exempt: d.exempt.as_ref(),
                         withheld: d.withheld_document.as_ref(),
                         body: &d.body,
+                        meta: &d.meta,
                         data: p,
                     };
                     ctx.insert("plan", &value);
@@ -550,6 +564,7 @@ impl Contexts {
                 }
                 content.insert("draft", Value::from(d.draft));
                 content.insert("approved", Value::from_serializable(&d.approved));
+                content.insert("meta", Value::from_serializable(&d.meta));
                 content.insert("body", Value::from(d.body.as_str()));
                 ctx.insert("document", &content);
             }
@@ -576,5 +591,24 @@ impl Contexts {
     /// path.
     pub fn files(&self) -> &[(String, Vec<u8>)] {
         &self.summaries.files
+    }
+}
+
+/// How many heading levels the highest heading of `part` sits below that of `whole`: 0 where
+/// either has none.
+fn depth_below(whole: &str, part: &str) -> u8 {
+    let highest = |md: &str| {
+        pulldown_cmark::Parser::new(md)
+            .filter_map(|e| match e {
+                pulldown_cmark::Event::Start(pulldown_cmark::Tag::Heading { level, .. }) => {
+                    Some(level as u8)
+                }
+                _ => None,
+            })
+            .min()
+    };
+    match (highest(whole), highest(part)) {
+        (Some(w), Some(p)) => p.saturating_sub(w),
+        _ => 0,
     }
 }

@@ -133,8 +133,8 @@ fn an_approved_budget_that_differs_from_the_years_budget_paper() {
                 13,
                 6,
                 "differs-from-year-budget",
-                "the approved budget of Staff is 1,100 here but 1,000 in the 2009/10 budget \
-                 (content/year.md): check which is right, or give the change as a revised budget",
+                "the approved budget of Staff is 1,100 here but 1,000 in the 2009/10 budget: \
+                 check which is right, or give the change as a revised budget",
             ),
             // A line the year's budget does not have; a line added in year with an approved
             // budget of 0 is not one.
@@ -143,8 +143,8 @@ fn an_approved_budget_that_differs_from_the_years_budget_paper() {
                 22,
                 6,
                 "differs-from-year-budget",
-                "the approved budget of Events is 50 here, but the 2009/10 budget \
-                 (content/year.md) has no such line: check which is right",
+                "the approved budget of Events is 50 here, but the 2009/10 budget has no such \
+                 line: check which is right",
             ),
             // And a line of the year's budget the quarter leaves out, at the year's line.
             warning(
@@ -152,8 +152,8 @@ fn an_approved_budget_that_differs_from_the_years_budget_paper() {
                 19,
                 6,
                 "differs-from-year-budget",
-                "Training, 200 in this budget, has no line in the 2009/10 Q2 budget \
-                 (content/q2.md): check whether the quarter's figures include it elsewhere",
+                "Training, 200 in this budget, has no line in the 2009/10 Q2 budget: check \
+                 whether the quarter's figures include it elsewhere",
             ),
         ],
     );
@@ -169,9 +169,9 @@ fn green_budget_statuses_beside_a_red_line_of_the_programme() {
             13,
             "budget-status-contradicts-lines",
             "every objective of Improving Capacity with a budget gives its budget status as \
-             green, but its budget line Capacity staff is 35 (35%) under-spent to date \
-             (content/budget.md): check the statuses, or say in a budget reason why the line \
-             does not change them",
+             green, but its budget line Capacity staff is 35 (35%) under-spent to date in \
+             Budget monitoring to 30 September 2009: check the statuses, or say in a budget \
+             reason why the line does not change them",
         )],
     );
 }
@@ -228,7 +228,7 @@ fn the_example_boards_notes_and_forecasts_are_checked() {
     assert_eq!(
         at,
         [
-            ("content/2009-10-q2/budget.md", 109),
+            ("content/2009-10-q2/budget.md", 114),
             ("content/2009-10-q3/budget.md", 177)
         ]
     );

@@ -68,7 +68,7 @@ const GLANCE: [&str; 9] = [
     "1 activity completed",
     "Activities: 1 new and 1 no longer reported",
     "Overall progress rose in 1 programme",
-    "Risks: 1 new and 1 re-rated",
+    "Risks: 1 new, 1 closed and 1 re-rated",
     "Issues: 1 new and 1 closed",
     "Indicators: 1 improved and 1 worsened since 2009/10 Q1; 1 changed status; 2 better and 1 worse than in 2008/09 Q2, the same quarter last year",
     "Budget since 2009/10 Q1: the projected outturn rose by £9,000, from £1,000,000 to £1,009,000; 2 lines' projections moved, 1 beyond tolerance",
@@ -341,8 +341,9 @@ fn highlight_progress_activities_and_risks_since_the_last_report() {
             "New activity: Publish the findings (objective o1).",
             "Activity no longer reported: Pilot in one ward (objective o1).",
             "New risks: R003.",
-            // R001 went from On-going to Ongoing: the same status, not re-rated.
-            "Risk R002 re-rated from On-going to Closed: Partner capacity.",
+            "Risks closed or removed: R002.",
+            // R001 went from On-going to Ongoing, the same status; its score rose from 2 × 3.
+            "Risk R001 escalated, score 6 to 9: Funding is not confirmed.",
             "New issues: I002.",
             "Issues closed or removed: I001.",
         ]

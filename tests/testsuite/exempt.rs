@@ -439,3 +439,27 @@ fn a_consistent_exempt_site_has_no_exempt_findings() {
         "{diags:?}"
     );
 }
+
+#[test]
+fn the_example_boards_public_site_names_no_source_even_with_its_findings_shown() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    copy_dir(&root.join("content"), &site.join("content"));
+    let mut toml = std::fs::read_to_string(root.join("boardpack.toml")).unwrap();
+    toml.push_str("\n[publish]\nfindings = \"show\"\n");
+    std::fs::write(site.join("boardpack.toml"), toml).unwrap();
+    let out = dir.path().join("out");
+    build(&site, &out, "public");
+    let findings = text_of(
+        &page(&out, "programmes/improving-practice/2009-10-q2/index.html"),
+        ".bp-findings li",
+    );
+    assert!(findings.contains("budget status as green"), "{findings}");
+    for (rel, bytes) in files(&out) {
+        let t = String::from_utf8_lossy(&bytes);
+        for source in [".md", "content/"] {
+            assert!(!t.contains(source), "{rel} names a source ({source})");
+        }
+    }
+}

@@ -314,6 +314,8 @@ pub(super) struct ProgrammePageView {
     /// The budget lines tagged with it, now and across periods; none when no budget has one.
     pub(super) money: Option<super::programme_money::ProgrammeMoney>,
     pub(super) downloads: Downloads,
+    /// Its risks and issues, period by period.
+    pub(super) register: Option<crate::aggregate::register::RegisterHistory>,
 }
 
 pub(super) fn programme_view(
@@ -432,6 +434,7 @@ pub(super) fn programme_view(
         trend_chart,
         history,
         downloads,
+        register: (agg.registers.iter()).find(|r| r.programme == id).cloned(),
     }
 }
 
