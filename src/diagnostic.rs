@@ -269,6 +269,12 @@ pub enum Problem {
         "exempt budget line {line} is the only one beside one published line in group {group}: its figures are the group total less that line"
     )]
     ExemptDerivable { line: String, group: String },
+    #[error("the exempt {part} \"{words}\" is published word for word in {published}")]
+    ExemptRepeated {
+        part: &'static str,
+        words: String,
+        published: String,
+    },
     #[error("{message}")]
     Finding { kind: FindingKind, message: String },
     #[error("the text nests more than {limit} levels deep")]
@@ -375,6 +381,7 @@ impl Problem {
             Problem::ExemptReviewPassed { .. } => "exempt-review-passed",
             Problem::ExemptLinked { .. } => "exempt-linked",
             Problem::ExemptDerivable { .. } => "exempt-derivable",
+            Problem::ExemptRepeated { .. } => "exempt-repeated",
             Problem::Finding { kind, .. } => kind.code(),
             Problem::TooDeep { .. } => "too-deep",
             Problem::ImageWithoutAlt => "image-alt",
@@ -416,6 +423,7 @@ impl Problem {
             | Problem::ExemptReviewPassed { .. }
             | Problem::ExemptLinked { .. }
             | Problem::ExemptDerivable { .. }
+            | Problem::ExemptRepeated { .. }
             | Problem::ImageWithoutAlt
             | Problem::LinkOutsideSite { .. }
             | Problem::LinkLoop { .. }
@@ -537,6 +545,12 @@ impl Problem {
             Problem::ExemptLinked { .. } => Some(
                 "the public site shows only a stub for an exempt document: remove the link, or \
                  link from a document that is itself exempt"
+                    .into(),
+            ),
+            Problem::ExemptRepeated { .. } => Some(
+                "the public site withholds the item but would show these words where they are \
+                 repeated (a narrative, another report): reword them there, or mark that part \
+                 exempt too"
                     .into(),
             ),
             Problem::ExemptDerivable { .. } => Some(

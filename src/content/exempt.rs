@@ -175,56 +175,71 @@ impl Withheld {
     }
 }
 
-/// Every `exempt` mark in a document, with the kind of part it is on, in document order.
-pub fn marks<'a>(doc: &'a Document) -> Vec<(Part, &'a Exempt)> {
-    let mut out: Vec<(Part, &Exempt)> = Vec::new();
+/// An exempt mark, the kind of part it is on, and that part's own words (its title, or a
+/// note's text), which the public must not see anywhere.
+pub struct Mark<'a> {
+    pub part: Part,
+    pub exempt: &'a Exempt,
+    pub words: &'a str,
+}
+
+/// Every `exempt` mark in a document, in document order.
+pub fn marks(doc: &Document) -> Vec<Mark<'_>> {
+    let mut out: Vec<Mark<'_>> = Vec::new();
     if let Some(e) = &doc.exempt {
-        out.push((Part::Document, e));
+        out.push(Mark {
+            part: Part::Document,
+            exempt: e,
+            words: doc.title(),
+        });
     }
-    fn push<'a>(out: &mut Vec<(Part, &'a Exempt)>, part: Part, e: &'a Option<Exempt>) {
-        if let Some(e) = e {
-            out.push((part, e));
+    fn push<'a>(out: &mut Vec<Mark<'a>>, part: Part, e: &'a Option<Exempt>, words: &'a str) {
+        if let Some(exempt) = e {
+            out.push(Mark {
+                part,
+                exempt,
+                words,
+            });
         }
     }
-    let mut push = |part: Part, e: &'a Option<Exempt>| push(&mut out, part, e);
     match &doc.data {
         Data::Highlight(h) => {
             for o in &h.objectives {
-                push(Part::Objective, &o.exempt);
+                push(&mut out, Part::Objective, &o.exempt, &o.title);
                 for a in &o.activities {
-                    push(Part::Activity, &a.exempt);
+                    push(&mut out, Part::Activity, &a.exempt, &a.title);
                 }
             }
             for r in &h.risks {
-                push(Part::Risk, &r.exempt);
+                push(&mut out, Part::Risk, &r.exempt, &r.title);
             }
             for i in &h.issues {
-                push(Part::Issue, &i.exempt);
+                push(&mut out, Part::Issue, &i.exempt, &i.title);
             }
         }
         Data::Budget(b) => {
             for l in &b.lines {
-                push(Part::BudgetLine, &l.exempt);
+                push(&mut out, Part::BudgetLine, &l.exempt, &l.title);
             }
             for n in &b.notes {
-                push(Part::Note, &n.exempt);
+                push(&mut out, Part::Note, &n.exempt, &n.text);
             }
         }
         Data::Indicators(s) => {
             for i in &s.indicators {
-                push(Part::Indicator, &i.exempt);
+                push(&mut out, Part::Indicator, &i.exempt, &i.title);
             }
         }
         Data::Actions(a) => {
             for w in a.objectives.iter().flat_map(|o| &o.workstreams) {
                 for x in &w.actions {
-                    push(Part::Action, &x.exempt);
+                    push(&mut out, Part::Action, &x.exempt, &x.title);
                 }
             }
         }
         Data::Plan(_) | Data::Page(_) => {}
     }
-    out.sort_by_key(|(_, e)| e.span.start);
+    out.sort_by_key(|m| m.exempt.span.start);
     out
 }
 

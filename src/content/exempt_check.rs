@@ -29,7 +29,10 @@ pub fn check(docs: &[Document], config: &Config, today: Date) -> Vec<Diagnostic>
     let mut out = Vec::new();
     let range = config.schedule.paragraphs();
     for doc in docs {
-        for (part, e) in exempt::marks(doc) {
+        for exempt::Mark {
+            part, exempt: e, ..
+        } in exempt::marks(doc)
+        {
             let in_range = u32::try_from(e.paragraph).is_ok_and(|p| range.contains(&p));
             if !in_range {
                 out.push(
@@ -79,7 +82,90 @@ pub fn check(docs: &[Document], config: &Config, today: Date) -> Vec<Diagnostic>
         }
     }
     linked(docs, config, &mut out);
+    repeated_in_public(docs, config, &mut out);
     out
+}
+
+/// The shortest words of an exempt item worth looking for elsewhere: shorter titles ("Staff",
+/// "Rent") are too common to say anything.
+const MIN_WORDS: usize = 16;
+
+/// Exempt items whose own words (their title, or a note's text) appear in the public copy: in
+/// the same report's narrative, say, where the paper repeats its risks. The public would read
+/// them there. Found by looking for the words in each published document as the public copy
+/// holds it (its body and every text of its model).
+fn repeated_in_public(docs: &[Document], config: &Config, out: &mut Vec<Diagnostic>) {
+    let Some(public) = exempt::public_copy(docs, config.schedule) else {
+        return;
+    };
+    let published: Vec<(&Document, String)> = public
+        .iter()
+        .filter(|d| d.withheld_document.is_none())
+        .map(|d| {
+            let mut text = d.body.clone();
+            if let Ok(model) = serde_json::to_value(&d.data) {
+                strings(&model, &mut text);
+            }
+            (d, plain(&text))
+        })
+        .collect();
+    for doc in docs {
+        for m in exempt::marks(doc) {
+            let words = m.words.trim();
+            let own_title = m.exempt.public_title.as_deref() == Some(words);
+            if words.chars().count() < MIN_WORDS || own_title {
+                continue;
+            }
+            let wanted = plain(words);
+            let Some((at, _)) = published.iter().find(|(_, text)| text.contains(&wanted)) else {
+                continue;
+            };
+            out.push(
+                Diagnostic::new(
+                    Problem::ExemptRepeated {
+                        part: m.part.name(),
+                        words: excerpt(words),
+                        published: at.file.display.clone(),
+                    },
+                    &doc.file,
+                    m.exempt.span.clone(),
+                )
+                .with_label("its words are published elsewhere"),
+            );
+        }
+    }
+}
+
+/// Every string in a model, each on a line of its own.
+fn strings(v: &serde_json::Value, out: &mut String) {
+    match v {
+        serde_json::Value::String(s) => {
+            out.push('\n');
+            out.push_str(s);
+        }
+        serde_json::Value::Array(a) => a.iter().for_each(|x| strings(x, out)),
+        serde_json::Value::Object(o) => o.values().for_each(|x| strings(x, out)),
+        _ => {}
+    }
+}
+
+/// Text as compared: lower case, with runs of white space (line breaks too) as one space, so
+/// that words repeated in another case or wrapped in a paragraph are still found.
+fn plain(text: &str) -> String {
+    text.split_whitespace()
+        .map(str::to_lowercase)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The first few words of a text, for a message.
+fn excerpt(text: &str) -> String {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    if words.len() <= 8 {
+        words.join(" ")
+    } else {
+        format!("{} …", words[..8].join(" "))
+    }
 }
 
 /// A group that holds exactly one exempt line beside one published line gives the exempt

@@ -410,6 +410,14 @@ fn check_questions_every_doubtful_exemption_where_it_is_written() {
                 "exempt-no-reason",
                 "exempt budget line has no reason"
             ),
+            warning(
+                budget,
+                40,
+                10,
+                "exempt-repeated",
+                "the exempt note \"Legal fees for the depot sale\" is published word for word \
+                 in content/pages/about.md"
+            ),
             warning(about, 5, 6, "exempt-linked", linked),
             warning(about, 5, 58, "exempt-linked", linked),
         ]

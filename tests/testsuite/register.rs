@@ -105,10 +105,10 @@ fn the_seed_register_skips_numbers_and_says_so_once() {
     assert_eq!(
         skipped,
         [
-            (q2, 327, "the risk numbering skips R002".into()),
-            (q2, 343, "the risk numbering skips R005".into()),
-            (q2, 351, "the risk numbering skips R007 and R008".into()),
-            (q2, 367, "the issue numbering skips I001".into()),
+            (q2, 330, "the risk numbering skips R002".into()),
+            (q2, 346, "the risk numbering skips R005".into()),
+            (q2, 354, "the risk numbering skips R007 and R008".into()),
+            (q2, 370, "the issue numbering skips I001".into()),
         ],
         "the Q3 draft has the same gaps and is not told again"
     );
