@@ -257,12 +257,18 @@ pub fn public_copy(docs: &[Document], schedule: Schedule) -> Option<Vec<Document
     }
     Some(
         docs.iter()
-            .filter_map(|d| match &d.exempt {
-                Some(e) => stub_document(d, e, schedule),
-                None => Some(redact_parts(d, schedule)),
-            })
+            .filter_map(|d| public_document(d, schedule))
             .collect(),
     )
+}
+
+/// One document as the public copy holds it: a stub for an exempt one (none for an exempt free
+/// page), else the document with its exempt parts taken out.
+pub fn public_document(d: &Document, schedule: Schedule) -> Option<Document> {
+    match &d.exempt {
+        Some(e) => stub_document(d, e, schedule),
+        None => Some(redact_parts(d, schedule)),
+    }
 }
 
 /// An exempt document as the public sees it: its kind, period and programme, and the stub.

@@ -92,25 +92,37 @@ const MIN_WORDS: usize = 16;
 
 /// Exempt items whose own words (their title, or a note's text) appear in the public copy: in
 /// the same report's narrative, say, where the paper repeats its risks. The public would read
-/// them there. Found by looking for the words in each published document as the public copy
-/// holds it (its body and every text of its model).
+/// them there. The words are looked for where a paper repeats them: in the documents of the
+/// same period (the report itself and its board pack's other papers) and in the free pages,
+/// each as the public copy holds it (its body and every text of its model). Looking in every
+/// document of a large site would make each rebuild of `serve` pay for all of them.
 fn repeated_in_public(docs: &[Document], config: &Config, out: &mut Vec<Diagnostic>) {
-    let Some(public) = exempt::public_copy(docs, config.schedule) else {
-        return;
-    };
-    let published: Vec<(&Document, String)> = public
+    let exempt: Vec<(&Document, Vec<exempt::Mark<'_>>)> = docs
         .iter()
-        .filter(|d| d.withheld_document.is_none())
-        .map(|d| {
-            let mut text = d.body.clone();
-            if let Ok(model) = serde_json::to_value(&d.data) {
+        .map(|d| (d, exempt::marks(d)))
+        .filter(|(_, m)| !m.is_empty())
+        .collect();
+    if exempt.is_empty() {
+        return;
+    }
+    let periods: Vec<_> = exempt.iter().map(|(d, _)| d.period()).collect();
+    let published: Vec<(&Document, String)> = docs
+        .iter()
+        .filter(|d| matches!(d.data, Data::Page(_)) || periods.contains(&d.period()))
+        .filter_map(|d| {
+            let public = exempt::public_document(d, config.schedule)?;
+            if public.withheld_document.is_some() {
+                return None;
+            }
+            let mut text = public.body.clone();
+            if let Ok(model) = serde_json::to_value(&public.data) {
                 strings(&model, &mut text);
             }
-            (d, plain(&text))
+            Some((d, plain(&text)))
         })
         .collect();
-    for doc in docs {
-        for m in exempt::marks(doc) {
+    for (doc, marks) in &exempt {
+        for m in marks {
             let words = m.words.trim();
             let own_title = m.exempt.public_title.as_deref() == Some(words);
             if words.chars().count() < MIN_WORDS || own_title {
