@@ -262,6 +262,18 @@ pub fn public_copy(docs: &[Document], schedule: Schedule) -> Option<Vec<Document
     )
 }
 
+/// [`public_copy`], consuming the content: a document with nothing exempt in it is moved into
+/// the copy rather than cloned, so that a large site with a few exempt items does not hold two
+/// copies of every document. Returns the content unchanged when nothing is exempt.
+pub fn into_public_copy(docs: Vec<Document>, schedule: Schedule) -> Vec<Document> {
+    docs.into_iter()
+        .filter_map(|d| match marks(&d).is_empty() {
+            true => Some(d),
+            false => public_document(&d, schedule),
+        })
+        .collect()
+}
+
 /// One document as the public copy holds it: a stub for an exempt one (none for an exempt free
 /// page), else the document with its exempt parts taken out.
 pub fn public_document(d: &Document, schedule: Schedule) -> Option<Document> {

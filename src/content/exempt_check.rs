@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use jiff::civil::Date;
 use pulldown_cmark::{Event, Parser, Tag};
+use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::content::exempt;
@@ -82,7 +83,7 @@ pub fn check(docs: &[Document], config: &Config, today: Date) -> Vec<Diagnostic>
         }
     }
     linked(docs, config, &mut out);
-    repeated_in_public(docs, config, &mut out);
+    repeated_in_public(docs, &mut out);
     out
 }
 
@@ -90,54 +91,79 @@ pub fn check(docs: &[Document], config: &Config, today: Date) -> Vec<Diagnostic>
 /// "Rent") are too common to say anything.
 const MIN_WORDS: usize = 16;
 
-/// Exempt items whose own words (their title, or a note's text) appear in the public copy: in
-/// the same report's narrative, say, where the paper repeats its risks. The public would read
-/// them there. The words are looked for where a paper repeats them: in the documents of the
-/// same period (the report itself and its board pack's other papers) and in the free pages,
-/// each as the public copy holds it (its body and every text of its model). Looking in every
-/// document of a large site would make each rebuild of `serve` pay for all of them.
-fn repeated_in_public(docs: &[Document], config: &Config, out: &mut Vec<Diagnostic>) {
-    let exempt: Vec<(&Document, Vec<exempt::Mark<'_>>)> = docs
-        .iter()
-        .map(|d| (d, exempt::marks(d)))
-        .filter(|(_, m)| !m.is_empty())
-        .collect();
-    if exempt.is_empty() {
-        return;
-    }
-    let periods: Vec<_> = exempt.iter().map(|(d, _)| d.period()).collect();
-    let published: Vec<(&Document, String)> = docs
-        .iter()
-        .filter(|d| matches!(d.data, Data::Page(_)) || periods.contains(&d.period()))
-        .filter_map(|d| {
-            let public = exempt::public_document(d, config.schedule)?;
-            if public.withheld_document.is_some() {
-                return None;
-            }
-            let mut text = public.body.clone();
-            if let Ok(model) = serde_json::to_value(&public.data) {
-                strings(&model, &mut text);
-            }
-            Some((d, plain(&text)))
+/// Exempt parts whose own words (their title, or a note's text) are also published: in the
+/// same report's narrative, say, where the paper repeats its risks, or in another paper of its
+/// board pack, or a free page. The public would read them there. The words are looked for in
+/// the source text of the part's own document (where a second occurrence is a repetition) and
+/// of every other document of the same period and every free page, bar exempt ones. Source
+/// text rather than the public copy: building and serialising that copy of every document on
+/// each of `serve`'s rebuilds would cost a large site a second.
+fn repeated_in_public(docs: &[Document], out: &mut Vec<Diagnostic>) {
+    let marked: Vec<(usize, Vec<exempt::Mark<'_>>)> = (docs.iter().enumerate())
+        .map(|(i, d)| (i, exempt::marks(d)))
+        .filter(|(_, m)| {
+            m.iter().any(|m| {
+                m.part != exempt::Part::Document && m.words.trim().chars().count() >= MIN_WORDS
+            })
         })
         .collect();
-    for (doc, marks) in &exempt {
+    if marked.is_empty() {
+        return;
+    }
+    let periods: Vec<_> = marked.iter().map(|(i, _)| docs[*i].period()).collect();
+    // Each document's own exempt words, as compared.
+    let exempt_words: std::collections::HashMap<usize, Vec<String>> = (docs.iter().enumerate())
+        .filter_map(|(j, d)| {
+            let words: Vec<String> = exempt::marks(d)
+                .iter()
+                .filter(|m| m.part != exempt::Part::Document)
+                .map(|m| plain(m.words))
+                .collect();
+            (!words.is_empty()).then_some((j, words))
+        })
+        .collect();
+    let texts: Vec<Option<String>> = docs
+        .par_iter()
+        .map(|d| {
+            let searched = d.exempt.is_none()
+                && (matches!(d.data, Data::Page(_)) || periods.contains(&d.period()));
+            searched.then(|| plain(&d.file.text))
+        })
+        .collect();
+    for (i, marks) in &marked {
+        let doc = &docs[*i];
         for m in marks {
+            // A whole report's title is its programme's or its kind's ("Budget monitoring"),
+            // which the public site names anyway; its stub hides it where it stands.
+            if m.part == exempt::Part::Document {
+                continue;
+            }
             let words = m.words.trim();
             let own_title = m.exempt.public_title.as_deref() == Some(words);
             if words.chars().count() < MIN_WORDS || own_title {
                 continue;
             }
             let wanted = plain(words);
-            let Some((at, _)) = published.iter().find(|(_, text)| text.contains(&wanted)) else {
-                continue;
+            // Where it is looked for: the same period's papers and the free pages. In each, as
+            // many occurrences as the paper's own exempt parts hold are not a repetition.
+            let in_scope = |j: usize| {
+                matches!(docs[j].data, Data::Page(_)) || docs[j].period() == doc.period()
             };
+            let at = (0..docs.len()).filter(|&j| in_scope(j)).find(|&j| {
+                texts[j].as_ref().is_some_and(|t| {
+                    let withheld = exempt_words
+                        .get(&j)
+                        .map_or(0, |ws| ws.iter().filter(|w| w.contains(&wanted)).count());
+                    t.matches(wanted.as_str()).take(withheld + 1).count() > withheld
+                })
+            });
+            let Some(at) = at else { continue };
             out.push(
                 Diagnostic::new(
                     Problem::ExemptRepeated {
                         part: m.part.name(),
                         words: excerpt(words),
-                        published: at.file.display.clone(),
+                        published: docs[at].file.display.clone(),
                     },
                     &doc.file,
                     m.exempt.span.clone(),
@@ -145,19 +171,6 @@ fn repeated_in_public(docs: &[Document], config: &Config, out: &mut Vec<Diagnost
                 .with_label("its words are published elsewhere"),
             );
         }
-    }
-}
-
-/// Every string in a model, each on a line of its own.
-fn strings(v: &serde_json::Value, out: &mut String) {
-    match v {
-        serde_json::Value::String(s) => {
-            out.push('\n');
-            out.push_str(s);
-        }
-        serde_json::Value::Array(a) => a.iter().for_each(|x| strings(x, out)),
-        serde_json::Value::Object(o) => o.values().for_each(|x| strings(x, out)),
-        _ => {}
     }
 }
 
@@ -222,7 +235,23 @@ fn linked(docs: &[Document], config: &Config, out: &mut Vec<Diagnostic>) {
     if exempt.is_empty() {
         return;
     }
-    for doc in docs.iter().filter(|d| d.exempt.is_none()) {
+    // In parallel, and only bodies that may hold a link: a large site's bodies are many.
+    let found: Vec<Vec<Diagnostic>> = docs
+        .par_iter()
+        .filter(|d| d.exempt.is_none() && (d.body.contains('[') || d.body.contains('<')))
+        .map(|doc| links_to_exempt(doc, &exempt, config))
+        .collect();
+    out.extend(found.into_iter().flatten());
+}
+
+/// A public document's links to the `exempt` documents (each with its page's folder).
+fn links_to_exempt(
+    doc: &Document,
+    exempt: &[(&Document, String)],
+    config: &Config,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    {
         let body = &doc.body;
         for (event, range) in Parser::new(body).into_offset_iter() {
             let Event::Start(Tag::Link { dest_url, .. }) = event else {
@@ -254,6 +283,7 @@ fn linked(docs: &[Document], config: &Config, out: &mut Vec<Diagnostic>) {
             }
         }
     }
+    out
 }
 
 /// Where a link points inside the site, as a path under `content/` or a page's folder.

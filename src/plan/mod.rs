@@ -92,7 +92,7 @@ pub fn load_with(
         author_findings: None,
     };
     if audience == Audience::Public {
-        loaded.make_public();
+        loaded.make_public(false);
     }
     Ok((loaded, left_out))
 }
@@ -103,20 +103,30 @@ impl Loaded {
     /// own public copy, and nothing is done twice. A document with errors stops the build
     /// anyway, so the copy is made only of content that is fit to publish.
     ///
-    /// Returns the whole content it replaced, if it replaced it, for a caller that keeps it
-    /// (`serve` caches its documents between rebuilds).
-    pub fn make_public(&mut self) -> Option<Vec<content::Document>> {
+    /// With `keep_whole`, returns the whole content it replaced, if it replaced it, for a
+    /// caller that keeps it (`serve` caches its documents between rebuilds); without, the
+    /// documents with nothing exempt are moved into the copy, not cloned.
+    pub fn make_public(&mut self, keep_whole: bool) -> Option<Vec<content::Document>> {
         self.audience = Audience::Public;
-        if self.content.diagnostics.iter().any(Diagnostic::is_error) {
+        if self.content.diagnostics.iter().any(Diagnostic::is_error)
+            || !content::exempt::any(&self.content.documents)
+        {
             return None;
         }
         let t = timing::phase("public copy");
-        let public = content::exempt::public_copy(&self.content.documents, self.config.schedule)?;
-        let aggregates = aggregate(&self.config, &public);
+        let schedule = self.config.schedule;
+        let whole = if keep_whole {
+            let public = content::exempt::public_copy(&self.content.documents, schedule)?;
+            Some(std::mem::replace(&mut self.content.documents, public))
+        } else {
+            let docs = std::mem::take(&mut self.content.documents);
+            self.content.documents = content::exempt::into_public_copy(docs, schedule);
+            None
+        };
+        let aggregates = aggregate(&self.config, &self.content.documents);
         drop(t);
-        let full = std::mem::replace(&mut self.content.documents, public);
         let aggregates = std::mem::replace(&mut self.aggregates, aggregates);
         self.author_findings = Some(aggregates.findings);
-        Some(full)
+        whole
     }
 }

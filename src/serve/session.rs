@@ -467,7 +467,7 @@ impl Session {
             author_findings: None,
         };
         if self.audience == Audience::Public {
-            loaded.make_public();
+            loaded.make_public(false);
         }
         let plan = pages::plan(&loaded.config, &loaded.content.documents);
         drop(t);
@@ -560,7 +560,7 @@ impl Session {
         };
         let mut loaded = self.assemble(config);
         let whole = match self.audience {
-            Audience::Public => loaded.make_public(),
+            Audience::Public => loaded.make_public(true),
             Audience::Members => None,
         };
         self.plan = None;

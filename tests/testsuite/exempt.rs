@@ -471,3 +471,36 @@ fn the_example_boards_public_site_names_no_source_even_with_its_findings_shown()
         }
     }
 }
+
+#[test]
+fn an_exempt_risk_repeated_in_its_own_reports_narrative_is_found() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    copy_dir(&root.join("content"), &dir.path().join("content"));
+    std::fs::copy(
+        root.join("boardpack.toml"),
+        dir.path().join("boardpack.toml"),
+    )
+    .unwrap();
+    let file = dir.path().join("content/2009-10-q2/improving-delivery.md");
+    let text = std::fs::read_to_string(&file).unwrap();
+    // The paper's own words, wrapped over two lines and in another case.
+    let text = text.replace(
+        "- Pension fund advisers' findings (exempt: see the risk register).",
+        "- CONTENT of Pension’s advisors findings and recommendations\n  communicated to the press/public.",
+    );
+    std::fs::write(&file, text).unwrap();
+    let (_, diags) = check_json(dir.path(), &[]);
+    let repeated: Vec<_> = diags
+        .iter()
+        .filter(|d| d.code == "exempt-repeated")
+        .collect();
+    assert_eq!(repeated.len(), 1, "{repeated:?}");
+    assert_eq!(
+        repeated[0].file.as_deref(),
+        Some("content/2009-10-q2/improving-delivery.md")
+    );
+    // The board as committed rewords it, and has none.
+    let (_, diags) = check_json(&root, &[]);
+    assert!(diags.iter().all(|d| d.code != "exempt-repeated"));
+}
