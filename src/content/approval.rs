@@ -5,7 +5,6 @@ use std::ops::Range;
 
 use jiff::civil::Date;
 use serde::Serialize;
-use toml::de::DeValue;
 
 use crate::diagnostic::{Diagnostic, Problem};
 use crate::read::reader::{Cx, Table};
@@ -33,27 +32,19 @@ const APPROVED_SHAPE: &str = "a table such as { by = \"A Name\", on = 2009-11-30
 pub fn read(t: &mut Table<'_, '_>, cx: &mut Cx<'_>) -> Standing {
     let draft_span: Option<Range<usize>> = t.get("draft").map(|v| cx.abs(v.span()));
     let draft = t.boolean(cx, "draft").unwrap_or(false);
-    let approved = match t.get("approved") {
-        None => None,
-        Some(v) if !matches!(v.get_ref(), DeValue::Table(_)) => {
-            cx.report_labelled(
-                Problem::WrongType {
-                    key: "approved".into(),
-                    expected: APPROVED_SHAPE,
-                    found: crate::read::reader::type_name(v.get_ref()),
-                },
-                v.span(),
-                "expected who approved it and when".into(),
-            );
-            None
-        }
-        Some(_) => t.table(cx, "approved").and_then(|mut a| {
+    let approved = t
+        .shaped_table(
+            cx,
+            "approved",
+            APPROVED_SHAPE,
+            "expected who approved it and when",
+        )
+        .and_then(|mut a| {
             let by = a.req_text(cx, "by");
             let on = a.req_date(cx, "on");
             a.finish(cx);
             Some(Approved { by: by?, on: on? })
-        }),
-    };
+        });
     if draft && let (Some(a), Some(span)) = (&approved, draft_span) {
         cx.diags.push(
             Diagnostic::new(

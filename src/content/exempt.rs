@@ -13,7 +13,6 @@ use std::ops::Range;
 
 use jiff::civil::Date;
 use serde::Serialize;
-use toml::de::DeValue;
 
 use crate::config::Schedule;
 use crate::content::actions::ActionPlan;
@@ -22,7 +21,6 @@ use crate::content::highlight::Highlight;
 use crate::content::indicators::IndicatorSet;
 use crate::content::plan::OperationalPlan;
 use crate::content::{Data, Document};
-use crate::diagnostic::Problem;
 use crate::read::reader::{Cx, Table};
 
 /// Who a build is for.
@@ -70,21 +68,13 @@ const EXEMPT_SHAPE: &str = "a table such as { paragraph = 3, reason = \"…\", r
 
 /// Read `exempt` from a document's or a part's table.
 pub fn read(t: &mut Table<'_, '_>, cx: &mut Cx<'_>) -> Option<Exempt> {
-    let v = t.get("exempt")?;
-    let span = cx.abs(v.span());
-    if !matches!(v.get_ref(), DeValue::Table(_)) {
-        cx.report_labelled(
-            Problem::WrongType {
-                key: "exempt".into(),
-                expected: EXEMPT_SHAPE,
-                found: crate::read::reader::type_name(v.get_ref()),
-            },
-            v.span(),
-            "expected the paragraph it is exempt under, and why".into(),
-        );
-        return None;
-    }
-    let mut e = t.table(cx, "exempt")?;
+    let span = cx.abs(t.get("exempt")?.span());
+    let mut e = t.shaped_table(
+        cx,
+        "exempt",
+        EXEMPT_SHAPE,
+        "expected the paragraph it is exempt under, and why",
+    )?;
     let paragraph_span = e.get("paragraph").map(|v| cx.abs(v.span()));
     let paragraph = e.req_integer(cx, "paragraph");
     let reason = e.text(cx, "reason");

@@ -4,7 +4,6 @@
 
 use jiff::civil::Date;
 use serde::Serialize;
-use toml::de::DeValue;
 
 use crate::diagnostic::{Diagnostic, Problem};
 use crate::read::reader::{Cx, Table};
@@ -36,21 +35,14 @@ const MEETING_SHAPE: &str = "a table such as { body = \"Council\", date = 2008-0
 /// Read the meeting metadata from the front matter's top table. A paper dated after the
 /// meeting it is for is a warning: one of the two dates is wrong, or the paper was late.
 pub fn read(t: &mut Table<'_, '_>, cx: &mut Cx<'_>) -> PaperMeta {
-    let meeting = match t.get("meeting") {
-        None => None,
-        Some(v) if !matches!(v.get_ref(), DeValue::Table(_)) => {
-            cx.report_labelled(
-                Problem::WrongType {
-                    key: "meeting".into(),
-                    expected: MEETING_SHAPE,
-                    found: crate::read::reader::type_name(v.get_ref()),
-                },
-                v.span(),
-                "expected the body that meets and the date".into(),
-            );
-            None
-        }
-        Some(_) => t.table(cx, "meeting").and_then(|mut m| {
+    let meeting = t
+        .shaped_table(
+            cx,
+            "meeting",
+            MEETING_SHAPE,
+            "expected the body that meets and the date",
+        )
+        .and_then(|mut m| {
             let body = m.req_text(cx, "body");
             let date = m.req_date(cx, "date");
             m.finish(cx);
@@ -58,8 +50,7 @@ pub fn read(t: &mut Table<'_, '_>, cx: &mut Cx<'_>) -> PaperMeta {
                 body: body?,
                 date: date?,
             })
-        }),
-    };
+        });
     let dated_span = t.get("dated").map(|v| cx.abs(v.span()));
     let dated = t.date(cx, "dated");
     let author = t.text(cx, "author");

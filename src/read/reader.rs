@@ -390,6 +390,31 @@ impl<'t, 'i> Table<'t, 'i> {
             .collect()
     }
 
+    /// An optional sub-table written as `shape` describes (`a table such as { by = "…" }`):
+    /// any other value is a type error at it, labelled with what was expected in words.
+    pub fn shaped_table(
+        &mut self,
+        cx: &mut Cx<'_>,
+        key: &'static str,
+        shape: &'static str,
+        label: &str,
+    ) -> Option<Table<'t, 'i>> {
+        let v = self.get(key)?;
+        if !matches!(v.get_ref(), DeValue::Table(_)) {
+            cx.report_labelled(
+                Problem::WrongType {
+                    key: key.into(),
+                    expected: shape,
+                    found: type_name(v.get_ref()),
+                },
+                v.span(),
+                label.into(),
+            );
+            return None;
+        }
+        self.table(cx, key)
+    }
+
     /// An optional sub-table.
     pub fn table(&mut self, cx: &mut Cx<'_>, key: &'static str) -> Option<Table<'t, 'i>> {
         let v = self.get(key)?;
