@@ -46,6 +46,9 @@ pub struct Config {
     /// `[publish] findings`: whether the public site shows readers its findings (the author
     /// view always does); hidden by default, see `docs/publishing.md`.
     pub findings: FindingsView,
+    /// `[pdf] enabled`: whether `build` writes each period's board pack as a PDF beside its
+    /// page (see `docs/publishing.md`); on by default.
+    pub pdf: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -97,6 +100,7 @@ impl Config {
             history: true,
             schedule: Schedule::England,
             findings: FindingsView::Hide,
+            pdf: true,
         }
     }
 
@@ -262,6 +266,12 @@ impl Config {
                 c.schedule = v;
             }
             e.finish(&mut cx);
+        }
+        if let Some(mut p) = t.table(&mut cx, "pdf") {
+            if let Some(v) = p.boolean(&mut cx, "enabled") {
+                c.pdf = v;
+            }
+            p.finish(&mut cx);
         }
         if let Some(mut p) = t.table(&mut cx, "publish") {
             if let Some(v) = p.word(&mut cx, "findings") {

@@ -116,6 +116,18 @@ pub struct PlannedPeriod {
     /// Indices into `Plan::reports`, in agenda order: programmes (in the configured order),
     /// then budget, indicators and actions.
     pub reports: Vec<usize>,
+    /// The board pack as a PDF, when `[pdf] enabled`: beside the period's page, named for the
+    /// period so that a saved copy says what it is.
+    pub pdf: Option<PlannedFile>,
+}
+
+/// A file the build writes that is not a page.
+#[derive(Debug, Clone)]
+pub struct PlannedFile {
+    /// Output path relative to the output directory, with `/` separators.
+    pub path: String,
+    /// Its URL, with `base_url` in front.
+    pub url: String,
 }
 
 /// A programme, from the configuration or from its reports.
@@ -297,10 +309,21 @@ pub fn plan(config: &Config, docs: &[Document]) -> Plan {
     plan.periods = periods
         .into_iter()
         .rev()
-        .map(|(period, reports)| PlannedPeriod {
-            url: dir_page(&base, &format!("periods/{}", period.slug())).0,
-            period,
-            reports,
+        .map(|(period, reports)| {
+            let dir = format!("periods/{}", period.slug());
+            let pdf = config.pdf.then(|| {
+                let name = format!("board-pack-{}.pdf", period.slug());
+                PlannedFile {
+                    path: format!("{dir}/{name}"),
+                    url: format!("{base}{dir}/{name}"),
+                }
+            });
+            PlannedPeriod {
+                url: dir_page(&base, &dir).0,
+                period,
+                reports,
+                pdf,
+            }
         })
         .collect();
 
