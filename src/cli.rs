@@ -76,6 +76,12 @@ pub enum Command {
         /// that it never lands where the public site is published from.
         #[arg(long, value_enum, default_value_t = AudienceArg::Public)]
         audience: AudienceArg,
+        /// Write each period's board pack as a PDF, even where `[pdf] enabled = false`.
+        #[arg(long, conflicts_with = "no_pdf")]
+        pdf: bool,
+        /// Leave the PDF board packs out of this build, even where `[pdf]` has them on.
+        #[arg(long)]
+        no_pdf: bool,
     },
     /// Check every document and report every problem, without writing anything.
     ///
@@ -398,6 +404,8 @@ fn run(cli: &Cli, out: &Out) -> Result<ExitCode, Error> {
             drafts,
             no_history,
             audience,
+            pdf,
+            no_pdf,
         } => {
             let root = resolve_root(cli)?;
             if *audience == AudienceArg::Members && output.is_none() {
@@ -435,6 +443,9 @@ fn run(cli: &Cli, out: &Out) -> Result<ExitCode, Error> {
             }
             if !*no_history {
                 loaded.read_history();
+            }
+            if *pdf || *no_pdf {
+                loaded.config.pdf = *pdf;
             }
             let options = crate::site::write::Options { force: *force };
             let report = crate::site::build(&loaded, &out_dir, options, |dir| {

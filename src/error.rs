@@ -118,6 +118,12 @@ pub enum Error {
         /// What could not be put back while undoing the commit (normally nothing).
         unrestored: Vec<PathBuf>,
     },
+    /// A board pack could not be typeset. Nothing an author writes reaches typst as markup,
+    /// so this is boardpack's fault, never the content's: the message says so.
+    #[error(
+        "cannot typeset the board pack {path}: {message} (a bug in boardpack: please report it)"
+    )]
+    Pdf { path: String, message: String },
 }
 
 /// `a, b, c and 4 more`.

@@ -99,6 +99,8 @@ struct PeriodInfo<'a> {
     reports: Vec<ReportLink<'a>>,
     /// How many of its reports are drafts.
     drafts: usize,
+    /// Its board pack as a PDF, when PDFs are on.
+    pdf_url: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -388,6 +390,7 @@ impl Contexts {
                     end: p.period.end(config.year_start),
                     reports: p.reports.iter().map(|&r| report_link(r)).collect(),
                     drafts: drafts_of(plan, docs, &p.reports),
+                    pdf_url: p.pdf.as_ref().map(|f| f.url.as_str()),
                 })
             })
             .collect();

@@ -219,9 +219,11 @@ fn date(v: &Value, kwargs: Kwargs, _: &State) -> TeraResult<String> {
 /// The reader's spelling of a status word's key: `in-progress` → `In progress`. Uses the
 /// vocabularies' own labels, so pages say what `boardpack check` says.
 fn label(v: &Value, _: Kwargs, _: &State) -> TeraResult<String> {
-    let Some(key) = text_or_nothing(v)? else {
-        return Ok(String::new());
-    };
+    Ok(text_or_nothing(v)?.map(label_of).unwrap_or_default())
+}
+
+/// [`label`] for one key, for what else prints status words (the PDF board pack).
+pub(crate) fn label_of(key: &str) -> String {
     fn try_word<W: Word + std::fmt::Display>(key: &str) -> Option<String> {
         W::parse(key).map(|w| w.to_string())
     }
@@ -234,13 +236,34 @@ fn label(v: &Value, _: Kwargs, _: &State) -> TeraResult<String> {
         .or_else(|| try_word::<Unit>(key))
         .or_else(|| try_word::<Polarity>(key))
         .or_else(|| try_word::<GroupKind>(key));
-    Ok(found.unwrap_or_else(|| {
+    found.unwrap_or_else(|| {
         let spaced = key.replace('-', " ");
         let mut c = spaced.chars();
         c.next()
             .map(|f| f.to_uppercase().chain(c).collect())
             .unwrap_or_default()
-    }))
+    })
+}
+
+/// An ISO date as the `date` filter's short form, `30/09/2009`; anything else as it is.
+pub(crate) fn date_short(iso: &str) -> String {
+    match jiff::civil::Date::from_str(iso.trim()) {
+        Ok(d) => format!("{:02}/{:02}/{:04}", d.day(), d.month(), d.year()),
+        Err(_) => iso.to_string(),
+    }
+}
+
+/// An ISO date as the `date` filter's long form, `30 September 2009`; anything else as it is.
+pub(crate) fn date_long(iso: &str) -> String {
+    match jiff::civil::Date::from_str(iso.trim()) {
+        Ok(d) => format!(
+            "{} {} {}",
+            d.day(),
+            crate::read::period::month_name(d),
+            d.year()
+        ),
+        Err(_) => iso.to_string(),
+    }
 }
 
 /// A Tera error as a boardpack error that names the template file and line.

@@ -4,6 +4,7 @@
 
 mod dirty;
 pub mod http;
+mod pdfs;
 pub mod session;
 pub mod state;
 pub mod watch;
@@ -21,6 +22,8 @@ use state::{Message, Shared, Snapshot};
 
 /// How long the sources must be quiet before the search index is rebuilt.
 const SEARCH_IDLE: std::time::Duration = std::time::Duration::from_millis(1500);
+/// How often to look for board pack PDFs that have finished typesetting.
+const PDF_POLL: std::time::Duration = std::time::Duration::from_millis(100);
 
 /// How `serve` was asked to run.
 #[derive(Debug, Clone)]
@@ -366,7 +369,11 @@ pub fn run(root: &Path, opts: &Options) -> Result<(), Error> {
             let mut pending_everything = false;
             loop {
                 // The search index is rebuilt once the author pauses, not on every save.
-                let idle = session.search_stale().then_some(SEARCH_IDLE);
+                let idle = if session.pdfs_pending() {
+                    Some(PDF_POLL)
+                } else {
+                    session.search_stale().then_some(SEARCH_IDLE)
+                };
                 let changes = match watch.next_within(idle) {
                     // After a panic the fresh session builds everything on the next save.
                     watch::Next::SourceChanges(_) if pending_everything => {
@@ -376,7 +383,11 @@ pub fn run(root: &Path, opts: &Options) -> Result<(), Error> {
                     watch::Next::SourceChanges(c) => c,
                     watch::Next::Stopped => break,
                     watch::Next::Idle => {
-                        if session.refresh_search() {
+                        let pdfs = session.collect_pdfs(false);
+                        let search = !session.pdfs_pending()
+                            && session.search_stale()
+                            && session.refresh_search();
+                        if pdfs || search {
                             let previous = updates.snapshot();
                             let (snap, _) = next_state(&session, &Outcome::Unchanged, &previous);
                             updates.publish(snap, None);

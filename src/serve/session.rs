@@ -109,6 +109,8 @@ pub struct Session {
     drafts: bool,
     /// Who the site is shown as: members, unless `serve --audience public`.
     audience: Audience,
+    /// Board pack PDFs being typeset after the last rebuilds.
+    pdfs: super::pdfs::PdfJobs,
 }
 
 /// How long to wait before reading a file again that was empty: editors often truncate a file
@@ -135,6 +137,7 @@ impl Session {
             base: None,
             drafts: true,
             audience: Audience::Members,
+            pdfs: Default::default(),
         }
     }
 
@@ -181,6 +184,17 @@ impl Session {
         let changed = self.output.get(search::INDEX_PATH) != Some(&bytes);
         self.output.insert(search::INDEX_PATH.to_string(), bytes);
         changed
+    }
+
+    /// Whether board pack PDFs are still being typeset.
+    pub fn pdfs_pending(&self) -> bool {
+        self.pdfs.pending()
+    }
+
+    /// Serve the PDFs typeset since the last call (every one, waiting, when `wait`). Returns
+    /// whether any bytes changed.
+    pub fn collect_pdfs(&mut self, wait: bool) -> bool {
+        self.pdfs.collect(&mut self.output, wait)
     }
 
     /// The last good output.
@@ -602,10 +616,14 @@ impl Session {
         // its hashed name, changes every page; so does a change to the navigation.
         let css_changed = old_css.as_ref() != Some(&css_path);
         all |= css_changed || self.nav.as_ref() != Some(&nav);
-        let (rendered, needed, base) = match render_selected(renderer, loaded, &plan, all, dirty) {
-            Ok(r) => r,
-            Err(e) => return failed(e),
-        };
+        let (rendered, needed, base, packs) =
+            match render_selected(renderer, loaded, &plan, all, dirty) {
+                Ok(r) => r,
+                Err(e) => return failed(e),
+            };
+        for (path, ctx) in packs {
+            self.pdfs.spawn(path, ctx);
+        }
         let rendered_pages = rendered.pages;
         let next = self.merge(&plan, &needed, all, rendered.files);
         let old_css = old_css.unwrap_or_default();
@@ -685,6 +703,14 @@ impl Session {
             && !next.contains_key(search::INDEX_PATH)
         {
             next.insert(search::INDEX_PATH.to_string(), old.clone());
+        }
+        // Until its new copy is typeset, a pack the plan still has serves its last one.
+        for pdf in plan.periods.iter().filter_map(|p| p.pdf.as_ref()) {
+            if let Some(old) = self.output.get(&pdf.path)
+                && !next.contains_key(&pdf.path)
+            {
+                next.insert(pdf.path.clone(), old.clone());
+            }
         }
         next
     }
@@ -769,23 +795,33 @@ impl Session {
     }
 }
 
+/// A re-rendered board pack's PDF path and its page's context, to typeset after the reload.
+type Pack = (String, tera::Context);
+
 /// Render the pages a change touched (every page when `all`), laying out only the summaries
 /// they show; the other reports keep their pages and downloads from the last build. Returns
-/// the pages, which summaries were laid out, and the context every page shares, for
-/// [`Session::preview`].
+/// the pages, which summaries were laid out, the context every page shares (for
+/// [`Session::preview`]), and the board packs whose PDFs are now out of date.
 fn render_selected(
     renderer: &Renderer,
     loaded: &Loaded,
     plan: &Plan,
     all: bool,
     dirty: &Dirty,
-) -> Result<(crate::site::Rendered, Needed, tera::Context), Error> {
+) -> Result<(crate::site::Rendered, Needed, tera::Context, Vec<Pack>), Error> {
     let docs = &loaded.content.documents;
     let select = |page: &pages::PlannedPage| all || dirty.selects(page, plan, docs);
     let needed = needed_for(plan, all, select);
     let contexts = renderer.contexts_for(loaded, plan, &needed);
     let rendered = renderer.render_with(loaded, plan, &contexts, select)?;
-    Ok((rendered, needed, contexts.base().clone()))
+    let packs = (plan.pages.iter())
+        .filter(|p| select(p))
+        .filter_map(|p| {
+            let pdf = crate::site::renderer::pdf_of(plan, p)?;
+            Some((pdf.path.clone(), contexts.page(loaded, plan, p)))
+        })
+        .collect();
+    Ok((rendered, needed, contexts.base().clone(), packs))
 }
 
 /// The output paths whose bytes changed, appeared or went between two builds, sorted.

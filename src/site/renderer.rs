@@ -7,7 +7,7 @@ use rayon::prelude::*;
 
 use crate::error::Error;
 use crate::plan::Loaded;
-use crate::plan::pages::{PageKind, Plan, PlannedPage};
+use crate::plan::pages::{PageKind, Plan, PlannedFile, PlannedPage};
 use crate::render::context::Contexts;
 use crate::render::css::{self, Stylesheet};
 use crate::render::markdown::Markdown;
@@ -87,6 +87,36 @@ impl Renderer {
             .render(page.template, &contexts.page(loaded, plan, page))
     }
 
+    /// A page, with its PDF twin typeset first when the plan gives it one (a board pack's):
+    /// the PDF goes to `sink`, and the page links it with its size and number of pages.
+    pub fn render_page_and_pdf(
+        &self,
+        contexts: &Contexts,
+        loaded: &Loaded,
+        plan: &Plan,
+        page: &PlannedPage,
+        sink: &Sink<'_>,
+    ) -> Result<Vec<u8>, Error> {
+        let Some(pdf) = pdf_of(plan, page) else {
+            return self.render_page(contexts, loaded, plan, page);
+        };
+        let mut ctx = contexts.page(loaded, plan, page);
+        let typeset = {
+            let _t = timing::phase("pdf");
+            crate::render::pdf::board_pack(&ctx, &pdf.path)?
+        };
+        sink(&pdf.path, &typeset.bytes)?;
+        ctx.insert(
+            "pdf",
+            &crate::render::pdf::Link {
+                url: &pdf.url,
+                size: crate::render::download::human_size(typeset.bytes.len()),
+                pages: typeset.pages,
+            },
+        );
+        self.templates.render(page.template, &ctx)
+    }
+
     /// As [`Renderer::render`], from contexts already built.
     pub fn render_with(
         &self,
@@ -107,6 +137,7 @@ impl Renderer {
     /// sorted, with what each is, for checking later outputs against them.
     fn claim<'a>(
         &'a self,
+        plan: &'a Plan,
         pages: &[&'a PlannedPage],
         statics: &[&'a ThemeFile],
         downloads: impl Iterator<Item = &'a str>,
@@ -117,6 +148,10 @@ impl Renderer {
                 .iter()
                 .map(|p| (p.path.as_str(), format!("the page {}", p.url))),
         );
+        paths.extend(pages.iter().filter_map(|p| {
+            let pdf = pdf_of(plan, p)?;
+            Some((pdf.path.as_str(), format!("the board pack PDF {}", pdf.url)))
+        }));
         paths.push((self.stylesheet.path.as_str(), "the stylesheet".into()));
         paths.push((search::INDEX_PATH, "the search index".into()));
         for f in statics {
@@ -162,7 +197,7 @@ impl Renderer {
     ) -> Result<(usize, Vec<T>), Error> {
         let statics = self.statics();
         let all: Vec<&PlannedPage> = plan.pages.iter().collect();
-        let claimed = self.claim(&all, &statics, std::iter::empty())?;
+        let claimed = self.claim(plan, &all, &statics, std::iter::empty())?;
         drop(all);
         let mut contexts = {
             let _t = timing::phase("contexts");
@@ -195,7 +230,7 @@ impl Renderer {
                 .par_iter()
                 .map(|&i| {
                     let page = &plan.pages[i];
-                    let html = self.render_page(&contexts, loaded, plan, page)?;
+                    let html = self.render_page_and_pdf(&contexts, loaded, plan, page, sink)?;
                     let kept = inspect(page, &html).map(|t| (i, t));
                     sink(&page.path, &html)?;
                     Ok(kept)
@@ -241,7 +276,7 @@ impl Renderer {
         let chosen: Vec<&PlannedPage> = plan.pages.iter().filter(|p| select(p)).collect();
         let statics = self.statics();
         let downloads = contexts.files().iter().map(|(path, _)| path.as_str());
-        self.claim(&chosen, &statics, downloads)?;
+        self.claim(plan, &chosen, &statics, downloads)?;
 
         let _t = timing::phase("render and write");
         let results: Vec<Result<Option<T>, Error>> = chosen
@@ -267,6 +302,14 @@ impl Renderer {
             .map(|(path, bytes)| sink(path, bytes))
             .collect::<Result<(), Error>>()?;
         Ok((chosen.len(), kept))
+    }
+}
+
+/// The PDF a page has beside it: a board pack's, when PDFs are on.
+pub fn pdf_of<'a>(plan: &'a Plan, page: &PlannedPage) -> Option<&'a PlannedFile> {
+    match page.kind {
+        PageKind::Period(p) => plan.periods.get(p).and_then(|p| p.pdf.as_ref()),
+        _ => None,
     }
 }
 

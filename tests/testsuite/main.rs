@@ -14,6 +14,7 @@ mod history;
 mod output;
 mod pages;
 mod papers;
+mod pdf;
 mod plan;
 mod register;
 mod safety_input;
