@@ -87,8 +87,9 @@ impl Renderer {
             .render(page.template, &contexts.page(loaded, plan, page))
     }
 
-    /// A page, with its PDF twin typeset first when the plan gives it one (a board pack's):
-    /// the PDF goes to `sink`, and the page links it with its size and number of pages.
+    /// A page, and its PDF twin when the plan gives it one (a board pack's), typeset from the
+    /// page's own context and handed to `sink`. The page links the PDF without typesetting it,
+    /// so a page is the same bytes whether its PDF is typeset now (a build) or later (`serve`).
     pub fn render_page_and_pdf(
         &self,
         contexts: &Contexts,
@@ -100,20 +101,12 @@ impl Renderer {
         let Some(pdf) = pdf_of(plan, page) else {
             return self.render_page(contexts, loaded, plan, page);
         };
-        let mut ctx = contexts.page(loaded, plan, page);
+        let ctx = contexts.page(loaded, plan, page);
         let typeset = {
             let _t = timing::phase("pdf");
             crate::render::pdf::board_pack(&ctx, &pdf.path)?
         };
         sink(&pdf.path, &typeset.bytes)?;
-        ctx.insert(
-            "pdf",
-            &crate::render::pdf::Link {
-                url: &pdf.url,
-                size: crate::render::download::human_size(typeset.bytes.len()),
-                pages: typeset.pages,
-            },
-        );
         self.templates.render(page.template, &ctx)
     }
 

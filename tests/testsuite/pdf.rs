@@ -254,7 +254,7 @@ fn pdfs_can_be_switched_off_and_on() {
 }
 
 #[test]
-fn the_board_pack_page_links_its_pdf_with_size_and_pages() {
+fn the_board_pack_page_links_its_pdf() {
     let out = tempfile::tempdir().unwrap();
     build_to(&fixture("consistent"), out.path(), &[]);
     let period = walk_files(out.path())
@@ -276,8 +276,7 @@ fn the_board_pack_page_links_its_pdf_with_size_and_pages() {
     let file = out.path().join(href.trim_start_matches('/'));
     assert!(file.is_file(), "{} is not a file", file.display());
     let note = text(doc.select(&sel(".bp-pdf-link")).next().unwrap());
-    assert!(note.contains("PDF,"), "{note}");
-    assert!(note.contains("pages"), "{note}");
+    assert!(note.contains("PDF"), "{note}");
 }
 
 #[test]

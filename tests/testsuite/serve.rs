@@ -5,7 +5,7 @@ use std::io::{BufRead, BufReader, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
 
-use crate::common::{Reply, copy_dir, http};
+use crate::common::{Reply, copy_dir, http, sel};
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc::{Receiver, channel};
 use std::time::{Duration, Instant};
@@ -425,5 +425,37 @@ fn drafts_are_shown_unless_no_drafts() {
     );
     eventually("the report made a draft to go", || {
         get(s.addr, REPORT).status == 404
+    });
+}
+
+/// A board pack's PDF is typeset after the pages are served, and again after a save: the
+/// link on the board pack page serves it, and the save's reload never waits for it.
+#[test]
+fn the_board_pack_pdf_is_served_and_follows_a_save() {
+    let s = start("two-periods");
+    let pack = get(s.addr, "/periods/2009-10-q2/");
+    let doc = scraper::Html::parse_document(&pack.body);
+    let href = doc
+        .select(&sel(".bp-pdf-link a"))
+        .next()
+        .and_then(|a| a.value().attr("href"))
+        .expect("the board pack page links its PDF")
+        .to_string();
+    let mut first = String::new();
+    eventually("the PDF is typeset and served", || {
+        let r = get(s.addr, &href);
+        first = r.body;
+        r.status == 200 && first.starts_with("%PDF")
+    });
+    let rx = events(s.addr);
+    edit(
+        &report_file(&s),
+        "Waiting on a partner.",
+        "Waiting on a partner in Fife.",
+    );
+    next_event(&rx, "reload");
+    eventually("the PDF is typeset again", || {
+        let r = get(s.addr, &href);
+        r.status == 200 && r.body.starts_with("%PDF") && r.body != first
     });
 }

@@ -29,15 +29,6 @@ pub struct Typeset {
     pub pages: usize,
 }
 
-/// What the board pack page says of its PDF: where it is, its size and its length, as a
-/// reader deciding whether to download it wants to know.
-#[derive(serde::Serialize)]
-pub struct Link<'a> {
-    pub url: &'a str,
-    pub size: String,
-    pub pages: usize,
-}
-
 /// Typeset the board pack whose page context is `ctx`, for the output path `path`.
 pub fn board_pack(ctx: &tera::Context, path: &str) -> Result<Typeset, Error> {
     let fail = |message: String| Error::Pdf {
