@@ -82,6 +82,11 @@ pub enum Command {
         /// Leave the PDF board packs out of this build, even where `[pdf]` has them on.
         #[arg(long)]
         no_pdf: bool,
+        /// Publish at this address instead of `base_url` in boardpack.toml, for a staging or
+        /// preview deploy: a web address (`https://example.org/board/`) or a path from the
+        /// server's root (`/board/`).
+        #[arg(long, value_name = "URL")]
+        base_url: Option<String>,
     },
     /// Check every document and report every problem, without writing anything.
     ///
@@ -406,8 +411,16 @@ fn run(cli: &Cli, out: &Out) -> Result<ExitCode, Error> {
             audience,
             pdf,
             no_pdf,
+            base_url,
         } => {
             let root = resolve_root(cli)?;
+            let base_url = match base_url.as_deref().map(base_url_override).transpose() {
+                Ok(url) => url,
+                Err(message) => {
+                    eprintln!("{message}");
+                    return Ok(ExitCode::from(2));
+                }
+            };
             if *audience == AudienceArg::Members && output.is_none() {
                 out.status(
                     "build --audience members needs --output DIR: the members' view holds \
@@ -423,6 +436,11 @@ fn run(cli: &Cli, out: &Out) -> Result<ExitCode, Error> {
                 crate::content::Drafts::LeaveOut
             };
             let (mut loaded, left_out) = crate::site::load_with(&root, keep, (*audience).into())?;
+            if let Some(url) = base_url {
+                // After the checks, whose links are written against the configured address;
+                // the pages and every link on them are then written under this one.
+                loaded.config.base_url = url;
+            }
             if left_out > 0 {
                 out.status(&format!(
                     "left out {} (build --drafts to include them)",
@@ -482,6 +500,20 @@ fn run(cli: &Cli, out: &Out) -> Result<ExitCode, Error> {
             exit_without_freeing(loaded);
             Ok(ExitCode::SUCCESS)
         }
+    }
+}
+
+/// `build --base-url`, checked by the rule `base_url` in boardpack.toml is, and ending in `/`
+/// as every link is written after it.
+fn base_url_override(url: &str) -> Result<String, String> {
+    match crate::config::base_url_problem(url) {
+        Some(reason) => Err(format!(
+            "error: --base-url `{}` {reason}; give a web address, such as \
+             https://example.org/board/, or a path starting with /",
+            crate::source::escape(url)
+        )),
+        None if url.ends_with('/') => Ok(url.to_string()),
+        None => Ok(format!("{url}/")),
     }
 }
 

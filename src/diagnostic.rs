@@ -323,6 +323,24 @@ pub enum Problem {
     InvalidTheme { name: String, reason: String },
     #[error("this static file would be written to `{path}`, where {other} goes")]
     StaticClash { path: String, other: String },
+    #[error("the link to `{target}` leads to no page or file of the site")]
+    BrokenLink {
+        target: String,
+        /// The nearest page the site has, where one is close enough to be meant.
+        nearest: Option<String>,
+    },
+    #[error("the link to `{target}` leads to {page}, which has no `#{anchor}`")]
+    BrokenAnchor {
+        target: String,
+        page: String,
+        anchor: String,
+        /// The anchors that page is known to have.
+        known: Vec<String>,
+    },
+    #[error(
+        "the link to `{target}` leads to {draft}, which is a draft, and `build` leaves drafts out"
+    )]
+    LinkToDraft { target: String, draft: String },
     #[error("{more} more problems in this file are not shown")]
     TooManyProblems {
         /// How many were left out.
@@ -387,6 +405,9 @@ impl Problem {
             Problem::ImageWithoutAlt => "image-alt",
             Problem::TooManyProblems { .. } => "too-many-problems",
             Problem::StaticClash { .. } => "static-clash",
+            Problem::BrokenLink { .. } => "broken-link",
+            Problem::BrokenAnchor { .. } => "broken-anchor",
+            Problem::LinkToDraft { .. } => "link-to-draft",
             Problem::LinkOutsideSite { .. } => "link-outside-site",
             Problem::LinkLoop { .. } => "link-loop",
             Problem::LinkDangling { .. } => "link-dangling",
@@ -422,6 +443,9 @@ impl Problem {
             | Problem::ExemptWithoutReason { .. }
             | Problem::ExemptReviewPassed { .. }
             | Problem::ExemptLinked { .. }
+            | Problem::BrokenLink { .. }
+            | Problem::BrokenAnchor { .. }
+            | Problem::LinkToDraft { .. }
             | Problem::ExemptDerivable { .. }
             | Problem::ExemptRepeated { .. }
             | Problem::ImageWithoutAlt
@@ -540,6 +564,36 @@ impl Problem {
             Problem::ExemptReviewPassed { .. } => Some(
                 "review whether the public interest still favours withholding it; remove \
                  `exempt` to publish it, or set a later `review` date"
+                    .into(),
+            ),
+            Problem::BrokenLink {
+                nearest: Some(page),
+                ..
+            } => Some(format!(
+                "did you mean {page}? Write links to pages from the site's root, as in \
+                 `[budget](/budget/2009-10-q2/)`"
+            )),
+            Problem::BrokenLink { nearest: None, .. } => Some(
+                "link to a page of the site (`/budget/2009-10-q2/`), a file under static/, or an \
+                 address starting with http:// or https://"
+                    .into(),
+            ),
+            Problem::BrokenAnchor { known, .. } if known.is_empty() => Some(
+                "link to the page without the `#…`: it has no anchors boardpack knows of".into(),
+            ),
+            Problem::BrokenAnchor { known, .. } => Some(format!(
+                "its anchors are {}",
+                known
+                    .iter()
+                    .take(8)
+                    .map(|a| format!("`#{a}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+                    + if known.len() > 8 { ", …" } else { "" }
+            )),
+            Problem::LinkToDraft { .. } => Some(
+                "the published site will not have that page until the draft is approved and its \
+                 `draft = true` removed: link to it then, or publish both together"
                     .into(),
             ),
             Problem::ExemptLinked { .. } => Some(

@@ -103,6 +103,9 @@ pub struct Content {
     pub files: usize,
     pub documents: Vec<Document>,
     pub diagnostics: Vec<Diagnostic>,
+    /// The drafts a load left out, as their page folders and files: links to them are
+    /// reported as links to drafts rather than to nothing.
+    pub left_out_drafts: Vec<(String, String)>,
 }
 
 /// Find the documents under `dir`, sorted by path so that every run sees them in one order.
@@ -157,9 +160,13 @@ pub fn load_with(root: &Path, config: &Config, drafts: Drafts) -> (Content, usiz
     let results = load_paths(&files, root, &dir);
     let mut documents = Vec::with_capacity(results.len());
     let mut left_out = 0;
+    let mut left_out_drafts = Vec::new();
     for (doc, diags) in results {
-        if drafts == Drafts::LeaveOut && doc.as_ref().is_some_and(|d| d.draft) {
+        if drafts == Drafts::LeaveOut
+            && let Some(d) = doc.as_ref().filter(|d| d.draft)
+        {
             left_out += 1;
+            left_out_drafts.extend(d.page_dir().map(|dir| (dir, d.file.display.clone())));
             continue;
         }
         documents.extend(doc);
@@ -170,6 +177,7 @@ pub fn load_with(root: &Path, config: &Config, drafts: Drafts) -> (Content, usiz
         files: files.len(),
         documents,
         diagnostics,
+        left_out_drafts,
     };
     (content, left_out)
 }

@@ -11,7 +11,12 @@
 //!   wide table never makes the page wider than a phone (WCAG 1.4.10, reflow at 320 px) and
 //!   keyboard users can still scroll it (the theme's own tables do the same);
 //! - footnotes are numbered in order of first reference and gathered at the end of the text, with
-//!   ids that carry a prefix, so that several texts on one page do not share ids.
+//!   ids that carry a prefix, so that several texts on one page do not share ids;
+//! - internal link and image addresses are made to work wherever the text is shown: one from the
+//!   site's root (`/budget/2009-10-q2/`) gets the path of `base_url` in front, for a site
+//!   published in a sub-folder, and a relative one (`../budget/2009-10-q2/`) is resolved against
+//!   the page the text was written for ([`Markdown::render_for`]), since a report's text is also
+//!   shown on its board pack's page and its programme's, where it would resolve elsewhere.
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashSet};
@@ -43,6 +48,8 @@ impl Default for RenderOptions<'_> {
 pub struct Markdown {
     trust_html: bool,
     cleaner: ammonia::Builder<'static>,
+    /// The site's `base_url`, which root-relative links are put under.
+    base_url: String,
 }
 
 impl std::fmt::Debug for Markdown {
@@ -89,7 +96,14 @@ impl Markdown {
         Self {
             trust_html,
             cleaner,
+            base_url: "/".into(),
         }
+    }
+
+    /// The same renderer, putting root-relative links under `base_url` (which ends in `/`).
+    pub fn with_base_url(mut self, base_url: &str) -> Self {
+        self.base_url = base_url.to_string();
+        self
     }
 
     pub fn trusts_html(&self) -> bool {
@@ -102,7 +116,23 @@ impl Markdown {
     /// than the renderer's own, so it skips the sanitiser, which would otherwise be most of the
     /// cost of rendering it. Everything else goes through ammonia.
     pub fn render(&self, source: &str, options: RenderOptions<'_>) -> String {
-        let (html, plain) = to_html(source, options);
+        self.render_for(source, options, None)
+    }
+
+    /// [`Markdown::render`], with relative links resolved against `page`, the URL of the page
+    /// the text was written for (its report's page), so that they lead to the same place on
+    /// every page that shows the text. Without `page`, they are left for the browser.
+    pub fn render_for(
+        &self,
+        source: &str,
+        options: RenderOptions<'_>,
+        page: Option<&str>,
+    ) -> String {
+        let links = Links {
+            base_url: &self.base_url,
+            page,
+        };
+        let (html, plain) = to_html(source, options, links);
         if self.trust_html || plain {
             html
         } else {
@@ -169,10 +199,84 @@ fn table_open(columns: &[String]) -> String {
     )
 }
 
+/// Where a text's internal links are resolved: the site's `base_url`, and the page the text was
+/// written for, if known.
+#[derive(Debug, Clone, Copy)]
+struct Links<'a> {
+    base_url: &'a str,
+    page: Option<&'a str>,
+}
+
+impl Default for Links<'_> {
+    fn default() -> Self {
+        Self {
+            base_url: "/",
+            page: None,
+        }
+    }
+}
+
+/// Whether a link's address names a scheme (`https:`, `mailto:`, `tel:`) or a host (`//host`):
+/// then it leads out of the site, or at least not to a path of it.
+pub fn is_external(dest: &str) -> bool {
+    if dest.starts_with("//") {
+        return true;
+    }
+    let end = dest.find(['/', '?', '#']).unwrap_or(dest.len());
+    dest[..end].contains(':')
+}
+
+/// A site path (`budget/2009-10-q2/`, relative to the site's root) with its `.` and `..` worked
+/// out; `..` never climbs above the root. A trailing `/` is kept.
+pub fn normalise_path(path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    let mut dir = path.is_empty();
+    for p in path.split('/') {
+        dir = matches!(p, "" | "." | "..");
+        match p {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            p => parts.push(p),
+        }
+    }
+    let mut out = parts.join("/");
+    if dir && !out.is_empty() {
+        out.push('/');
+    }
+    out
+}
+
+/// The address a link's `dest` is written out with (see the module documentation), where it
+/// changes.
+fn rewrite(dest: &str, links: Links<'_>) -> Option<String> {
+    if dest.is_empty() || dest.starts_with(['#', '?']) || is_external(dest) {
+        return None;
+    }
+    if let Some(rooted) = dest.strip_prefix('/') {
+        return (links.base_url != "/").then(|| format!("{}{rooted}", links.base_url));
+    }
+    let page = links.page?.strip_prefix(links.base_url)?;
+    let dir = page.rsplit_once('/').map_or("", |(d, _)| d);
+    let split = dest.find(['?', '#']).unwrap_or(dest.len());
+    let (path, rest) = dest.split_at(split);
+    let joined = if dir.is_empty() {
+        path.to_string()
+    } else {
+        format!("{dir}/{path}")
+    };
+    Some(format!(
+        "{}{}{rest}",
+        links.base_url,
+        normalise_path(&joined)
+    ))
+}
+
 /// Markdown to unsanitised HTML, with the rewrites described in the module documentation, and
 /// whether the text was *plain*: free of raw HTML, links and images, so that every tag in the
 /// result is one the renderer writes itself.
-fn to_html(source: &str, options: RenderOptions<'_>) -> (String, bool) {
+fn to_html(source: &str, options: RenderOptions<'_>, links: Links<'_>) -> (String, bool) {
     let events: Vec<Event<'_>> = Parser::new_ext(source, parser_options()).collect();
     let plain = !events.iter().any(|e| {
         matches!(
@@ -232,6 +336,28 @@ fn to_html(source: &str, options: RenderOptions<'_>) -> (String, bool) {
                 id,
                 classes,
                 attrs,
+            })),
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => out.push(Event::Start(Tag::Link {
+                link_type,
+                dest_url: rewrite(&dest_url, links).map_or(dest_url, CowStr::from),
+                title,
+                id,
+            })),
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => out.push(Event::Start(Tag::Image {
+                link_type,
+                dest_url: rewrite(&dest_url, links).map_or(dest_url, CowStr::from),
+                title,
+                id,
             })),
             Event::End(TagEnd::Heading(level)) => {
                 out.push(Event::End(TagEnd::Heading(moved(level))))
@@ -397,7 +523,7 @@ mod tests {
                             top_heading: top,
                             id_prefix: Some("t"),
                         };
-                        let (raw, plain) = to_html(piece, options);
+                        let (raw, plain) = to_html(piece, options, Links::default());
                         if !plain {
                             continue;
                         }
@@ -495,6 +621,60 @@ mod tests {
 
         let raw = clean("<div class=\"bp-table-wrap\" role=\"button\" tabindex=\"5\">x</div>");
         assert!(!raw.contains("role") && !raw.contains("tabindex"), "{raw}");
+    }
+
+    /// Root-relative links go under a sub-folder `base_url`; relative ones are resolved against
+    /// the page the text was written for; anchors, external links and unknown pages stay.
+    #[test]
+    fn internal_links_are_resolved_for_the_base_url_and_page() {
+        let md = Markdown::new(false).with_base_url("/board/");
+        let hrefs = |source: &str, page: Option<&str>| -> Vec<String> {
+            let html = md.render_for(source, RenderOptions::default(), page);
+            let doc = scraper::Html::parse_fragment(&html);
+            let sel = scraper::Selector::parse("a[href], img[src]").unwrap();
+            doc.select(&sel)
+                .map(|e| {
+                    let v = e.value();
+                    v.attr("href")
+                        .or(v.attr("src"))
+                        .unwrap_or_default()
+                        .to_string()
+                })
+                .collect()
+        };
+        let text = "[a](/budget/2009-10-q2/) [b](../../../budget/2009-10-q2/#x) [c](#top) \
+                    [d](https://example.org/) [e](mailto:a@example.org) [f](notes/) \
+                    ![g](/img/logo.png) [h](../../../../../up/)";
+        assert_eq!(
+            hrefs(text, Some("/board/programmes/capacity/2009-10-q2/")),
+            [
+                "/board/budget/2009-10-q2/",
+                "/board/budget/2009-10-q2/#x",
+                "#top",
+                "https://example.org/",
+                "mailto:a@example.org",
+                "/board/programmes/capacity/2009-10-q2/notes/",
+                "/board/img/logo.png",
+                "/board/up/",
+            ]
+        );
+        // Without the page, relative links are the browser's to resolve.
+        assert_eq!(hrefs("[f](notes/)", None), ["notes/"]);
+        // At the root of a domain nothing changes.
+        let root = Markdown::new(false);
+        let html = root.render_for("[a](/x/)", RenderOptions::default(), Some("/p/"));
+        assert!(html.contains("href=\"/x/\""), "{html}");
+    }
+
+    #[test]
+    fn paths_are_normalised() {
+        assert_eq!(normalise_path("budget/2009-10-q2/"), "budget/2009-10-q2/");
+        assert_eq!(normalise_path("a/./b/../c"), "a/c");
+        assert_eq!(normalise_path("a/b/.."), "a/");
+        assert_eq!(normalise_path("../../x"), "x");
+        assert_eq!(normalise_path(""), "");
+        assert!(is_external("https://x") && is_external("mailto:a") && is_external("//h/"));
+        assert!(!is_external("/a:b/") && !is_external("a/b:c") && !is_external("#x:y"));
     }
 
     #[test]

@@ -128,13 +128,17 @@ fn register(tera: &mut Tera, markdown: Arc<Markdown>) {
             };
             let top: Option<i64> = kwargs.get("top")?;
             let id: Option<String> = kwargs.get("id")?;
+            // The URL of the page the text was written for, which its relative links are
+            // resolved against: a report's, where the text is shown on other pages too.
+            let page: Option<String> = kwargs.get("page")?;
             let top_heading = u8::try_from(top.unwrap_or(2).clamp(1, 6)).unwrap_or(2);
-            let html = markdown.render(
+            let html = markdown.render_for(
                 text,
                 RenderOptions {
                     top_heading,
                     id_prefix: id.as_deref(),
                 },
+                page.as_deref().filter(|p| !p.is_empty()),
             );
             Ok(Value::safe_string(&html))
         },

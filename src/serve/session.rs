@@ -474,6 +474,7 @@ impl Session {
                 files: docs.len(),
                 documents: docs,
                 diagnostics: Vec::new(),
+                left_out_drafts: Vec::new(),
             },
             aggregates,
             history: Default::default(),
@@ -649,7 +650,18 @@ impl Session {
     /// with its pages included: the count of warnings, or the failure the overlay shows.
     fn gate(&self, loaded: &Loaded, plan: &Plan) -> Result<usize, Outcome> {
         let mut diagnostics = loaded.all_diagnostics();
-        let clashes = clash::static_clashes(&self.statics, plan, &self.root);
+        let mut clashes = clash::static_clashes(&self.statics, plan, &self.root);
+        let docs = &loaded.content.documents;
+        let drafts = crate::site::link_check::draft_pages(docs);
+        let targets = crate::site::link_check::Targets::new(
+            &loaded.config,
+            &self.root,
+            docs,
+            plan,
+            &self.statics,
+            drafts,
+        );
+        clashes.extend(crate::site::link_check::check(docs, &targets));
         if !clashes.is_empty() {
             diagnostics.extend(clashes);
             crate::diagnostic::sort(&mut diagnostics);
@@ -786,6 +798,7 @@ impl Session {
                 files: self.files.len(),
                 documents,
                 diagnostics,
+                left_out_drafts: Vec::new(),
             },
             aggregates,
             history: Default::default(),

@@ -1,6 +1,7 @@
 //! The site: load configuration and content together, then build the output directory.
 
 pub mod clash;
+pub mod link_check;
 pub mod renderer;
 pub mod search;
 pub mod write;
@@ -19,21 +20,51 @@ use crate::timing;
 /// report of the theme and static files: links the build will skip, and static files that
 /// clash with the build's own outputs.
 pub fn load(root: &Path) -> Result<Loaded, Error> {
-    load_with(root, crate::content::Drafts::Include, Audience::Members).map(|(loaded, _)| loaded)
+    load_checked(
+        root,
+        crate::content::Drafts::Include,
+        Audience::Members,
+        false,
+    )
+    .map(|(loaded, _)| loaded)
 }
 
 /// [`load`], keeping drafts or not (see [`crate::content::load_with`]), for an audience, with
-/// how many drafts were left out.
+/// how many drafts were left out: what `build` publishes, drafts included or not.
 pub fn load_with(
     root: &Path,
     drafts: crate::content::Drafts,
     audience: Audience,
+) -> Result<(Loaded, usize), Error> {
+    let published = drafts == crate::content::Drafts::Include;
+    load_checked(root, drafts, audience, published)
+}
+
+/// The load behind [`load`] and [`load_with`]. Unless the drafts it keeps are `published`
+/// (`build --drafts`), a link from an approved document to a draft is reported: `check` sees
+/// drafts, and `build` leaves them out.
+fn load_checked(
+    root: &Path,
+    drafts: crate::content::Drafts,
+    audience: Audience,
+    published: bool,
 ) -> Result<(Loaded, usize), Error> {
     let (mut loaded, left_out) = crate::plan::load_with(root, drafts, audience)?;
     let mut links = crate::render::theme::link_diagnostics(root, &loaded.config.theme);
     let plan = pages::plan(&loaded.config, &loaded.content.documents);
     let statics = clash::statics(&loaded.root, &loaded.config.theme);
     links.extend(clash::static_clashes(&statics, &plan, &loaded.root));
+    let t = timing::phase("links");
+    let docs = &loaded.content.documents;
+    let mut draft_pages: std::collections::HashMap<String, String> =
+        (loaded.content.left_out_drafts.iter().cloned()).collect();
+    if !published {
+        draft_pages.extend(link_check::draft_pages(docs));
+    }
+    let targets =
+        link_check::Targets::new(&loaded.config, root, docs, &plan, &statics, draft_pages);
+    links.extend(link_check::check(docs, &targets));
+    drop(t);
     if !links.is_empty() {
         loaded.content.diagnostics.extend(links);
         crate::diagnostic::sort(&mut loaded.content.diagnostics);

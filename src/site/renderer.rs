@@ -31,7 +31,8 @@ impl Renderer {
     pub fn new(loaded: &Loaded) -> Result<Self, Error> {
         let config = &loaded.config;
         let theme = Theme::locate(&loaded.root, &config.theme)?;
-        let markdown = std::sync::Arc::new(Markdown::new(config.trust_html));
+        let markdown =
+            std::sync::Arc::new(Markdown::new(config.trust_html).with_base_url(&config.base_url));
         let templates = Templates::load(&theme, &loaded.root, markdown)?;
         let statics = layered(&theme, &loaded.root, crate::layout::STATIC)?;
         let stylesheet = css::build(&statics, &config.css_targets)?;

@@ -18,6 +18,8 @@ const PLAN: &str = "content/2009-10/plan.md";
 /// Every case under `tests/fixtures/invalid/`; `every_invalid_fixture_has_a_test` keeps this
 /// list and the directory in step.
 const CASES: &[&str] = &[
+    // Tested in links.rs, with builds with and without drafts.
+    "broken-links",
     "budget-cycle",
     "config-unknown-key",
     // Tested in cycle.rs, with drafts and approval.
