@@ -9,6 +9,7 @@ mod check;
 mod common;
 mod cycle;
 mod exempt;
+mod feeds;
 mod hardening;
 mod history;
 mod output;

@@ -87,8 +87,13 @@ fn status_words(loaded: &Loaded, plan: &Plan, r: usize) -> String {
             .map(|c| format!("{} {}", c.count, c.label.to_lowercase()))
             .collect();
         if !counts.is_empty() {
+            let noun = if s.activity_count == 1 {
+                "activity"
+            } else {
+                "activities"
+            };
             parts.push(format!(
-                "{} activities: {}",
+                "{} {noun}: {}",
                 s.activity_count,
                 counts.join(", ")
             ));
