@@ -12,6 +12,7 @@ mod exempt;
 mod feeds;
 mod hardening;
 mod history;
+mod init;
 mod output;
 mod pages;
 mod papers;
