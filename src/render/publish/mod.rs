@@ -214,6 +214,28 @@ mod tests {
     }
 
     #[test]
+    fn no_free_page_can_stand_where_a_file_of_the_site_goes() {
+        let mut plan = Plan::default();
+        plan.periods.push(crate::plan::pages::PlannedPeriod {
+            period: crate::read::period::Period::parse("2009/10 Q2").unwrap(),
+            url: "/periods/2009-10-q2/".into(),
+            reports: Vec::new(),
+            pdf: None,
+        });
+        let root: Vec<String> = (paths(&plan).into_iter().map(|(p, _)| p))
+            .chain([ROBOTS.to_string()])
+            .filter(|p| !p.contains('/'))
+            .collect();
+        assert_eq!(root.len(), 4, "{root:?}");
+        for p in root {
+            assert!(
+                crate::content::validate::slug_problem(&p).is_some(),
+                "a page could take {p}"
+            );
+        }
+    }
+
+    #[test]
     fn only_a_web_address_is_absolute() {
         assert!(absolute("https://example.org/board/"));
         assert!(absolute("HTTP://example.org/"));
