@@ -564,3 +564,36 @@ fn a_static_file_where_a_feed_or_meetings_json_goes_is_a_check_error() {
         .arg(dir.path().join("out")));
     assert_ne!(r.code, 0, "the build refuses too");
 }
+
+#[test]
+fn a_free_page_cannot_take_the_address_of_a_feed_or_meetings_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    copy_dir(&fixture("feeds"), &site);
+    for name in ["feed.xml", "meetings.json"] {
+        std::fs::write(
+            site.join(format!("content/pages/{name}.md")),
+            "+++\nkind = \"page\"\ntitle = \"Mine\"\n+++\nText.\n",
+        )
+        .unwrap();
+    }
+    let (code, diags) = crate::common::check_json(&site, &[]);
+    assert_eq!(code, 1);
+    let found: Vec<(String, String)> = diags
+        .iter()
+        .map(|d| (d.file.clone().unwrap_or_default(), d.code.clone()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (
+                "content/pages/feed.xml.md".to_string(),
+                "reserved-slug".to_string()
+            ),
+            (
+                "content/pages/meetings.json.md".to_string(),
+                "reserved-slug".to_string()
+            ),
+        ]
+    );
+}
