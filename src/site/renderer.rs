@@ -229,6 +229,7 @@ impl Renderer {
         for f in statics {
             sink(&f.rel, &f.bytes)?;
         }
+        let _t = timing::phase("feeds, sitemap and meetings.json");
         let others: Vec<(&str, usize)> = downloaded.iter().map(|(p, n)| (p.as_str(), *n)).collect();
         for f in publish::files(loaded, plan, &others, self.own_robots()) {
             sink(&f.path, &f.bytes)?;
