@@ -597,3 +597,57 @@ fn a_free_page_cannot_take_the_address_of_a_feed_or_meetings_json() {
         ]
     );
 }
+
+/// The watch server re-renders only what an edit touches; its feeds and meetings.json must
+/// still be the whole site's, dated by the edit.
+#[test]
+fn serve_keeps_the_feeds_and_meetings_json_whole_through_a_partial_rebuild() {
+    use boardpack::serve::session::{Outcome, Session, SourceChanges};
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    copy_dir(&fixture("feeds"), &root);
+    let mut s = Session::new(&root);
+    assert!(matches!(
+        s.update(&SourceChanges::everything()),
+        Outcome::Built { .. }
+    ));
+    let before = s.output()["meetings.json"].to_vec();
+    let beta = root.join("content/2009-10-q2/beta.md");
+    let text = std::fs::read_to_string(&beta).unwrap();
+    std::fs::write(
+        &beta,
+        text.replace(
+            "lead = \"Ali Example\"\n",
+            "lead = \"Ali Example\"\napproved = { by = \"Board\", on = 2009-12-07 }\n",
+        ),
+    )
+    .unwrap();
+    let changes = SourceChanges {
+        content: std::collections::BTreeSet::from([beta]),
+        ..SourceChanges::default()
+    };
+    match s.update(&changes) {
+        Outcome::Built {
+            rendered, pages, ..
+        } => assert!(rendered < pages, "a partial rebuild: {rendered} of {pages}"),
+        _ => panic!("the edit did not build"),
+    }
+    let feed = String::from_utf8(s.output()["feed.xml"].to_vec()).unwrap();
+    let doc = roxmltree::Document::parse(&feed).unwrap();
+    assert_eq!(text_of(entries(&doc)[0], "updated"), "2009-12-07T00:00:00Z");
+    // The same meetings.json as a full build of the edited site, every download listed.
+    let loaded = boardpack::site::load(&root).unwrap();
+    let full = crate::common::render_in_memory(&loaded).unwrap();
+    let whole = full
+        .files
+        .iter()
+        .find(|(p, _)| p == "meetings.json")
+        .map(|(_, b)| b.clone())
+        .unwrap();
+    let after = s.output()["meetings.json"].to_vec();
+    assert_ne!(after, before);
+    assert_eq!(
+        String::from_utf8(after).unwrap(),
+        String::from_utf8(whole).unwrap()
+    );
+}
