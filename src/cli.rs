@@ -132,11 +132,34 @@ pub enum Command {
         /// period that has documents.
         period: Option<String>,
     },
-    /// Create a new site with an example of each kind of report.
+    /// Create a new site with an example of each kind of report, and a .gitignore for output/.
+    ///
+    /// Never overwrites: if any file it would write exists, it writes nothing.
     Init {
         /// The directory to create the site in.
         dir: PathBuf,
+        /// Also write a CI workflow that runs check --deny-warnings and build, and publishes the
+        /// site to Pages: github (.github/workflows/boardpack.yml) or gitlab (.gitlab-ci.yml).
+        /// Repeat for both. On a site that exists already, writes only the workflow.
+        #[arg(long, value_enum, value_name = "SERVICE")]
+        ci: Vec<CiArg>,
     },
+}
+
+/// A CI service `init --ci` writes a workflow for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CiArg {
+    Github,
+    Gitlab,
+}
+
+impl From<CiArg> for crate::init::Ci {
+    fn from(c: CiArg) -> Self {
+        match c {
+            CiArg::Github => crate::init::Ci::Github,
+            CiArg::Gitlab => crate::init::Ci::Gitlab,
+        }
+    }
 }
 
 /// Who a site is built for (see [`crate::content::exempt::Audience`]).
@@ -313,14 +336,34 @@ fn plural(n: usize, word: &str) -> String {
 
 fn run(cli: &Cli, out: &Out) -> Result<ExitCode, Error> {
     match &cli.command {
-        Command::Init { dir } => {
-            let written = crate::init::init(dir)?;
-            out.status(&format!(
-                "created a boardpack site in {} ({} files); try: boardpack --root {} build",
-                dir.display(),
-                written.len(),
-                dir.display()
-            ));
+        Command::Init { dir, ci } => {
+            let mut services: Vec<crate::init::Ci> = Vec::new();
+            for c in ci {
+                let c = crate::init::Ci::from(*c);
+                if !services.contains(&c) {
+                    services.push(c);
+                }
+            }
+            // As `init_with` decides: a site that exists gains only its workflows.
+            let existing = !services.is_empty() && dir.join(CONFIG_FILE).is_file();
+            let written = crate::init::init_with(dir, &services)?;
+            let root = dir.display();
+            if existing {
+                let names: Vec<String> = (written.iter())
+                    .filter_map(|p| p.strip_prefix(dir).ok())
+                    .map(|p| p.display().to_string())
+                    .collect();
+                out.status(&format!(
+                    "added {} to the site in {root}; the top of each says what to set before its first run",
+                    names.join(" and ")
+                ));
+            } else {
+                out.status(&format!(
+                    "created a boardpack site in {root} ({} files); try: boardpack --root {root} serve to see it as you edit, and boardpack --root {root} build to write it to {}",
+                    written.len(),
+                    dir.join("output").display()
+                ));
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Check {

@@ -13,10 +13,14 @@ use crate::error::Error;
 pub const PERIOD_DIR: &str = "content/2026-27-q2";
 
 /// Embed scaffold files by their path relative to the new site's root, which is also their path
-/// under `src/init/`.
+/// under `src/init/`; after `;`, files whose path there differs (`".gitignore" <= "gitignore"`:
+/// a real `.gitignore` under `src/` would apply to this repository).
 macro_rules! scaffold {
-    ($($rel:literal),+ $(,)?) => {
-        &[$(($rel, include_str!(concat!("init/", $rel)))),+]
+    ($($rel:literal),+ $(,)? $(; $($to:literal <= $from:literal),+ $(,)?)?) => {
+        &[
+            $(($rel, include_str!(concat!("init/", $rel)))),+
+            $($(, ($to, include_str!(concat!("init/", $from))))+)?
+        ]
     };
 }
 
@@ -26,8 +30,30 @@ pub const FILES: &[(&str, &str)] = scaffold![
     "content/2026-27-q2/greener-neighbourhoods.md",
     "content/2026-27-q2/budget.md",
     "content/2026-27-q2/indicators.md",
-    "content/pages/about.md",
+    "content/pages/about.md";
+    ".gitignore" <= "gitignore",
 ];
+
+/// A CI service `init --ci` writes a workflow for: each checks the papers with
+/// `check --deny-warnings`, builds the site and publishes it to the service's Pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ci {
+    Github,
+    Gitlab,
+}
+
+impl Ci {
+    /// The workflow's path in the site and its text.
+    pub fn file(self) -> (&'static str, &'static str) {
+        match self {
+            Ci::Github => (
+                ".github/workflows/boardpack.yml",
+                include_str!("init/ci/github.yml"),
+            ),
+            Ci::Gitlab => (".gitlab-ci.yml", include_str!("init/ci/gitlab.yml")),
+        }
+    }
+}
 
 /// Create a new site in `dir`, creating `dir` if it is missing, and return the paths written.
 ///
@@ -35,9 +61,18 @@ pub const FILES: &[(&str, &str)] = scaffold![
 /// already exists, nothing is written and the result is [`Error::Exists`]. If writing fails
 /// part-way, the files and folders written so far are removed again.
 pub fn init(dir: &Path) -> Result<Vec<PathBuf>, Error> {
-    let targets: Vec<(PathBuf, &str)> = FILES
-        .iter()
-        .map(|(rel, text)| (dir.join(rel), *text))
+    init_with(dir, &[])
+}
+
+/// [`init`], with a CI workflow for each of `ci`. Where `dir` already holds a site (its
+/// `boardpack.toml`) and `ci` names a service, only the workflows are written, so that an
+/// existing site can gain one; still nothing is overwritten.
+pub fn init_with(dir: &Path, ci: &[Ci]) -> Result<Vec<PathBuf>, Error> {
+    let existing = !ci.is_empty() && dir.join(crate::config::CONFIG_FILE).is_file();
+    let scaffold = FILES.iter().filter(|_| !existing).copied();
+    let targets: Vec<(PathBuf, &str)> = scaffold
+        .chain(ci.iter().map(|c| c.file()))
+        .map(|(rel, text)| (dir.join(rel), text))
         .collect();
 
     // Check every target before writing anything. A dangling symlink counts as existing.

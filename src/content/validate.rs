@@ -139,10 +139,16 @@ pub fn check(docs: &[Document], config: &Config) -> Vec<Diagnostic> {
 
 /// Output names the site writes itself at its top, with what writes them. (A page may replace
 /// the accessibility statement and the exceptions page, so those are not here.)
-const RESERVED_SLUGS: [(&str, &str); 3] = [
+/// Also the files `render::publish` writes at the root, whose paths a page's folder would
+/// block; a test there keeps the two lists together.
+const RESERVED_SLUGS: [(&str, &str); 7] = [
     ("search", "search page"),
     ("index.html", "home page"),
     ("404.html", "not-found page"),
+    ("feed.xml", "site's feed"),
+    ("sitemap.xml", "sitemap"),
+    ("robots.txt", "robots.txt file"),
+    ("meetings.json", "meetings file"),
 ];
 
 /// Why a page's slug cannot be its folder and the last part of its address, if it cannot. An

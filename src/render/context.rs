@@ -69,6 +69,8 @@ struct SiteInfo<'a> {
     /// Whether the site shows exempt material (the members' view of a site that has some):
     /// every page then says so, and asks search engines not to index it.
     exempt_shown: bool,
+    /// The Atom feed of board packs, when the site has a period, for `<link rel="alternate">`.
+    feed_url: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -119,6 +121,8 @@ struct ProgrammeInfo<'a> {
     title: &'a str,
     lead: Option<&'a str>,
     url: &'a str,
+    /// The programme's Atom feed, when it has a report.
+    feed_url: Option<String>,
     reports: Vec<ProgrammeReport<'a>>,
 }
 
@@ -343,6 +347,7 @@ impl Contexts {
             schedule: config.schedule.title(),
             findings: author_view(loaded) || config.findings == crate::config::FindingsView::Show,
             exempt_shown: author_view(loaded) && crate::content::exempt::any(docs),
+            feed_url: crate::render::publish::site_feed_url(plan),
         };
         let mut nav = vec![Link {
             title: "Home",
@@ -397,12 +402,14 @@ impl Contexts {
         let programmes: Vec<Value> = plan
             .programmes
             .iter()
-            .map(|p| {
+            .enumerate()
+            .map(|(i, p)| {
                 Value::from_serializable(&ProgrammeInfo {
                     id: &p.id,
                     title: &p.title,
                     lead: p.lead.as_deref(),
                     url: &p.url,
+                    feed_url: crate::render::publish::programme_feed_url(plan, i),
                     reports: p
                         .reports
                         .iter()

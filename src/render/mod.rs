@@ -8,6 +8,7 @@ pub mod css;
 pub mod download;
 pub mod markdown;
 pub mod pdf;
+pub mod publish;
 pub mod summary;
 pub mod templates;
 pub mod theme;

@@ -626,7 +626,18 @@ impl Session {
             self.pdfs.spawn(path, ctx);
         }
         let rendered_pages = rendered.pages;
-        let next = self.merge(&plan, &needed, all, rendered.files);
+        let mut next = self.merge(&plan, &needed, all, rendered.files);
+        // The feeds, sitemap and meetings.json again, now that every download is known, not
+        // only those this change laid out.
+        let others: Vec<(&str, usize)> = (next.iter())
+            .filter(|(k, _)| !k.ends_with(".html"))
+            .map(|(k, v)| (k.as_str(), v.len()))
+            .collect();
+        let own_robots = (self.statics.iter()).any(|f| f.rel == crate::render::publish::ROBOTS);
+        let published = crate::render::publish::files(loaded, &plan, &others, own_robots);
+        for f in published {
+            next.insert(f.path, Arc::from(f.bytes));
+        }
         let old_css = old_css.unwrap_or_default();
         let (changed, css_only) = self.diff(&next, changes, css_changed, &old_css, &css_path);
         let pages = plan.pages.len();

@@ -1,6 +1,6 @@
 //! The build's own output paths, checked when the site is loaded: a static file standing where
-//! a page, the search index or a folder of pages goes would fail the build, so `check` reports
-//! it first, at the static file.
+//! a page, the search index, a feed or another file of [`publish`], or a folder of pages goes
+//! would fail the build, so `check` reports it first, at the static file.
 
 use std::path::Path;
 
@@ -8,6 +8,7 @@ use crate::content::display_path;
 use crate::diagnostic::{Diagnostic, Problem};
 use crate::layout;
 use crate::plan::pages::Plan;
+use crate::render::publish;
 use crate::render::theme::{Theme, ThemeFile, layered};
 use crate::site::search;
 use crate::source::SourceFile;
@@ -26,6 +27,7 @@ pub fn statics(root: &Path, theme: &str) -> Vec<ThemeFile> {
 /// files and may have thousands of pages, so each file is looked for among the pages.
 pub fn static_clashes(statics: &[ThemeFile], plan: &Plan, root: &Path) -> Vec<Diagnostic> {
     let mut out = Vec::new();
+    let published = publish::paths(plan);
     // Stylesheets are bundled into one, not copied.
     for f in statics.iter().filter(|f| !f.rel.ends_with(".css")) {
         let folder = format!("{}/", f.rel);
@@ -50,7 +52,13 @@ pub fn static_clashes(statics: &[ThemeFile], plan: &Plan, root: &Path) -> Vec<Di
         } else if search::INDEX_PATH.starts_with(&folder) {
             Some("the search index".to_string())
         } else {
-            None
+            // The feeds, sitemap, robots.txt and meetings.json: at the path, below it, or in a
+            // folder the static file stands in place of.
+            (published.iter())
+                .find(|(p, _)| {
+                    *p == f.rel || p.starts_with(&folder) || f.rel.starts_with(&format!("{p}/"))
+                })
+                .map(|(_, what)| what.clone())
         };
         if let Some(other) = clash {
             let file = SourceFile::new(&f.origin, display_path(&f.origin, root), String::new());

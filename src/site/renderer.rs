@@ -1,7 +1,7 @@
 //! The renderer: a site's compiled templates, stylesheet and static files, built once and used
 //! for a whole build, or kept across rebuilds by the watch server.
 
-use std::collections::HashSet;
+use std::collections::BTreeMap;
 
 use rayon::prelude::*;
 
@@ -11,6 +11,7 @@ use crate::plan::pages::{PageKind, Plan, PlannedFile, PlannedPage};
 use crate::render::context::Contexts;
 use crate::render::css::{self, Stylesheet};
 use crate::render::markdown::Markdown;
+use crate::render::publish;
 use crate::render::summary::Needed;
 use crate::render::templates::Templates;
 use crate::render::theme::{Theme, ThemeFile, layered};
@@ -127,13 +128,15 @@ impl Renderer {
     }
 
     /// Refuse two outputs with one path, before anything is rendered: the pages, the
-    /// stylesheet, the search index, the static files and `downloads`. The paths come back
-    /// sorted, with what each is, for checking later outputs against them.
+    /// stylesheet, the search index, the static files, the feeds and other files of
+    /// [`publish`] (`published`) and `downloads`. The paths come back sorted, with what each
+    /// is, for checking later outputs against them.
     fn claim<'a>(
         &'a self,
         plan: &'a Plan,
         pages: &[&'a PlannedPage],
         statics: &[&'a ThemeFile],
+        published: &'a [(String, String)],
         downloads: impl Iterator<Item = &'a str>,
     ) -> Result<Vec<(&'a str, String)>, Error> {
         let mut paths: Vec<(&str, String)> = Vec::with_capacity(pages.len() + statics.len() + 2);
@@ -154,6 +157,7 @@ impl Renderer {
                 format!("the static file {}", f.origin.display()),
             ));
         }
+        paths.extend(published.iter().map(|(p, what)| (p.as_str(), what.clone())));
         paths.extend(downloads.map(|path| (path, format!("the download {path}"))));
         paths.sort_by(|a, b| a.0.cmp(b.0));
         if let Some(w) = paths.windows(2).find(|w| w[0].0 == w[1].0) {
@@ -164,6 +168,12 @@ impl Renderer {
             });
         }
         Ok(paths)
+    }
+
+    /// Whether the site or its theme has a `robots.txt` of its own, which then replaces
+    /// boardpack's.
+    fn own_robots(&self) -> bool {
+        self.statics.iter().any(|f| f.rel == publish::ROBOTS)
     }
 
     /// The static files other than stylesheets, which are bundled into one.
@@ -191,15 +201,16 @@ impl Renderer {
     ) -> Result<(usize, Vec<T>), Error> {
         let statics = self.statics();
         let all: Vec<&PlannedPage> = plan.pages.iter().collect();
-        let claimed = self.claim(plan, &all, &statics, std::iter::empty())?;
+        let published = publish::paths(plan);
+        let claimed = self.claim(plan, &all, &statics, &published, std::iter::empty())?;
         drop(all);
         let mut contexts = {
             let _t = timing::phase("contexts");
             Contexts::shared(loaded, plan, &self.stylesheet.path)
         };
         // Report summaries reappear on their programme's page: their downloads are written
-        // by the first batch that lays them out.
-        let mut downloaded: HashSet<String> = HashSet::new();
+        // by the first batch that lays them out. Their sizes go into meetings.json.
+        let mut downloaded: BTreeMap<String, usize> = BTreeMap::new();
         let mut kept: Vec<(usize, T)> = Vec::new();
         for batch in batches(plan, batch_reports) {
             let mut needed = Needed::none(plan);
@@ -236,15 +247,21 @@ impl Renderer {
             contexts
                 .files()
                 .par_iter()
-                .filter(|(path, _)| !downloaded.contains(path))
+                .filter(|(path, _)| !downloaded.contains_key(path))
                 .map(|(path, bytes)| sink(path, bytes))
                 .collect::<Result<(), Error>>()?;
-            downloaded.extend(contexts.files().iter().map(|(path, _)| path.clone()));
+            downloaded
+                .extend((contexts.files().iter()).map(|(path, bytes)| (path.clone(), bytes.len())));
         }
         drop(contexts);
         sink(&self.stylesheet.path, &self.stylesheet.bytes)?;
         for f in statics {
             sink(&f.rel, &f.bytes)?;
+        }
+        let _t = timing::phase("feeds, sitemap and meetings.json");
+        let others: Vec<(&str, usize)> = downloaded.iter().map(|(p, n)| (p.as_str(), *n)).collect();
+        for f in publish::files(loaded, plan, &others, self.own_robots()) {
+            sink(&f.path, &f.bytes)?;
         }
         kept.sort_by_key(|(i, _)| *i);
         Ok((plan.pages.len(), kept.into_iter().map(|(_, t)| t).collect()))
@@ -270,7 +287,8 @@ impl Renderer {
         let chosen: Vec<&PlannedPage> = plan.pages.iter().filter(|p| select(p)).collect();
         let statics = self.statics();
         let downloads = contexts.files().iter().map(|(path, _)| path.as_str());
-        self.claim(plan, &chosen, &statics, downloads)?;
+        let published = publish::paths(plan);
+        self.claim(plan, &chosen, &statics, &published, downloads)?;
 
         let _t = timing::phase("render and write");
         let results: Vec<Result<Option<T>, Error>> = chosen
@@ -295,6 +313,14 @@ impl Renderer {
             .par_iter()
             .map(|(path, bytes)| sink(path, bytes))
             .collect::<Result<(), Error>>()?;
+        // A partial render (the watch server's) lays out only some downloads: the server
+        // makes these files again from the whole site's ([`publish::files`]).
+        let others: Vec<(&str, usize)> = (contexts.files().iter())
+            .map(|(p, b)| (p.as_str(), b.len()))
+            .collect();
+        for f in publish::files(loaded, plan, &others, self.own_robots()) {
+            sink(&f.path, &f.bytes)?;
+        }
         Ok((chosen.len(), kept))
     }
 }

@@ -4,6 +4,8 @@
 //   - axe-core's WCAG 2.2 A and AA rules find no violation on any page (every page of every
 //     site, so every page type), nor on the search page with results, nor on the 404 page;
 //   - the keyboard alone reaches the skip link, the search box and the main navigation;
+//   - nothing the home page asks for is missing (the favicon, the stylesheet), and the feeds it
+//     links, robots.txt and meetings.json are served, the feeds well-formed;
 //   - search finds reports, shows front matter as text, and says it needs JavaScript without it;
 //   - print styles hide the navigation, print no link addresses, findings or sources, print
 //     status in words and a table's totals once, after its rows;
@@ -88,6 +90,36 @@ for (const site of SITES) {
         assert.ok(kinds.has(kind), `no ${kind} page; found ${[...kinds].join(", ")}`);
       }
       assert.ok(!kinds.has("unknown"), "a page without a bp-page--<kind> class");
+    });
+
+    test("nothing the home page asks for is missing: the favicon, the stylesheet and the feeds", async () => {
+      const { context, page } = await open(server.url);
+      const failed = [];
+      page.on("response", (r) => {
+        if (r.status() >= 400) failed.push(`${r.status()} ${r.url()}`);
+      });
+      try {
+        await page.reload({ waitUntil: "load" });
+        // Browsers ask for /favicon.ico whatever the page links; headless Chromium may not.
+        const wanted = ["favicon.ico", "robots.txt", "meetings.json"].map((f) => new URL(f, server.url).href);
+        const linked = await page.$$eval('head link[rel="icon"], head link[rel="alternate"]', (ls) => ls.map((l) => l.href));
+        assert.ok(linked.some((h) => h.endsWith("/feed.xml")), `no feed linked: ${linked}`);
+        for (const url of [...wanted, ...linked]) {
+          const r = await page.request.get(url);
+          assert.equal(r.status(), 200, url);
+          if (url.endsWith(".xml") || url.endsWith(".svg")) {
+            const text = await r.text();
+            const error = await page.evaluate(
+              (t) => new DOMParser().parseFromString(t, "application/xml").querySelector("parsererror")?.textContent ?? null,
+              text,
+            );
+            assert.equal(error, null, `${url} is not well-formed XML`);
+          }
+        }
+        assert.deepEqual(failed, [], "requests that failed");
+      } finally {
+        await context.close();
+      }
     });
 
     test("axe-core finds no WCAG 2.2 A or AA violation on any page, and no script of the content runs", { timeout: 600_000 }, async (t) => {
