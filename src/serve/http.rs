@@ -144,6 +144,7 @@ fn content_type(key: &str) -> &'static str {
         Some("js") => "text/javascript; charset=utf-8",
         Some("json") => "application/json",
         Some("csv") => "text/csv; charset=utf-8",
+        Some("ods") => crate::render::download::ODS_MEDIA_TYPE,
         Some("svg") => "image/svg+xml",
         Some("png") => "image/png",
         Some("jpg" | "jpeg") => "image/jpeg",

@@ -11,6 +11,7 @@ mod cycle;
 mod exempt;
 mod hardening;
 mod history;
+mod ods;
 mod output;
 mod pages;
 mod papers;
