@@ -295,9 +295,13 @@ fn zip(files: &[(&str, &[u8])]) -> Vec<u8> {
         )?;
         w.write_all(MEDIA_TYPE.as_bytes())?;
         for (name, bytes) in files {
+            // The fastest level: at 10,000 reports the default (6) took 6 s more of the
+            // summaries' 14 s for files a quarter smaller (docs/benchmarks.md).
             w.start_file(
                 *name,
-                fixed.compression_method(zip::CompressionMethod::Deflated),
+                fixed
+                    .compression_method(zip::CompressionMethod::Deflated)
+                    .compression_level(Some(1)),
             )?;
             w.write_all(bytes)?;
         }
