@@ -597,8 +597,8 @@ impl Contexts {
         self.base = base;
     }
 
-    /// The download files (CSV and JSON) the pages link to: (output path, bytes), sorted by
-    /// path.
+    /// The download files (CSV, JSON and ODS, and each period's workbook) the pages link to:
+    /// (output path, bytes), sorted by path.
     pub fn files(&self) -> &[(String, Vec<u8>)] {
         &self.summaries.files
     }

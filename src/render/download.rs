@@ -1,6 +1,7 @@
-//! Downloads: every summary table a page shows, as CSV and JSON files beside the page.
+//! Downloads: every summary table a page shows, as CSV, JSON and ODS files beside the page.
 //!
-//! A [`Sheet`] is built once, from the aggregates, and written both ways:
+//! A [`Sheet`] is built once, from the aggregates, and written each way (ODS by
+//! [`crate::render::ods`], which says how it lays a table out):
 //!
 //! - **CSV** (RFC 4180, written by the `csv` crate): UTF-8 without a byte-order mark, CRLF line
 //!   ends, one header row. Dates are `dd/mm/yyyy`; money and other figures are plain numbers
@@ -14,7 +15,7 @@
 //!   exact figure (`"-45594"`), counts are numbers, dates are ISO `yyyy-mm-dd`, absent values
 //!   `null`.
 //!
-//! Both are deterministic: the same content gives the same bytes.
+//! All are deterministic: the same content gives the same bytes.
 
 use jiff::civil::Date;
 use rust_decimal::Decimal;
@@ -22,6 +23,7 @@ use serde::Serialize;
 use serde::ser::{SerializeMap, SerializeStruct};
 
 use crate::aggregate::actions::Share;
+use crate::render::ods;
 
 /// One column: a stable key (JSON) and a heading (CSV).
 #[derive(Debug, Clone, Serialize)]
@@ -245,9 +247,9 @@ pub fn human_size(bytes: usize) -> String {
 pub struct Download {
     /// `Budget lines`.
     pub title: String,
-    /// `CSV` or `JSON`.
+    /// `CSV`, `JSON` or `ODS spreadsheet`: the link text names it.
     pub format: &'static str,
-    /// `text/csv` or `application/json`.
+    /// `text/csv`, `application/json` or `application/vnd.oasis.opendocument.spreadsheet`.
     pub media_type: &'static str,
     pub url: String,
     /// Output path, relative to the output folder.
@@ -258,9 +260,16 @@ pub struct Download {
     pub bytes: Vec<u8>,
 }
 
-/// Both files for a table, written into the folder of the page at `page_path`
-/// (`budget/2009-10-q2/index.html`) whose URL is `from.page`.
-pub fn both(t: &Sheet, from: &Provenance, page_path: &str) -> [Download; 2] {
+/// The CSV, JSON and ODS files for a table, written into the folder of the page at
+/// `page_path` (`budget/2009-10-q2/index.html`) whose URL is `from.page`; `period` is the
+/// period the page belongs to, for the ODS cover sheet.
+pub fn every_format(
+    t: &Sheet,
+    from: &Provenance,
+    period: Option<&str>,
+    about: &ods::About,
+    page_path: &str,
+) -> [Download; 3] {
     let page_url = from.page.as_str();
     let dir = page_path
         .rsplit_once('/')
@@ -275,11 +284,25 @@ pub fn both(t: &Sheet, from: &Provenance, page_path: &str) -> [Download; 2] {
             size: human_size(bytes.len()),
             bytes,
         };
+    let table = ods::Table {
+        sheet: t,
+        from,
+        period,
+    };
     [
         make("CSV", "csv", "text/csv", to_csv(t)),
         make("JSON", "json", "application/json", to_json(t, from)),
+        make(
+            "ODS spreadsheet",
+            "ods",
+            ODS_MEDIA_TYPE,
+            ods::table_file(&table, about),
+        ),
     ]
 }
+
+/// What an ODS file is served as.
+pub const ODS_MEDIA_TYPE: &str = "application/vnd.oasis.opendocument.spreadsheet";
 
 #[cfg(test)]
 mod tests {
@@ -387,15 +410,27 @@ mod tests {
             page: page.into(),
             ..Provenance::default()
         };
-        let [csv, json] = both(
+        let about = ods::About {
+            currency: "GBP".into(),
+            language: "en-GB".into(),
+            schedule: "Schedule 12A",
+            exempt: ods::Exempt::Withheld,
+        };
+        let [csv, json, sheet] = every_format(
             &sample(),
             &at("/budget/2009-10-q2/"),
+            Some("2009/10 Q2"),
+            &about,
             "budget/2009-10-q2/index.html",
         );
         assert_eq!(csv.url, "/budget/2009-10-q2/lines.csv");
         assert_eq!(csv.path, "budget/2009-10-q2/lines.csv");
         assert_eq!(json.path, "budget/2009-10-q2/lines.json");
-        let [root, _] = both(&sample(), &at("/"), "index.html");
+        assert_eq!(sheet.path, "budget/2009-10-q2/lines.ods");
+        assert_eq!(sheet.url, "/budget/2009-10-q2/lines.ods");
+        assert_eq!(sheet.media_type, ODS_MEDIA_TYPE);
+        assert!(sheet.bytes.starts_with(b"PK"));
+        let [root, ..] = every_format(&sample(), &at("/"), None, &about, "index.html");
         assert_eq!(root.path, "lines.csv");
     }
 }

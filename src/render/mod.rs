@@ -7,6 +7,7 @@ pub mod context;
 pub mod css;
 pub mod download;
 pub mod markdown;
+pub mod ods;
 pub mod pdf;
 pub mod publish;
 pub mod summary;

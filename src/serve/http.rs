@@ -145,6 +145,7 @@ fn content_type(key: &str) -> &'static str {
         Some("json") => "application/json",
         Some("csv") => "text/csv; charset=utf-8",
         Some("pdf") => "application/pdf",
+        Some("ods") => crate::render::download::ODS_MEDIA_TYPE,
         Some("svg") => "image/svg+xml",
         Some("png") => "image/png",
         Some("jpg" | "jpeg") => "image/jpeg",

@@ -770,7 +770,12 @@ impl Session {
         let kept_dirs: HashSet<&str> = (plan.pages.iter())
             .filter(|p| match p.kind {
                 PageKind::Report(r) => !needed.reports[r],
-                PageKind::Period(i) => !needed.periods[i],
+                // A period laid out without all its reports (for the home page) has no new
+                // workbook: the last one, and its other files, stay under the new ones.
+                PageKind::Period(i) => {
+                    !needed.periods[i]
+                        || !plan.periods[i].reports.iter().all(|&r| needed.reports[r])
+                }
                 PageKind::Programme(i) => !needed.programmes[i],
                 _ => false,
             })

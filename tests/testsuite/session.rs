@@ -414,3 +414,28 @@ fn serve_shows_members_by_default_and_the_public_view_on_request_through_every_e
     built(&members.update(&content_change(&budget)));
     assert!(page(&members).contains("ZQX-NEWLY-EXEMPT"));
 }
+
+/// Editing a free page re-renders the home page, which lays out the latest period's summary
+/// without its reports: the period's workbook of every table is kept, not dropped or made
+/// from the period page's tables alone.
+#[test]
+fn a_free_page_edit_keeps_the_latest_period_workbook() {
+    let dir = site("two-periods");
+    let root = dir.path();
+    let page = root.join("content/about.md");
+    let text = "+++\nkind = \"page\"\ntitle = \"About\"\n+++\nAbout the board.\n";
+    std::fs::write(&page, text).unwrap();
+    let mut s = Session::new(root);
+    built(&s.update(&SourceChanges::everything()));
+    let workbooks = |s: &Session| -> BTreeMap<String, Vec<u8>> {
+        (output(s).into_iter())
+            .filter(|(k, _)| k.ends_with("-tables.ods"))
+            .collect()
+    };
+    let before = workbooks(&s);
+    assert!(before.len() >= 2, "{:?}", before.keys());
+    std::fs::write(&page, format!("{text}\nOne more sentence.\n")).unwrap();
+    built(&s.update(&content_change(&page)));
+    assert!(workbooks(&s) == before, "a workbook went or changed");
+    assert_same(&mut s, root, "free page edit");
+}

@@ -21,18 +21,20 @@ mod programme_money;
 mod shared;
 mod since;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use rayon::prelude::*;
 use tera::Value;
 
 use crate::aggregate::report::ReportSummary;
 use crate::aggregate::{self, ProgrammeSummary};
+use crate::content::exempt::Audience;
 use crate::content::{Data, Document};
 use crate::plan::Loaded;
 use crate::plan::pages::{PageKind, Plan};
 use crate::read::period::Period;
 use crate::render::download::{self, Download, Sheet};
+use crate::render::ods;
 use actions::actions_view;
 use budget::{budget_headline, budget_view};
 use highlight::highlight_view;
@@ -73,6 +75,14 @@ struct Lookups<'a> {
     programme_summaries: std::collections::HashMap<(&'a str, Period), &'a ProgrammeSummary>,
     /// Download files, from many threads: sorted when all are in.
     files: std::sync::Mutex<Vec<(String, Vec<u8>)>>,
+    /// What the ODS files say about the build.
+    about: ods::About,
+    /// Page URL → the label of the period it belongs to (`2009/10 Q2`, a plan's `2009/10`),
+    /// and the planned period whose workbook holds its tables.
+    period_of_url: HashMap<&'a str, (String, Option<usize>)>,
+    /// The tables of the pages in a period's board pack, by page URL in the order the page
+    /// shows them, for the period's workbook: only those of the periods laid out.
+    workbook_tables: std::sync::Mutex<HashMap<String, Vec<(Sheet, download::Provenance)>>>,
 }
 
 impl<'a> Lookups<'a> {
@@ -81,24 +91,93 @@ impl<'a> Lookups<'a> {
         format!("{rel}index.html")
     }
 
-    /// Write both files of a table beside the page at `url`. An empty table has nothing to
-    /// download: no files, no links.
+    fn provenance(&self, url: &str) -> download::Provenance {
+        download::Provenance {
+            site: self.loaded.config.title.clone(),
+            publisher: self.loaded.config.organisation.clone(),
+            page: url.to_string(),
+        }
+    }
+
+    /// Write every file of a table beside the page at `url`, and keep the table for its
+    /// period's workbook. An empty table has nothing to download: no files, no links.
     fn download(&self, t: &Sheet, url: &str) -> Vec<Download> {
         if t.rows.is_empty() {
             return Vec::new();
         }
         let path = self.page_path(url);
-        let from = download::Provenance {
-            site: self.loaded.config.title.clone(),
-            publisher: self.loaded.config.organisation.clone(),
-            page: url.to_string(),
-        };
-        let files = download::both(t, &from, &path);
-        let mut all = self.files.lock().unwrap_or_else(|e| e.into_inner());
-        for f in &files {
-            all.push((f.path.clone(), f.bytes.clone()));
+        let from = self.provenance(url);
+        let period = self.period_of_url.get(url);
+        let files = download::every_format(
+            t,
+            &from,
+            period.map(|(label, _)| label.as_str()),
+            &self.about,
+            &path,
+        );
+        {
+            let mut all = self.files.lock().unwrap_or_else(|e| e.into_inner());
+            for f in &files {
+                all.push((f.path.clone(), f.bytes.clone()));
+            }
+        }
+        if period.is_some_and(|(_, p)| p.is_some()) {
+            // One page's tables come from one thread, in the order it lays them out.
+            let mut kept = self
+                .workbook_tables
+                .lock()
+                .unwrap_or_else(|e| e.into_inner());
+            kept.entry(url.to_string())
+                .or_default()
+                .push((t.clone(), from));
         }
         files.into()
+    }
+
+    /// The workbook of every table in period `i`'s board pack: the period page's, then each
+    /// report's in agenda order; nothing if none has a table. Call once the period's reports
+    /// and its own page are laid out.
+    fn period_workbook(&self, i: usize) -> Vec<Download> {
+        let p = &self.plan.periods[i];
+        let mut kept = self
+            .workbook_tables
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        let urls = std::iter::once(p.url.as_str())
+            .chain(p.reports.iter().map(|&r| self.plan.reports[r].url.as_str()));
+        let owned: Vec<(Sheet, download::Provenance)> = urls
+            .flat_map(|u| kept.remove(u).unwrap_or_default())
+            .collect();
+        drop(kept);
+        if owned.is_empty() {
+            return Vec::new();
+        }
+        let label = p.period.to_string();
+        let tables: Vec<ods::Table<'_>> = (owned.iter())
+            .map(|(sheet, from)| ods::Table {
+                sheet,
+                from,
+                period: Some(&label),
+            })
+            .collect();
+        let bytes = ods::period_workbook(&label, &self.provenance(&p.url), &tables, &self.about);
+        let name = ods::workbook_name(&p.period.slug());
+        let dir = self.page_path(&p.url);
+        let dir = dir.strip_suffix("index.html").unwrap_or(&dir);
+        let d = Download {
+            title: format!("Every table in the {label} board pack"),
+            format: "ODS spreadsheet",
+            media_type: download::ODS_MEDIA_TYPE,
+            url: format!("{}{name}", p.url),
+            path: format!("{dir}{name}"),
+            size: download::human_size(bytes.len()),
+            bytes,
+        };
+        self.files
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((d.path.clone(), d.bytes.clone()));
+        vec![d]
     }
 
     fn report_url(&self, doc: usize) -> Option<&'a str> {
@@ -136,6 +215,26 @@ impl<'a> Lookups<'a> {
         self.programme_summary(programme, period)
             .and_then(|p| self.report_url(p.doc))
     }
+}
+
+/// Each report's, period's and plan's page URL, with the label of its period, and for the
+/// pages of a period being laid out, that period: its workbook gathers their tables.
+fn period_of_url<'a>(plan: &'a Plan, needed: &Needed) -> HashMap<&'a str, (String, Option<usize>)> {
+    let mut map = HashMap::new();
+    for (i, p) in plan.periods.iter().enumerate() {
+        // The home page lays out the latest period's summary without its reports: its
+        // workbook would lack their tables, so the last one is kept instead.
+        let whole = needed.periods[i] && p.reports.iter().all(|&r| needed.reports[r]);
+        let kept = whole.then_some(i);
+        map.insert(p.url.as_str(), (p.period.to_string(), kept));
+        for &r in &p.reports {
+            map.insert(plan.reports[r].url.as_str(), (p.period.to_string(), kept));
+        }
+    }
+    for p in &plan.plans {
+        map.insert(p.url.as_str(), (p.period.to_string(), None));
+    }
+    map
 }
 
 /// Which summaries to lay out, by index into the plan's reports, periods and programmes. A
@@ -241,6 +340,17 @@ impl Summaries {
                 .map(|p| ((p.programme.as_str(), p.period), p))
                 .collect(),
             files: std::sync::Mutex::new(Vec::new()),
+            about: ods::About {
+                currency: loaded.config.currency.clone(),
+                language: loaded.config.language.clone(),
+                schedule: loaded.config.schedule.title(),
+                exempt: match loaded.audience {
+                    Audience::Public => ods::Exempt::Withheld,
+                    Audience::Members => ods::Exempt::Included,
+                },
+            },
+            period_of_url: period_of_url(plan, needed),
+            workbook_tables: Default::default(),
         };
         let config = &loaded.config;
         let agg = &loaded.aggregates;
@@ -291,7 +401,16 @@ impl Summaries {
                     return None;
                 }
                 let found = agg.periods.iter().find(|s| s.period == p.period)?;
-                Some(Value::from_serializable(&period_view(&cx, found, &p.url)))
+                let mut view = period_view(&cx, found, &p.url);
+                let whole =
+                    (cx.period_of_url.get(p.url.as_str())).is_some_and(|(_, w)| w.is_some());
+                let workbook = if whole {
+                    cx.period_workbook(i)
+                } else {
+                    Vec::new()
+                };
+                view.downloads.insert("workbook", workbook);
+                Some(Value::from_serializable(&view))
             })
             .collect();
         let programmes = plan
