@@ -425,11 +425,12 @@ fn meetings_json_lists_each_meeting_with_its_papers_in_agenda_order_and_their_fi
             }
         }
     }
-    // Downloads sit beside the board packs' pages and the reports' pages (not beside the
-    // programmes' own pages, which are not papers of a meeting).
+    // Downloads (CSV, JSON and ODS, and the period's workbook) sit beside the board
+    // packs' pages and the reports' pages (not beside the programmes' own pages, which are
+    // not papers of a meeting).
     let beside_papers = walk(out)
         .into_iter()
-        .filter(|p| p.ends_with(".csv") || p.ends_with(".json"))
+        .filter(|p| [".csv", ".json", ".ods"].iter().any(|e| p.ends_with(e)))
         .filter(|p| {
             let depth = p.matches('/').count();
             (p.starts_with("periods/") && depth == 2)
