@@ -1,41 +1,57 @@
-//! The watch server's board pack PDFs: typeset on their own threads after a rebuild, so that
-//! saving a report never waits for its pack, and put into the served site as they finish.
+//! The watch server's board pack PDFs: typeset one at a time on a thread of their own after a
+//! rebuild, so that saving a report never waits for its pack, and put into the served site as
+//! they finish. One at a time, because a large pack takes a great deal of memory to typeset:
+//! the first build of a big site must not typeset every pack at once.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
 use std::thread::JoinHandle;
 
 use crate::error::Error;
 use crate::render::pdf::{Typeset, board_pack};
 
-/// PDFs being typeset, oldest first.
+type Job = JoinHandle<Result<Typeset, Error>>;
+
+/// PDFs waiting to be typeset, oldest first, and the one being typeset.
 #[derive(Default)]
 pub struct PdfJobs {
-    jobs: Vec<(String, JoinHandle<Result<Typeset, Error>>)>,
+    queue: VecDeque<(String, tera::Context)>,
+    running: Option<(String, Job)>,
 }
 
 impl PdfJobs {
-    /// Typeset the pack at `path` from its page's context.
+    /// Typeset the pack at `path` from its page's context, after those queued before it. A
+    /// pack queued again replaces its older request, which would be out of date.
     pub fn spawn(&mut self, path: String, ctx: tera::Context) {
-        let at = path.clone();
-        let job = std::thread::spawn(move || board_pack(&ctx, &at));
-        self.jobs.push((path, job));
+        self.queue.retain(|(p, _)| *p != path);
+        self.queue.push_back((path, ctx));
+        self.start_next();
+    }
+
+    fn start_next(&mut self) {
+        if self.running.is_some() {
+            return;
+        }
+        if let Some((path, ctx)) = self.queue.pop_front() {
+            let at = path.clone();
+            let job = std::thread::spawn(move || board_pack(&ctx, &at));
+            self.running = Some((path, job));
+        }
     }
 
     pub fn pending(&self) -> bool {
-        !self.jobs.is_empty()
+        self.running.is_some() || !self.queue.is_empty()
     }
 
-    /// Put every finished PDF into `output` (all of them, waiting, when `wait`), newer jobs
-    /// over older ones for the same path. Returns whether any bytes changed. A pack that fails
-    /// to typeset, or whose thread panicked, keeps its last good copy and is reported.
+    /// Put every finished PDF into `output` (all of them, waiting, when `wait`) and start the
+    /// next. Returns whether any bytes changed. A pack that fails to typeset, or whose thread
+    /// panicked, keeps its last good copy and is reported.
     pub fn collect(&mut self, output: &mut BTreeMap<String, Arc<[u8]>>, wait: bool) -> bool {
         let mut changed = false;
-        let mut still = Vec::new();
-        for (path, job) in std::mem::take(&mut self.jobs) {
+        while let Some((path, job)) = self.running.take() {
             if !wait && !job.is_finished() {
-                still.push((path, job));
-                continue;
+                self.running = Some((path, job));
+                break;
             }
             match job.join() {
                 Ok(Ok(typeset)) => {
@@ -46,8 +62,8 @@ impl PdfJobs {
                 Ok(Err(e)) => eprintln!("error: {e}"),
                 Err(_) => eprintln!("error: typesetting {path} panicked; its last copy is served"),
             }
+            self.start_next();
         }
-        self.jobs = still;
         changed
     }
 }

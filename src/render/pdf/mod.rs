@@ -54,6 +54,9 @@ fn typeset(data: Vec<u8>, ident: &str) -> Result<Typeset, String> {
         ..PdfOptions::default()
     };
     let bytes = typst_pdf::pdf(&document, &options).map_err(|errors| messages(&errors))?;
+    // typst memoises layout across compilations; a build typesets each pack once, so what it
+    // kept of this one only holds memory that the next pack needs.
+    typst::comemo::evict(0);
     Ok(Typeset {
         bytes,
         pages: document.pages().len(),
