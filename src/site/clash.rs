@@ -27,7 +27,12 @@ pub fn statics(root: &Path, theme: &str) -> Vec<ThemeFile> {
 /// files and may have thousands of pages, so each file is looked for among the pages.
 pub fn static_clashes(statics: &[ThemeFile], plan: &Plan, root: &Path) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    let published = publish::paths(plan);
+    let mut published = publish::paths(plan);
+    // The board packs' PDFs, which a build writes beside their pages.
+    published.extend((plan.periods.iter()).filter_map(|p| {
+        let pdf = p.pdf.as_ref()?;
+        Some((pdf.path.clone(), format!("the board pack PDF {}", pdf.url)))
+    }));
     // Stylesheets are bundled into one, not copied.
     for f in statics.iter().filter(|f| !f.rel.ends_with(".css")) {
         let folder = format!("{}/", f.rel);

@@ -359,3 +359,15 @@ fn hostile_text_is_typeset_as_text() {
         );
     }
 }
+
+#[test]
+fn a_static_file_in_place_of_a_pack_is_found_by_check() {
+    let site = tempfile::tempdir().unwrap();
+    copy_dir(&fixture("consistent"), site.path());
+    let dir = site.path().join("static/periods/2009-10-q2");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("board-pack-2009-10-q2.pdf"), "not a pack").unwrap();
+    let (code, diags) = check_json(site.path(), &[]);
+    assert_eq!(code, 1);
+    assert!(diags.iter().any(|d| d.code == "static-clash"), "{diags:?}");
+}
