@@ -124,6 +124,12 @@ pub enum Error {
         "cannot typeset the board pack {path}: {message} (a bug in boardpack: please report it)"
     )]
     Pdf { path: String, message: String },
+
+    /// pagefind could not build the search index: not the content's fault.
+    #[error(
+        "cannot build the search index in {path}: {message} (a bug in boardpack: please report it)"
+    )]
+    Search { path: String, message: String },
 }
 
 /// `a, b, c and 4 more`.

@@ -2,6 +2,7 @@
 //! ([`Loaded`], [`load`]), and the plan of every page to render ([`pages`]). It sits below
 //! `render`, which takes both as its input, and above `aggregate` and `content`.
 
+pub mod facets;
 pub mod pages;
 
 use std::path::{Path, PathBuf};

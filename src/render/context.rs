@@ -513,8 +513,10 @@ impl Contexts {
             PageKind::Home
             | PageKind::Accessibility
             | PageKind::Exceptions
-            | PageKind::Search
             | PageKind::NotFound => {}
+            PageKind::Search => {
+                ctx.insert("search_filters", &crate::plan::facets::choices(plan));
+            }
             PageKind::Period(i) => {
                 ctx.insert_value("period", self.periods[*i].clone());
                 let reports: Vec<Value> = plan.periods[*i]

@@ -180,9 +180,31 @@ impl Session {
             _ => None,
         };
         let docs = public.as_deref().unwrap_or(&self.docs);
-        let bytes: Arc<[u8]> = Arc::from(search::to_json(&search::build_index(plan, docs, pages)));
-        let changed = self.output.get(search::INDEX_PATH) != Some(&bytes);
-        self.output.insert(search::INDEX_PATH.to_string(), bytes);
+        let language = self.config.as_ref().map_or("en", |c| c.language.as_str());
+        let files = match search::build_index(plan, docs, language, pages) {
+            Ok(files) => files,
+            Err(e) => {
+                // The pages stay served; only search lags behind them.
+                eprintln!("{e}");
+                return false;
+            }
+        };
+        let old: Vec<String> = (self.output.keys())
+            .filter(|p| search::is_bundle_path(p))
+            .cloned()
+            .collect();
+        let mut changed = old.len() != files.len();
+        for path in old {
+            if !files.iter().any(|(p, _)| *p == path) {
+                self.output.remove(&path);
+                changed = true;
+            }
+        }
+        for (path, bytes) in files {
+            let bytes: Arc<[u8]> = Arc::from(bytes);
+            changed |= self.output.get(&path) != Some(&bytes);
+            self.output.insert(path, bytes);
+        }
         changed
     }
 
@@ -722,10 +744,15 @@ impl Session {
         for (path, bytes) in rendered {
             next.insert(path, Arc::from(bytes));
         }
-        if let Some(old) = self.output.get(search::INDEX_PATH)
-            && !next.contains_key(search::INDEX_PATH)
+        // The search index is rebuilt when the author pauses: until then, the last one.
+        for (path, old) in self
+            .output
+            .iter()
+            .filter(|(p, _)| search::is_bundle_path(p))
         {
-            next.insert(search::INDEX_PATH.to_string(), old.clone());
+            if !next.contains_key(path) {
+                next.insert(path.clone(), old.clone());
+            }
         }
         // Until its new copy is typeset, a pack the plan still has serves its last one.
         for pdf in plan.periods.iter().filter_map(|p| p.pdf.as_ref()) {
@@ -749,7 +776,7 @@ impl Session {
         css_path: &str,
     ) -> (Vec<String>, bool) {
         let mut changed = changed_paths(&self.output, next);
-        changed.retain(|p| p != search::INDEX_PATH);
+        changed.retain(|p| !search::is_bundle_path(p));
         let css_only = css_changed
             && !changes.config
             && !changes.templates
@@ -765,8 +792,7 @@ impl Session {
     /// The outputs a partial rebuild keeps: pages that were not re-rendered, and the downloads
     /// beside pages whose summaries were not laid out again; none the plan no longer has.
     fn kept(&self, plan: &Plan, needed: &Needed) -> BTreeMap<String, Arc<[u8]>> {
-        let mut wanted: HashSet<&str> = plan.pages.iter().map(|p| p.path.as_str()).collect();
-        wanted.insert(search::INDEX_PATH);
+        let wanted: HashSet<&str> = plan.pages.iter().map(|p| p.path.as_str()).collect();
         let kept_dirs: HashSet<&str> = (plan.pages.iter())
             .filter(|p| match p.kind {
                 PageKind::Report(r) => !needed.reports[r],
@@ -785,6 +811,7 @@ impl Session {
             .iter()
             .filter(|(k, _)| {
                 wanted.contains(k.as_str())
+                    || search::is_bundle_path(k)
                     || (!k.ends_with(".html")
                         && k.rsplit_once('/')
                             .is_some_and(|(d, _)| kept_dirs.contains(d)))

@@ -44,17 +44,18 @@ pub fn static_clashes(statics: &[ThemeFile], plan: &Plan, root: &Path) -> Vec<Di
         };
         let clash = if let Some(page) = exact {
             Some(format!("the page {}", page.url))
-        } else if f.rel == search::INDEX_PATH {
+        } else if search::is_bundle_path(&f.rel) {
             Some("the search index".to_string())
         } else if let Some(page) = under() {
+            // A file where a folder must be: name whichever output in it comes first.
             let index_first =
-                search::INDEX_PATH.starts_with(&folder) && search::INDEX_PATH < page.path.as_str();
+                search::BUNDLE_DIR.starts_with(&folder) && search::BUNDLE_DIR < page.path.as_str();
             Some(if index_first {
                 "the search index".to_string()
             } else {
                 format!("the page {}", page.url)
             })
-        } else if search::INDEX_PATH.starts_with(&folder) {
+        } else if search::BUNDLE_DIR.starts_with(&folder) {
             Some("the search index".to_string())
         } else {
             // The feeds, sitemap, robots.txt and meetings.json: at the path, below it, or in a

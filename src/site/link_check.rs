@@ -59,7 +59,7 @@ impl<'a> Targets<'a> {
             .map(|(i, p)| (page_key(&p.path), i))
             .collect();
         let mut files: HashSet<String> = statics.iter().map(|f| f.rel.clone()).collect();
-        files.insert(search::INDEX_PATH.to_string());
+        files.insert(search::SCRIPT_PATH.to_string());
         files.extend(
             plan.periods
                 .iter()

@@ -134,8 +134,9 @@ pub fn build(
     let plan = pages::plan(&loaded.config, &loaded.content.documents);
     let staging = write::Staging::begin(out, options, waiting)?;
     let docs = &loaded.content.documents;
-    // Each page's index entry goes to a scratch file as the page renders: the index is the
-    // largest file of a big site and is written last, in plan order.
+    // Each page's copy for the search index goes to a scratch file as the page renders, and
+    // the index reads them back one at a time in plan order: pagefind's bytes depend on the
+    // order its pages went in, and the order pages render in depends on the threads.
     let spill = write::Spill::new(staging.scratch()?);
     let (pages, indexed) = renderer.render_in_batches(
         loaded,
@@ -143,23 +144,29 @@ pub fn build(
         batch_reports(&plan),
         &|path, bytes| staging.put(path, bytes),
         |page, html| {
-            let entry = search::index_page(&plan, docs, page, html)?;
-            Some(spill.push(&search::entry_json(&entry)))
+            let copy = search::indexed_html(&plan, docs, page, html)?;
+            Some((page.url.clone(), spill.push(copy.as_bytes())))
         },
     )?;
     let t = timing::phase("search index");
     let scratch_err = |source| Error::Write {
-        path: out.join(search::INDEX_PATH),
+        path: out.join(search::BUNDLE_DIR),
         source,
     };
-    let records: Vec<write::Record> = indexed
+    let records: Vec<(String, write::Record)> = indexed
         .into_iter()
+        .map(|(url, record)| record.map(|r| (url, r)))
         .collect::<Result<_, _>>()
         .map_err(scratch_err)?;
     let mut spilled = spill.finish().map_err(scratch_err)?;
-    staging.put_written(search::INDEX_PATH, |w| {
-        search::write_index(records.iter().map(|r| spilled.get(*r)), w)
-    })?;
+    let mut index = search::Index::new(&loaded.config.language)?;
+    for (url, record) in records {
+        let bytes = spilled.get(record).map_err(scratch_err)?;
+        index.add(&url, String::from_utf8_lossy(&bytes).into_owned())?;
+    }
+    for (path, bytes) in index.files()? {
+        staging.put(&path, &bytes)?;
+    }
     drop(t);
     let t = timing::phase("commit");
     let written = staging.commit()?;

@@ -150,7 +150,6 @@ impl Renderer {
             Some((pdf.path.as_str(), format!("the board pack PDF {}", pdf.url)))
         }));
         paths.push((self.stylesheet.path.as_str(), "the stylesheet".into()));
-        paths.push((search::INDEX_PATH, "the search index".into()));
         for f in statics {
             paths.push((
                 f.rel.as_str(),
@@ -160,6 +159,17 @@ impl Renderer {
         paths.extend(published.iter().map(|(p, what)| (p.as_str(), what.clone())));
         paths.extend(downloads.map(|path| (path, format!("the download {path}"))));
         paths.sort_by(|a, b| a.0.cmp(b.0));
+        // The search index's files are named by their content, so its whole folder is claimed:
+        // nothing else may be in it, or be a file where one of its folders must be.
+        if let Some((path, what)) = paths.iter().find(|(p, _)| {
+            search::is_bundle_path(p) || search::BUNDLE_DIR.starts_with(&format!("{p}/"))
+        }) {
+            return Err(Error::OutputCollision {
+                path: path.to_string(),
+                first: what.clone(),
+                second: "the search index".into(),
+            });
+        }
         if let Some(w) = paths.windows(2).find(|w| w[0].0 == w[1].0) {
             return Err(Error::OutputCollision {
                 path: w[0].0.to_string(),

@@ -677,3 +677,113 @@ describe("front matter in search results", () => {
     }
   });
 });
+
+describe("search over more results than a page shows", () => {
+  let server;
+  let root;
+  let out;
+
+  before(async () => {
+    // A scaffolded site with 45 pages that share a word, so that results come in pages of 20.
+    root = join(mkdtempSync(join(tmpdir(), "boardpack-browser-paged-")), "site");
+    execFileSync(boardpackBinary(), ["--quiet", "init", root]);
+    for (let i = 1; i <= 45; i++) {
+      writeFileSync(
+        join(root, "content", "pages", `note-${i}.md`),
+        `+++\nkind = "page"\ntitle = "Wombat note ${i}"\n+++\nThe wombat count for note ${i}.\n`,
+      );
+    }
+    out = buildSite(root, "paged");
+    server = await serve(out);
+  });
+
+  after(async () => {
+    await server?.close();
+    removeSite(out);
+    removeSite(root);
+  });
+
+  test("shows 20 at a time, with a button for more that moves focus to them", async () => {
+    const { context, page, errors } = await open(`${server.url}search/?q=wombat`);
+    try {
+      await page.locator(".bp-search__result").first().waitFor();
+      assert.equal(await page.locator("[data-bp-search-status]").textContent(), "45 results for “wombat”");
+      assert.equal(await page.locator(".bp-search__result").count(), 20);
+      const more = page.locator("[data-bp-search-more]");
+      assert.equal(await more.textContent(), "Show 20 more results");
+      assert.match(await page.locator("[data-bp-search-shown]").textContent(), /^Showing 1 to 20 of 45\.$/);
+      await more.click();
+      await page.waitForFunction(() => document.querySelectorAll(".bp-search__result").length === 40);
+      // Focus goes to the first new result, so a keyboard or screen reader user carries on there.
+      const focused = await page.evaluate(() => document.activeElement.closest(".bp-search__result"));
+      assert.ok(focused !== null);
+      assert.equal(
+        await page.evaluate(() => [...document.querySelectorAll(".bp-search__result")].indexOf(document.activeElement.closest(".bp-search__result"))),
+        20,
+      );
+      assert.equal(await more.textContent(), "Show 5 more results");
+      await more.click();
+      await page.waitForFunction(() => document.querySelectorAll(".bp-search__result").length === 45);
+      assert.equal(await page.locator("[data-bp-search-more-box]").isVisible(), false);
+      assert.equal(await page.locator("[data-bp-search-shown]").textContent(), "Showing all 45.");
+      // Every result links to a different page.
+      const hrefs = await page.locator(".bp-search__title a").evaluateAll((as) => as.map((a) => a.getAttribute("href")));
+      assert.equal(new Set(hrefs).size, 45);
+      const violations = await axe(page);
+      assert.deepEqual(violations, [], describeViolations(violations));
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+describe("search filters", () => {
+  let server;
+  let out;
+
+  before(async () => {
+    out = buildSite(repoRoot, "example-filters");
+    server = await serve(out);
+  });
+
+  after(async () => {
+    await server?.close();
+    removeSite(out);
+  });
+
+  test("narrow results to a kind and a period, and go into the URL", async () => {
+    const { context, page, errors } = await open(`${server.url}search/?q=the`);
+    try {
+      await page.locator(".bp-search__result").first().waitFor();
+      const all = Number((await page.locator("[data-bp-search-status]").textContent()).split(" ")[0]);
+      await page.getByLabel("Kind of paper").selectOption("Budget monitoring");
+      await page.waitForFunction(
+        (n) => {
+          const s = document.querySelector("[data-bp-search-status]").textContent;
+          return /^\d+ results? for “the” in Budget monitoring$/.test(s) && Number(s.split(" ")[0]) < n;
+        },
+        all,
+      );
+      await page.locator(".bp-search__result").first().waitFor();
+      const kinds = await page.locator(".bp-search__kind").allTextContents();
+      assert.ok(kinds.length > 0);
+      assert.ok(kinds.every((k) => k.startsWith("Budget monitoring")), kinds.join("; "));
+      assert.match(page.url(), /kind=Budget\+monitoring/);
+      // The filtered URL opens the same search.
+      const period = (await page.locator("select[name=period] option").allTextContents())[1];
+      await page.getByLabel("Period").selectOption(period);
+      await page.waitForFunction((p) => document.querySelector("[data-bp-search-status]").textContent.endsWith(`in Budget monitoring, ${p}`) || document.querySelector("[data-bp-search-status]").textContent.startsWith("No results"), period);
+      const url = page.url();
+      await page.goto(url);
+      await page.waitForFunction(() => document.querySelector("[data-bp-search-status]").textContent !== "");
+      assert.equal(await page.locator("select[name=kind]").inputValue(), "Budget monitoring");
+      assert.equal(await page.locator("select[name=period]").inputValue(), period);
+      const shown = await page.locator(".bp-search__kind").allTextContents();
+      assert.ok(shown.every((k) => k === `Budget monitoring, ${period}`), shown.join("; "));
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+});

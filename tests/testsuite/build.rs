@@ -629,7 +629,7 @@ fn batches_and_spilling_do_not_change_a_byte() {
         assert!(written.remove(".boardpack-manifest").is_some());
         written.retain(|p, _| !is_pdf(p));
         let in_memory: BTreeMap<String, Vec<u8>> = rendered.files.into_iter().collect();
-        assert!(in_memory.contains_key(search::INDEX_PATH));
+        assert!(in_memory.contains_key(search::SCRIPT_PATH));
         assert!(written == in_memory, "{root:?}: build and render differ");
         // Over its own output, a build changes nothing.
         let again = boardpack::site::build(&loaded, &out, Default::default(), |_| {}).unwrap();

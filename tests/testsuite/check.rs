@@ -157,8 +157,8 @@ fn static_files_where_the_build_writes_its_own() {
             clash("static/about", "about", "the page /about/"),
             clash("static/index.html", "index.html", "the page /"),
             clash(
-                "static/search/index.json",
-                "search/index.json",
+                "static/search/pagefind/pagefind.js",
+                "search/pagefind/pagefind.js",
                 "the search index",
             ),
         ],

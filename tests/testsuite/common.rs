@@ -244,6 +244,40 @@ pub fn render_in_memory(
     let renderer = boardpack::site::Renderer::new(loaded)?;
     let plan = boardpack::plan::pages::plan(&loaded.config, &loaded.content.documents);
     let mut rendered = renderer.render(loaded, &plan, |_| true)?;
-    boardpack::site::search::add_index(&plan, &loaded.content.documents, &mut rendered)?;
+    boardpack::site::search::add_index(
+        &plan,
+        &loaded.content.documents,
+        &loaded.config.language,
+        &mut rendered,
+    )?;
     Ok(rendered)
+}
+
+/// A file of pagefind's index as the browser reads it: gunzipped, without the marker pagefind
+/// puts in front of its data.
+pub fn unpagefind(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Read;
+    let mut out = Vec::new();
+    flate2::read::GzDecoder::new(bytes)
+        .read_to_end(&mut out)
+        .expect("a pagefind file is gzip");
+    match out.strip_prefix(b"pagefind_dcd") {
+        Some(rest) => rest.to_vec(),
+        None => out,
+    }
+}
+
+/// Every page in a built site's search index: pagefind's fragment of it, which holds the
+/// text a result shows (`content`), its `meta` (title, summary), `filters` and `anchors`.
+pub fn search_fragments(out: &Path) -> Vec<serde_json::Value> {
+    let dir = out.join("search/pagefind/fragment");
+    let mut found: Vec<serde_json::Value> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| {
+            let bytes = std::fs::read(e.unwrap().path()).unwrap();
+            serde_json::from_slice(&unpagefind(&bytes)).expect("a fragment is JSON")
+        })
+        .collect();
+    found.sort_by(|a, b| a["url"].as_str().cmp(&b["url"].as_str()));
+    found
 }

@@ -391,9 +391,9 @@ fn a_static_file_where_the_build_writes_its_own_is_a_check_error() {
     let tmp = tempfile::tempdir().unwrap();
     let root = site(tmp.path());
     let out = tmp.path().join("out");
-    fs::create_dir_all(root.join("static/search")).unwrap();
+    fs::create_dir_all(root.join("static/search/pagefind")).unwrap();
     fs::write(root.join("static/index.html"), "<p>mine</p>").unwrap();
-    fs::write(root.join("static/search/index.json"), "{}").unwrap();
+    fs::write(root.join("static/search/pagefind/pagefind.js"), "{}").unwrap();
     // A file where the folder of a page goes.
     fs::write(root.join("static/programmes"), "x").unwrap();
     fs::write(root.join("static/robots.txt"), "User-agent: *").unwrap();
@@ -410,7 +410,7 @@ fn a_static_file_where_the_build_writes_its_own_is_a_check_error() {
         [
             ("static/index.html".into(), "error".into()),
             ("static/programmes".into(), "error".into()),
-            ("static/search/index.json".into(), "error".into()),
+            ("static/search/pagefind/pagefind.js".into(), "error".into()),
         ]
     );
     let r = build(&root, &out, &["-q"]);
@@ -419,7 +419,7 @@ fn a_static_file_where_the_build_writes_its_own_is_a_check_error() {
     // Without them, the build passes, robots.txt and all.
     for f in [
         "static/index.html",
-        "static/search/index.json",
+        "static/search/pagefind/pagefind.js",
         "static/programmes",
     ] {
         fs::remove_file(root.join(f)).unwrap();

@@ -1,5 +1,6 @@
-//! Search: the index `boardpack build` writes to `search/index.json`, the search page, and the
-//! search box in every page's header. The browser suite (tests/browser) runs the search itself.
+//! Search: the pagefind index `boardpack build` writes to `search/pagefind/`, the search page,
+//! and the search box in every page's header. The browser suite (tests/browser) runs the search
+//! itself, in pagefind's own code.
 
 use std::path::{Path, PathBuf};
 
@@ -23,9 +24,9 @@ fn build(root: &Path, out: &Path) {
         .success();
 }
 
-fn index(out: &Path) -> Value {
-    let text = std::fs::read_to_string(out.join("search/index.json")).expect("search/index.json");
-    serde_json::from_str(&text).expect("the index is JSON")
+/// The searched pages by URL.
+fn index(out: &Path) -> Vec<Value> {
+    crate::common::search_fragments(out)
 }
 
 fn sel(s: &str) -> Selector {
@@ -41,10 +42,8 @@ fn the_index_holds_every_report_and_page_once() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("site");
     build(&repo_root(), &out);
-    let index = index(&out);
-    assert_eq!(index["v"], 1);
-    let pages = index["pages"].as_array().unwrap();
-    let urls: Vec<&str> = pages.iter().map(|p| p["u"].as_str().unwrap()).collect();
+    let pages = index(&out);
+    let urls: Vec<&str> = pages.iter().map(|p| p["url"].as_str().unwrap()).collect();
     for url in [
         "/programmes/improving-capacity/2009-10-q2/",
         "/programmes/customer-first/2009-10-q2/",
@@ -70,61 +69,114 @@ fn the_index_holds_every_report_and_page_once() {
     ] {
         assert!(!urls.contains(&url), "{url} is indexed");
     }
-    let budget = pages
-        .iter()
-        .find(|p| p["u"] == "/budget/2009-10-q2/")
-        .unwrap();
+    let find = |url: &str| pages.iter().find(|p| p["url"] == url).unwrap();
+    let budget = find("/budget/2009-10-q2/");
     assert_eq!(
-        budget["t"],
+        budget["meta"]["title"],
         "IS Financial Position Statement to 30th September 2009"
     );
-    assert_eq!(budget["k"], "Budget monitoring, 2009/10 Q2");
+    assert_eq!(budget["meta"]["summary"], "Budget monitoring, 2009/10 Q2");
+    assert_eq!(
+        budget["filters"]["kind"],
+        serde_json::json!(["Budget monitoring"])
+    );
+    assert_eq!(
+        budget["filters"]["period"],
+        serde_json::json!(["2009/10 Q2"])
+    );
+    // Only a highlight report belongs to a programme.
+    assert!(budget["filters"].get("programme").is_none(), "{budget}");
+    let highlight = find("/programmes/improving-capacity/2009-10-q2/");
+    assert_eq!(
+        highlight["filters"]["kind"],
+        serde_json::json!(["Highlight report"])
+    );
+    assert_eq!(
+        highlight["filters"]["programme"].as_array().map(Vec::len),
+        Some(1),
+        "{highlight}"
+    );
     // The plan is searched as a plan of its year, its deliverables' text included.
-    let plan = pages.iter().find(|p| p["u"] == "/plan/2009-10/").unwrap();
-    assert_eq!(plan["t"], "Operational Plan 2009/10");
-    assert_eq!(plan["k"], "Operational plan, 2009/10");
+    let plan = find("/plan/2009-10/");
+    assert_eq!(plan["meta"]["title"], "Operational Plan 2009/10");
+    assert_eq!(plan["meta"]["summary"], "Operational plan, 2009/10");
     assert!(
-        (plan["s"].as_array().unwrap().iter())
-            .any(|s| s["a"] == "deliverable-21-title"
-                && s["x"].as_str().unwrap().contains("PIN Portal")),
+        plan["content"].as_str().unwrap().contains("PIN Portal"),
         "{plan}"
     );
-    let sections = budget["s"].as_array().unwrap();
-    // Sections link to the headings of the page they come from, and hold its text as shown:
-    // the statement's figures are formatted as on the page.
-    let statement = sections
-        .iter()
-        .find(|s| s["a"] == "budget-statement")
-        .expect("the statement is a section");
-    let text = statement["x"].as_str().unwrap();
+    assert!(
+        (plan["anchors"].as_array().unwrap().iter()).any(|a| a["id"] == "deliverable-21-title"),
+        "{plan}"
+    );
+    // The text is the page's as shown: the statement's figures are formatted as on the page,
+    // with no markup or character references left in it, and the labels are not part of it.
+    let text = budget["content"].as_str().unwrap();
     assert!(text.contains("Knowledge Management"), "{text}");
     assert!(text.contains("(1,700,000)"), "{text}");
+    assert!(!text.contains("<p") && !text.contains("&amp;"), "{text}");
+    assert!(!text.contains("Budget monitoring, 2009/10 Q2"), "{text}");
+    // Results link to the headings of the page they come from: each anchor is on the page.
     let doc = page(&out, "budget/2009-10-q2/index.html");
-    for s in sections {
-        let a = s["a"].as_str().unwrap();
-        if !a.is_empty() {
-            assert_eq!(
-                doc.select(&sel(&format!("[id=\"{a}\"]"))).count(),
-                1,
-                "the section anchor #{a} is on the page"
-            );
-        }
-        // Plain text: no markup and no character references left in it.
-        for field in ["h", "x"] {
-            let t = s[field].as_str().unwrap();
-            assert!(
-                !t.contains("<p") && !t.contains("&amp;") && !t.contains("  "),
-                "{t}"
-            );
-        }
+    let anchors = budget["anchors"].as_array().unwrap();
+    assert!(
+        anchors.iter().any(|a| a["id"] == "budget-statement"),
+        "{budget}"
+    );
+    for a in anchors {
+        let id = a["id"].as_str().unwrap();
+        assert_eq!(
+            doc.select(&sel(&format!("[id=\"{id}\"]"))).count(),
+            1,
+            "the anchor #{id} is on the page"
+        );
     }
     // The header and navigation are not part of any page's text.
-    assert!(
-        pages
-            .iter()
-            .flat_map(|p| p["s"].as_array().unwrap())
-            .all(|s| !s["x"].as_str().unwrap().contains("Skip to main content"))
+    assert!(pages.iter().all(|p| {
+        !p["content"]
+            .as_str()
+            .unwrap()
+            .contains("Skip to main content")
+    }));
+    // The bundle holds what the search page loads, and not pagefind's own interfaces.
+    let bundle = out.join("search/pagefind");
+    for file in [
+        "pagefind.js",
+        "pagefind-worker.js",
+        "pagefind-entry.json",
+        "wasm.en.pagefind",
+    ] {
+        assert!(bundle.join(file).is_file(), "{file}");
+    }
+    for file in [
+        "pagefind-ui.js",
+        "pagefind-component-ui.js",
+        "pagefind-highlight.js",
+    ] {
+        assert!(!bundle.join(file).exists(), "{file}");
+    }
+    assert!(!out.join("search/index.json").exists());
+
+    // The search page offers each kind, period and programme some result has, and no other.
+    let search = page(&out, "search/index.html");
+    let root = search.select(&sel("[data-bp-search]")).next().unwrap();
+    assert_eq!(
+        root.value().attr("data-bundle"),
+        Some("/search/pagefind/pagefind.js")
     );
+    for filter in ["kind", "period", "programme"] {
+        let offered: std::collections::BTreeSet<String> = search
+            .select(&sel(&format!("select[name={filter}] option")))
+            .filter_map(|o| o.value().attr("value"))
+            .filter(|v| !v.is_empty())
+            .map(str::to_string)
+            .collect();
+        let held: std::collections::BTreeSet<String> = (pages.iter())
+            .flat_map(|p| p["filters"][filter].as_array().cloned().unwrap_or_default())
+            .map(|v| v.as_str().unwrap().to_string())
+            .collect();
+        assert!(held.len() > 1, "{filter}: {held:?}");
+        assert_eq!(offered, held, "{filter}");
+    }
 }
 
 #[test]
@@ -202,17 +254,17 @@ fn front_matter_in_the_index_is_plain_escaped_text() {
     .unwrap();
     let out = tmp.path().join("out");
     build(&root, &out);
-    let raw = std::fs::read_to_string(out.join("search/index.json")).unwrap();
-    let index: Value = serde_json::from_str(&raw).unwrap();
-    let hostile = index["pages"]
-        .as_array()
-        .unwrap()
+    let pages = index(&out);
+    let hostile = pages
         .iter()
-        .find(|p| p["u"] == "/hostile/")
+        .find(|p| p["url"] == "/hostile/")
         .expect("the page is indexed");
-    // The title is the front matter's text exactly; JSON carries it as a string, which the
-    // search page writes with textContent.
-    assert_eq!(hostile["t"], "A </script><img src=x onerror=alert(1)> page");
-    let text = hostile["s"][0]["x"].as_str().unwrap();
+    // The title is the front matter's text exactly, carried as a JSON string, which the search
+    // page writes with textContent; the page's text is its text, markup gone.
+    assert_eq!(
+        hostile["meta"]["title"],
+        "A </script><img src=x onerror=alert(1)> page"
+    );
+    let text = hostile["content"].as_str().unwrap();
     assert_eq!(text, "Body & bold text.");
 }
