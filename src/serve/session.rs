@@ -650,9 +650,13 @@ impl Session {
         let rendered_pages = rendered.pages;
         let mut next = self.merge(&plan, &needed, all, rendered.files);
         // The feeds, sitemap and meetings.json again, now that every download is known, not
-        // only those this change laid out.
+        // only those this change laid out. Not the PDFs, as `build` does not: whether one has
+        // been typeset yet must not change meetings.json (nor turn a CSS edit into a reload).
+        let pdfs: HashSet<&str> = (plan.periods.iter())
+            .filter_map(|p| p.pdf.as_ref().map(|f| f.path.as_str()))
+            .collect();
         let others: Vec<(&str, usize)> = (next.iter())
-            .filter(|(k, _)| !k.ends_with(".html"))
+            .filter(|(k, _)| !k.ends_with(".html") && !pdfs.contains(k.as_str()))
             .map(|(k, v)| (k.as_str(), v.len()))
             .collect();
         let own_robots = (self.statics.iter()).any(|f| f.rel == crate::render::publish::ROBOTS);
