@@ -689,20 +689,22 @@ function markdown(report) {
     }
     lines.push("");
   }
-  lines.push(`| Reports | Query | KB to first result (≤ ${BOUNDS.bytesToFirst / 1000}) | s to first result${report.throttled ? ` (≤ ${BOUNDS.secondsToFirst})` : ""} | Progress shown first | KB until idle | Requests | Results shown | "More" | JS heap MB (≤ ${BOUNDS.heapBytes / 1e6}) | DOM nodes | Status text |`);
-  lines.push("| ---: | --- | ---: | ---: | --- | ---: | ---: | ---: | --- | ---: | ---: | --- |");
+  lines.push(`| Reports | Query | KB to first result (≤ ${BOUNDS.bytesToFirst / 1000}) | s to first result${report.throttled ? ` (≤ ${BOUNDS.secondsToFirst})` : ""} | Progress shown first | KB until idle | Requests | Results shown | "More" | JS heap MB (≤ ${BOUNDS.heapBytes / 1e6}) | DOM nodes | Largest transfer (KB) | Status text |`);
+  lines.push("| ---: | --- | ---: | ---: | --- | ---: | ---: | ---: | --- | ---: | ---: | --- | --- |");
   for (const s of report.sites) {
     for (const r of s.loads) {
       const q = `${r.query}: \`${r.words}\`${r.filter ? ` + ${Object.entries(r.filter).map(([k, v]) => `${k}=${v}`).join("")}` : ""}`;
       if (r.notOffered) {
-        lines.push(`| ${s.label} | ${q} | – | – | – | – | – | – | – | – | – | not offered by this page |`);
+        lines.push(`| ${s.label} | ${q} | – | – | – | – | – | – | – | – | – | – | not offered by this page |`);
         continue;
       }
       const within = (v, bound) => (v == null ? "–" : `${v <= bound ? "" : "**"}${bound === BOUNDS.bytesToFirst ? kb(v) : bound === BOUNDS.heapBytes ? mb(v) : secs(v)}${v <= bound ? "" : "**"}`);
       const time = r.timedOut ? "**timed out**" : r.noResult ? "**no result**" : report.throttled ? within(r.secondsToFirst, BOUNDS.secondsToFirst) : secs(r.secondsToFirst);
       const more = r.more ? `${r.more.grew ? `+${int(r.more.shown - r.after.shown)} in ${secs(r.more.seconds)} s, ${kb(r.more.bytes)} KB` : "**did not grow**"}` : "none";
       const status = (r.after?.status ?? "").replaceAll("|", "\\|");
-      lines.push(`| ${s.label} | ${q} | ${within(r.bytesToFirst, BOUNDS.bytesToFirst)} | ${time} | ${mark(r.progressBeforeFirst)} | ${kb(r.bytesTotal)} | ${int(r.requests)} | ${int(r.after?.shown)} | ${more} | ${within(r.heapUsedBytes, BOUNDS.heapBytes)} | ${int(r.domNodes)} | ${status} |`);
+      const big = [...r.requestList].sort((a, b) => b.bytes - a.bytes)[0];
+      const largest = big ? `\`${big.url.split("?")[0]}\` (${kb(big.bytes)})` : "–";
+      lines.push(`| ${s.label} | ${q} | ${within(r.bytesToFirst, BOUNDS.bytesToFirst)} | ${time} | ${mark(r.progressBeforeFirst)} | ${kb(r.bytesTotal)} | ${int(r.requests)} | ${int(r.after?.shown)} | ${more} | ${within(r.heapUsedBytes, BOUNDS.heapBytes)} | ${int(r.domNodes)} | ${largest} | ${status} |`);
     }
   }
   lines.push("");
