@@ -39,8 +39,8 @@ const BOUNDS = { bytesToFirst: 300e3, secondsToFirst: 3, heapBytes: 30e6 };
 
 const HELP = `Usage: node bench/search.mjs [options]
 
-  --bin PATH          the boardpack binary to build with (default: $CARGO_TARGET_DIR or
-                      target, /release/boardpack)
+  --bin PATH          the boardpack binary to build with (default:
+                      release/boardpack in $CARGO_TARGET_DIR, or else in target/)
   --gen PATH          the gen_corpus example (default: beside it, examples/gen_corpus)
   --sizes LIST        corpus sizes, comma-separated (default 1000,10000; add 100000 when asked)
   --site DIR          measure this built site instead of generating and building corpora
