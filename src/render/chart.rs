@@ -14,6 +14,8 @@ use serde::Serialize;
 
 use crate::aggregate::format;
 
+mod narrow;
+
 /// A chart and its data.
 #[derive(Debug, Clone, Serialize)]
 pub struct Chart {
@@ -24,6 +26,9 @@ pub struct Chart {
     pub description: String,
     /// The `<svg>` element. Every piece of text in it is escaped.
     pub svg: String,
+    /// The same chart drawn for a phone's width (labels above their bars), escaped likewise;
+    /// the theme shows it in place of [`Chart::svg`] on a narrow screen.
+    pub svg_narrow: String,
     pub table: DataTable,
 }
 
@@ -50,25 +55,41 @@ pub struct DataCell {
 }
 
 impl Chart {
-    /// A chart from its parts: the SVG of `height` around `body`, and its data as a table
-    /// under a caption that names the chart.
+    /// A chart from its parts: the SVG of `height` around `body`, its narrow twin (`narrow`,
+    /// a height and a body, ids prefixed `<id>-narrow`), and its data as a table under a
+    /// caption that names the chart.
     fn assemble(
         id: &str,
         title: &str,
         description: String,
-        height: i64,
-        body: &str,
+        (height, body): (i64, &str),
+        narrow: (i64, String),
         headers: Vec<DataCell>,
         rows: Vec<DataRow>,
     ) -> Chart {
         let mut svg = open_svg(id, CHART_WIDTH, height, title, &description);
         svg.push_str(body);
         svg.push_str("</svg>");
+        let mut svg_narrow = open_svg(
+            &format!("{id}-narrow"),
+            narrow::WIDTH,
+            narrow.0,
+            title,
+            &description,
+        )
+        .replacen(
+            "class=\"bp-chart__svg\"",
+            "class=\"bp-chart__svg bp-chart__svg--narrow\"",
+            1,
+        );
+        svg_narrow.push_str(&narrow.1);
+        svg_narrow.push_str("</svg>");
         Chart {
             id: id.to_string(),
             title: title.to_string(),
             description,
             svg,
+            svg_narrow,
             table: DataTable {
                 caption: format!("Data for the chart: {title}"),
                 headers,
@@ -255,7 +276,15 @@ pub fn progress_bars(id: &str, title: &str, rows: &[Progress]) -> Chart {
         )
     };
     let (headers, data) = progress_table("Name", rows);
-    Chart::assemble(id, title, description, height, &body, headers, data)
+    Chart::assemble(
+        id,
+        title,
+        description,
+        (height, &body),
+        narrow::progress_bars(rows),
+        headers,
+        data,
+    )
 }
 
 /// The data table of a progress chart, `first` heading the labels: computed and stated
@@ -383,8 +412,8 @@ pub fn paired_bars(id: &str, title: &str, names: [&str; 2], rows: &[PairRow]) ->
         id,
         title,
         description,
-        height,
-        &body,
+        (height, &body),
+        narrow::paired_bars(names, rows),
         vec![word("Name"), num(names[0].into()), num(names[1].into())],
         rows.iter()
             .map(|r| DataRow {
@@ -513,8 +542,8 @@ pub fn diverging_bars(
         id,
         title,
         description,
-        height,
-        &body,
+        (height, &body),
+        narrow::diverging_bars(rows),
         vec![word("Name"), num(value_name.into()), num(note_name.into())],
         rows.iter()
             .map(|r| DataRow {
@@ -639,7 +668,15 @@ pub fn trend(id: &str, title: &str, points: &[Progress]) -> Chart {
         )
     };
     let (headers, data) = progress_table("Period", points);
-    Chart::assemble(id, title, description, height, &body, headers, data)
+    Chart::assemble(
+        id,
+        title,
+        description,
+        (height, &body),
+        narrow::trend(points),
+        headers,
+        data,
+    )
 }
 
 #[cfg(test)]
@@ -688,6 +725,68 @@ mod tests {
         assert!(c.svg.contains("56% (stated 50%)"));
         assert_eq!(c.table.rows[0].cells[0].text, "56%");
         assert_eq!(c.table.rows[0].cells[1].text, "50%");
+    }
+
+    #[test]
+    fn the_narrow_chart_is_320_units_wide_with_its_own_ids() {
+        let rows = [Progress {
+            label: "A programme whose name is far longer than a phone's line can hold".into(),
+            computed: Some(d("56")),
+            stated: Some(d("50")),
+        }];
+        let c = progress_bars("c", "Progress", &rows);
+        assert!(
+            c.svg_narrow.contains("viewBox=\"0 0 320 70\""),
+            "{}",
+            c.svg_narrow
+        );
+        assert!(
+            c.svg_narrow
+                .contains("class=\"bp-chart__svg bp-chart__svg--narrow\"")
+        );
+        assert!(c.svg_narrow.contains("aria-labelledby=\"c-narrow-title\""));
+        // The label on its own line, shortened; the figure after the bar, as wide.
+        assert!(
+            c.svg_narrow
+                .contains(">A programme whose name is far longer than a…</text>")
+        );
+        assert!(
+            c.svg_narrow
+                .contains("<text x=\"186\" y=\"55\" fill=\"currentColor\">56% (stated 50%)</text>")
+        );
+        // 56% of the 180-unit plot, and the stated 50% marker at 90.
+        assert!(c.svg_narrow.contains("width=\"100.8\""), "{}", c.svg_narrow);
+        assert!(
+            c.svg_narrow.contains("x1=\"90\" y1=\"39\""),
+            "{}",
+            c.svg_narrow
+        );
+        // Every x the narrow chart writes text at is on its canvas.
+        for part in c.svg_narrow.split("<text x=\"").skip(1) {
+            let x: Decimal = part.split('"').next().unwrap().parse().unwrap();
+            assert!(x >= Decimal::ZERO && x <= dec(narrow::WIDTH), "{part}");
+        }
+    }
+
+    #[test]
+    fn a_narrow_trend_labels_only_the_periods_it_has_room_for() {
+        let points: Vec<Progress> = (1..=8)
+            .map(|q| Progress {
+                label: format!("P{q}"),
+                computed: Some(dec(q * 10)),
+                stated: None,
+            })
+            .collect();
+        let c = trend("t", "Trend", &points);
+        // 220 units of axis hold a label every 80: every fourth period (P1, P5) and the last.
+        let labelled: Vec<&str> = ["P1", "P2", "P3", "P4", "P5", "P6", "P7", "P8"]
+            .into_iter()
+            .filter(|p| c.svg_narrow.contains(&format!(">{p}</text>")))
+            .collect();
+        assert_eq!(labelled, ["P1", "P5", "P8"]);
+        // Every point is still drawn, and the wide chart labels them all.
+        assert_eq!(c.svg_narrow.matches("<circle cx=").count(), 8 + 1);
+        assert!(c.svg.contains(">P2</text>"));
     }
 
     #[test]

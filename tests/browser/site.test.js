@@ -27,7 +27,8 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 
 import { axe, describe as describeViolations, launch, newContext } from "./lib/browser.js";
-import { SITES, boardpackBinary, buildSite, pagesOf, removeSite, repoRoot } from "./lib/sites.js";
+import { measure } from "./lib/phone.js";
+import { SITES, boardpackBinary, buildSite, pagesOf, removeSite, repoRoot, siteRoot } from "./lib/sites.js";
 import { serve } from "./lib/server.js";
 
 const SCREENSHOTS = process.env.BOARDPACK_SCREENSHOTS || join(repoRoot, "target", "screenshots");
@@ -43,7 +44,12 @@ const EXPECTED_KINDS = {
   hostile: ["home", "period", "programme", "highlight", "page", "exceptions", "accessibility", "search", "not-found"],
   exempt: ["home", "period", "programme", "highlight", "budget", "indicators", "actions", "exceptions", "page", "accessibility", "search", "not-found"],
   "exempt-members": ["home", "period", "programme", "highlight", "budget", "indicators", "actions", "exceptions", "page", "accessibility", "search", "not-found"],
+  scaffold: ["home", "period", "programme", "highlight", "budget", "indicators", "exceptions", "page", "accessibility", "search", "not-found"],
 };
+
+/** A header no taller than this at a phone's width leaves the page's heading on its first
+ * screen (844 px tall), with the breadcrumbs above it. */
+const PHONE_HEADER = 180;
 
 let browser;
 
@@ -69,12 +75,14 @@ async function open(url, options = {}) {
 
 for (const site of SITES) {
   describe(site.name, () => {
+    let root;
     let out;
     let server;
     let pages;
 
     before(async () => {
-      out = buildSite(site.root, site.name, site.extra ?? []);
+      root = siteRoot(site);
+      out = buildSite(root, site.name, site.extra ?? []);
       pages = pagesOf(out);
       server = await serve(out);
     });
@@ -82,6 +90,9 @@ for (const site of SITES) {
     after(async () => {
       await server?.close();
       removeSite(out);
+      if (site.init) {
+        removeSite(root);
+      }
     });
 
     test("has every page type", () => {
@@ -188,6 +199,43 @@ for (const site of SITES) {
         }
       } finally {
         await context.close();
+      }
+    });
+
+    // At a phone's and a desktop's width, every page: the page never scrolls sideways; a
+    // table's status (or RAG) tags are in view, or the table says in words that it scrolls,
+    // and says so exactly when it does; captions are read whole; no chart text is drawn under
+    // 12 px; the header leaves the page's heading on a phone's first screen. At the desktop
+    // width no table is cut off at all. One evaluate() per page and width.
+    test("phone and desktop: status in view or a scroll cue, charts' text at 12 px or more, no overflow", { timeout: 300_000 }, async (t) => {
+      for (const [device, width] of Object.entries(WIDTHS)) {
+        const context = await newContext(browser, { viewport: { width, height: 844 } });
+        const page = await context.newPage();
+        try {
+          for (const p of pages) {
+            await t.test(`${device}: ${p.kind}: ${p.url}`, async () => {
+              await page.goto(new URL(p.url.slice(1), server.url).href, { waitUntil: "load" });
+              const m = await page.evaluate(measure);
+              const at = `${p.url} at ${width}px`;
+              assert.ok(m.overflow <= 0, `${at} is ${m.overflow}px too wide`);
+              for (const table of m.tables) {
+                const which = `${at}: "${table.caption}" (${table.width}px in ${table.box}px)`;
+                assert.ok(table.tagsOut === 0 || table.cue, `${which}: ${table.tagsOut} of ${table.tags} status tags out of view, with no cue`);
+                assert.equal(table.cue, table.scrolls, `${which}: the cue shows exactly when the table scrolls`);
+                assert.ok(!table.captionCut, `${which}: its caption is cut off`);
+                if (device === "desktop" && !(site.desktopWide ?? []).some((r) => r.test(table.caption))) {
+                  assert.ok(!table.scrolls, `${which}: cut off at a desktop's width`);
+                }
+              }
+              assert.deepEqual(m.smallText, [], `${at}: chart text under 12 px (smallest ${m.chartText?.toFixed(1)} px)`);
+              if (device === "phone") {
+                assert.ok(m.header <= PHONE_HEADER, `${at}: the header is ${m.header}px tall`);
+              }
+            });
+          }
+        } finally {
+          await context.close();
+        }
       }
     });
 
@@ -361,6 +409,43 @@ describe("example board", () => {
     assert.equal(written.length, shots.length * 2);
   });
 
+  test("on a phone the navigation folds behind Menu, which opens it; on a desktop it is always open", async () => {
+    const home = new URL(pages.find((p) => p.kind === "home").url.slice(1), server.url).href;
+    const phone = await open(home, { viewport: { width: WIDTHS.phone, height: 844 } });
+    try {
+      const { page } = phone;
+      const toggle = page.locator("summary.bp-menu__toggle");
+      const first = page.locator("nav[aria-label=Main] a").first();
+      assert.ok(await toggle.isVisible());
+      assert.equal(await toggle.textContent(), "Menu");
+      assert.equal(await first.isVisible(), false, "folded at first");
+      // The keyboard opens it: Tab from the search button reaches the toggle.
+      await page.locator(".bp-header__search-button").focus();
+      await page.keyboard.press("Tab");
+      assert.equal(await page.evaluate(() => document.activeElement.className), "bp-menu__toggle");
+      await page.keyboard.press("Enter");
+      assert.ok(await first.isVisible(), "open after Enter");
+      await page.keyboard.press("Tab");
+      assert.equal(await page.evaluate(() => document.activeElement.closest("nav")?.getAttribute("aria-label")), "Main");
+      const violations = await axe(page);
+      assert.deepEqual(violations.map((v) => v.id), [], describeViolations(violations));
+      await page.screenshot({ path: join(SCREENSHOTS, "menu-open-phone.png") });
+    } finally {
+      await phone.context.close();
+    }
+    const desktop = await open(home);
+    try {
+      assert.equal(await desktop.page.locator("summary.bp-menu__toggle").isVisible(), false);
+      const links = desktop.page.locator("nav[aria-label=Main] a");
+      assert.ok((await links.count()) > 0);
+      for (const link of await links.all()) {
+        assert.ok(await link.isVisible());
+      }
+    } finally {
+      await desktop.context.close();
+    }
+  });
+
   test("a board pack prints without navigation or link addresses, with a page per report", { timeout: 120_000 }, async () => {
     const period = pages.find((p) => p.url === "/periods/2009-10-q2/") ?? pages.find((p) => p.kind === "period");
     const { context, page } = await open(new URL(period.url.slice(1), server.url).href);
@@ -395,6 +480,11 @@ describe("example board", () => {
           footAfterBody: tfoot && tbody ? tbody.getBoundingClientRect().bottom <= tfoot.getBoundingClientRect().top + 1 : null,
           anyAfter: [...document.querySelectorAll("main a[href]")].map((a) => getComputedStyle(a, "::after").content).filter((c) => !["none", "normal", '""'].includes(c)),
           ragWords: rag.map((e) => e.textContent.trim()),
+          // Paper shows every column: no table says it scrolls, and none is cut off.
+          cues: [...document.querySelectorAll(".bp-table-wrap")].filter((w) => getComputedStyle(w, "::before").display !== "none").length,
+          clipped: [...document.querySelectorAll(".bp-table-wrap")].filter((w) => w.scrollWidth > w.clientWidth + 1).length,
+          menu: display(".bp-menu"),
+          narrowCharts: shown(".bp-chart__svg--narrow"),
           findings: shown(".bp-findings") + shown(".bp-provenance"),
         };
       });
@@ -408,6 +498,10 @@ describe("example board", () => {
       assert.equal(styles.footAfterBody, true, "the total row prints after the rows it adds up");
       assert.ok(styles.ragWords.length > 0 && styles.ragWords.every((w) => /[A-Za-z]/.test(w)), `status in words: ${styles.ragWords}`);
       assert.equal(styles.findings, 0, "no findings or source references print");
+      assert.equal(styles.cues, 0, "no scroll cue prints");
+      assert.equal(styles.clipped, 0, "no printed table is cut off");
+      assert.equal(styles.menu, "none");
+      assert.equal(styles.narrowCharts, 0, "the wide charts print");
       assert.ok(["none", "normal", '""'].includes(styles.anchorAfter), `in-page links print no address: ${styles.anchorAfter}`);
       assert.ok(styles.breaks.length > 0 && styles.breaks.every((b) => b === "page"), `page breaks: ${styles.breaks}`);
       assert.equal(styles.thead, "table-header-group");

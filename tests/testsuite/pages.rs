@@ -532,6 +532,39 @@ approved = 10
 }
 
 #[test]
+fn every_chart_is_drawn_twice_wide_and_for_a_phone_with_ids_of_its_own() {
+    let out = built("example");
+    let doc = page(out, "periods/2009-10-q2/index.html");
+    let figures: Vec<ElementRef> = doc.select(&sel("figure.bp-chart")).collect();
+    assert!(!figures.is_empty(), "the board pack has charts");
+    for figure in &figures {
+        let svgs: Vec<ElementRef> = figure.select(&sel(".bp-chart__image > svg")).collect();
+        let views: Vec<&str> = svgs
+            .iter()
+            .filter_map(|s| s.value().attr("viewBox"))
+            .collect();
+        assert_eq!(svgs.len(), 2, "{views:?}");
+        assert!(views[0].starts_with("0 0 720 "), "{views:?}");
+        assert!(views[1].starts_with("0 0 320 "), "{views:?}");
+        assert_eq!(
+            svgs[1].value().attr("class"),
+            Some("bp-chart__svg bp-chart__svg--narrow")
+        );
+        // The same title and description, under ids of its own.
+        let title = |s: &ElementRef| s.select(&sel("title")).next().map(text);
+        assert_eq!(title(&svgs[0]), title(&svgs[1]));
+    }
+    let mut ids: Vec<&str> = doc
+        .select(&sel("[id]"))
+        .filter_map(|e| e.value().attr("id"))
+        .collect();
+    let all = ids.len();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), all, "ids are unique on the page");
+}
+
+#[test]
 fn every_chart_has_a_title_a_description_and_a_data_table() {
     let mut charts = 0;
     for name in ["example", "two-periods", "wigan", "west-dunbartonshire"] {

@@ -30,7 +30,9 @@ export function boardpackBinary() {
 /** The sites the suite checks: the example board at the repository's root and the fixtures. */
 export const SITES = [
   { name: "example", root: repoRoot },
-  { name: "wigan", root: join(repoRoot, "tests", "fixtures", "wigan") },
+  // Its indicators table has three years of targets, thirteen columns: the one table that
+  // still scrolls (with its cue) at a desktop's width.
+  { name: "wigan", root: join(repoRoot, "tests", "fixtures", "wigan"), desktopWide: [/^Key Performance Indicators/] },
   { name: "west-dunbartonshire", root: join(repoRoot, "tests", "fixtures", "west-dunbartonshire") },
   // Every kind over three periods: the changes since the last period on every page type.
   { name: "changes", root: join(repoRoot, "tests", "fixtures", "changes") },
@@ -43,7 +45,21 @@ export const SITES = [
   // Exempt items in every kind and part: the public's stubs, and the members' banners.
   { name: "exempt", root: join(repoRoot, "tests", "fixtures", "exempt") },
   { name: "exempt-members", root: join(repoRoot, "tests", "fixtures", "exempt"), extra: ["--audience", "members"] },
+  // The site `boardpack init` writes: what a new board sees first, with the widest
+  // indicators and budget tables of any site.
+  { name: "scaffold", init: true },
 ];
+
+/** The folder of `site`: its `root`, or for a site with `init` a new one `boardpack init`
+ * writes into a temporary folder (removed with `removeSite`). */
+export function siteRoot(site) {
+  if (!site.init) {
+    return site.root;
+  }
+  const root = join(mkdtempSync(join(tmpdir(), `boardpack-browser-${site.name}-src-`)), "site");
+  execFileSync(boardpackBinary(), ["--quiet", "init", root]);
+  return root;
+}
 
 /** Build the site at `root` into a new temporary folder and return the folder; `extra` are
  * more arguments for `build`, such as `--drafts`. */
