@@ -484,7 +484,10 @@ const sleep = (ms) => new Promise((done) => setTimeout(done, ms));
 /** Wait until no request has been in flight, and nothing has moved, for `quietMs`. */
 async function networkIdle(net, quietMs, deadline) {
   while (Date.now() < deadline) {
-    if (net.inFlight() === 0 && net.quietForMs() >= quietMs) {
+    // A request Chromium reports as sent but never as finished (pagefind's worker asks for
+    // files the page's session does not see finish) must not hold the wait to the deadline:
+    // after 5 s with nothing on the network, the network is idle.
+    if (net.quietForMs() >= quietMs && (net.inFlight() === 0 || net.quietForMs() >= 5000)) {
       return true;
     }
     await sleep(100);
