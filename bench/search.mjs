@@ -286,6 +286,27 @@ function resolveFile(root, urlPath) {
  * headers included, as `encodedDataLength` counts them. */
 async function host(root, { gzip }) {
   const gzipped = new Map(); // path -> { key, body }
+  // The line, emulated here rather than by CDP: CDP's Network.emulateNetworkConditions slows
+  // only the page's own requests, and pagefind fetches its index from a Web Worker, whose
+  // requests would go at loopback speed. Each response waits one round trip, then every
+  // response's bytes share one line of LINE.downBitsPerS. `setLine(false)` for loopback.
+  let line = false;
+  let lineFree = 0;
+  const paced = async (res, body) => {
+    const chunk = 8192;
+    for (let at = 0; at < body.length; at += chunk) {
+      const part = body.subarray(at, Math.min(at + chunk, body.length));
+      const now = Date.now();
+      lineFree = Math.max(lineFree, now) + (part.length * 8 * 1000) / LINE.downBitsPerS;
+      if (lineFree > now) {
+        await sleep(lineFree - now);
+      }
+      if (!res.write(part)) {
+        await new Promise((done) => res.once("drain", done));
+      }
+    }
+    res.end();
+  };
   const sockets = new Set();
   let closedBytes = 0;
   const server = createServer(async (req, res) => {
@@ -336,6 +357,16 @@ async function host(root, { gzip }) {
       headers["content-encoding"] = "gzip";
     }
     headers["content-length"] = body.length;
+    // Cross-origin isolation lets the page measure its workers' memory too
+    // (performance.measureUserAgentSpecificMemory); everything here is same-origin.
+    headers["cross-origin-opener-policy"] = "same-origin";
+    headers["cross-origin-embedder-policy"] = "require-corp";
+    if (line && req.method !== "HEAD") {
+      await sleep(LINE.latencyMs);
+      res.writeHead(code, headers);
+      await paced(res, body);
+      return;
+    }
     res.writeHead(code, headers);
     res.end(req.method === "HEAD" ? undefined : body);
   });
@@ -353,6 +384,9 @@ async function host(root, { gzip }) {
   return {
     url: `http://127.0.0.1:${server.address().port}/`,
     sent: () => [...sockets].reduce((s, k) => s + k.bytesWritten, closedBytes),
+    setLine: (on) => {
+      line = on;
+    },
     close: () => {
       for (const s of sockets) {
         s.destroy();
@@ -528,14 +562,7 @@ async function measurePage(browser, server, path, { throttle, timeoutMs }) {
     const cdp = await context.newCDPSession(page);
     await cdp.send("Network.enable");
     await cdp.send("Network.setCacheDisabled", { cacheDisabled: true });
-    if (throttle) {
-      await cdp.send("Network.emulateNetworkConditions", {
-        offline: false,
-        latency: LINE.latencyMs,
-        downloadThroughput: LINE.downBitsPerS / 8,
-        uploadThroughput: LINE.upBitsPerS / 8,
-      });
-    }
+    server.setLine(Boolean(throttle));
     await cdp.send("Performance.enable");
     await cdp.send("HeapProfiler.enable");
     const net = cdpNetwork(cdp);
@@ -571,7 +598,10 @@ async function measurePage(browser, server, path, { throttle, timeoutMs }) {
       noResult: ended === "empty",
       secondsToFirst: ended === "result" && watched?.firstMs != null ? watched.firstMs / 1000 : null,
       secondsToFirstInDom: ended === "result" && watched?.firstDomMs != null ? watched.firstDomMs / 1000 : null,
-      bytesToFirst: atFirst ? atFirst.bytes : null,
+      // What the host sent, worker's requests included (the page's CDP session sees only the
+      // page's own: pageBytesToFirst).
+      bytesToFirst: atFirst ? atFirst.serverBytes - serverBefore : null,
+      pageBytesToFirst: atFirst ? atFirst.bytes : null,
       serverBytesToFirst: atFirst ? atFirst.serverBytes - serverBefore : null,
       requestsToFirst: atFirst?.requests ?? null,
       inFlightAtFirst: atFirst?.inFlight ?? null,
@@ -583,13 +613,21 @@ async function measurePage(browser, server, path, { throttle, timeoutMs }) {
     // Whatever the page still loads for the results it shows.
     const idle = await networkIdle(net, 1500, Math.max(deadline, Date.now() + 60_000));
     result.networkIdle = idle;
-    result.bytesTotal = net.finishedBytes();
+    result.bytesTotal = server.sent() - serverBefore;
+    result.pageBytesTotal = net.finishedBytes();
     result.serverBytesTotal = server.sent() - serverBefore;
     result.requests = net.count();
     result.after = await page.evaluate(resultsNow).catch(() => null);
     await cdp.send("HeapProfiler.collectGarbage");
     const metrics = Object.fromEntries((await cdp.send("Performance.getMetrics")).metrics.map((m) => [m.name, m.value]));
-    result.heapUsedBytes = metrics.JSHeapUsedSize ?? null;
+    result.pageHeapUsedBytes = metrics.JSHeapUsedSize ?? null;
+    // The page and its workers (pagefind searches in one): measureUserAgentSpecificMemory
+    // needs cross-origin isolation, which the host gives. Fall back to the page's own heap.
+    const all = await page
+      .evaluate(async () => (self.crossOriginIsolated && performance.measureUserAgentSpecificMemory ? (await performance.measureUserAgentSpecificMemory()).bytes : null))
+      .catch(() => null);
+    result.heapWithWorkers = all != null;
+    result.heapUsedBytes = all ?? metrics.JSHeapUsedSize ?? null;
     result.heapTotalBytes = metrics.JSHeapTotalSize ?? null;
     result.domNodes = metrics.Nodes ?? null;
     result.effectiveBitsPerS = result.secondsToFirst && result.bytesToFirst ? (result.bytesToFirst * 8) / result.secondsToFirst : null;
@@ -681,7 +719,7 @@ function markdown(report) {
   lines.push(`## Search run ${env.date}: ${report.label}`, "");
   lines.push(`- Machine: ${env.cpus} CPUs (${env.cpuModel}), ${env.memGiB} GiB RAM; load average ${env.loadStart} at start, ${env.loadEnd} at end`);
   lines.push(`- Browser: ${env.browser}, headless; boardpack: ${env.boardpack}`);
-  lines.push(`- Line: ${report.throttled ? `CDP Network.emulateNetworkConditions, ${LINE.latencyMs} ms latency, ${LINE.downBitsPerS / 1e6} Mbit/s down, ${LINE.upBitsPerS / 1e3} kbit/s up` : "loopback, no throttling"}; cache disabled; ${report.gzip ? "gzip for text types" : "no compression"}`);
+  lines.push(`- Line: ${report.throttled ? `emulated by the host: ${LINE.latencyMs} ms before each response, then all responses share ${LINE.downBitsPerS / 1e6} Mbit/s` : "loopback, no throttling"}; cache disabled; ${report.gzip ? "gzip for text types" : "no compression"}`);
   lines.push("");
   if (report.builds.length) {
     lines.push("| Reports | Build wall (s) | Build CPU (s) | Build peak RSS (MiB) | Output files | Search files | Search bytes (MB) | Largest search file |");
@@ -711,7 +749,7 @@ function markdown(report) {
     }
   }
   lines.push("");
-  lines.push("KB are 1,000 bytes as transferred (compressed, headers included: the sum of CDP `Network.loadingFinished.encodedDataLength`) from navigation to the first visible result link, and until the network was quiet for 1.5 s. Seconds run from navigation start to the frame after the first result link is visible. Bold: outside issue 19's bound. The JS heap is `JSHeapUsedSize` after a forced garbage collection, with the results of the first load shown; DOM nodes are Chromium's live `Nodes` count then. \"More\" is one press of `[data-bp-search-more]`.");
+  lines.push("KB are 1,000 bytes as the host sent them (compressed, headers included, the Web Worker's requests too, which the page's CDP session does not see: Requests, Largest transfer and \"More\" KB count only the page's own) from navigation to the first visible result link, and until the network was quiet for 1.5 s. Seconds run from navigation start to the frame after the first result link is visible. Bold: outside issue 19's bound. The JS heap is the page's and its workers' (measureUserAgentSpecificMemory), or else the page's `JSHeapUsedSize`, after a forced garbage collection, with the results of the first load shown; DOM nodes are Chromium's live `Nodes` count then. \"More\" is one press of `[data-bp-search-more]`.");
   for (const w of report.warnings) {
     lines.push("", `Warning: ${w}`);
   }
