@@ -87,6 +87,7 @@ fuzz_target!(|bytes: &[u8]| {
             files,
             documents,
             diagnostics,
+            left_out_drafts: Vec::new(),
         },
         aggregates,
         history: Default::default(),
@@ -126,5 +127,11 @@ fuzz_target!(|bytes: &[u8]| {
     files.sort();
     assert_eq!(pages, rendered.pages);
     assert!(files == rendered.files, "batches change the output");
-    search::add_index(&plan, &loaded.content.documents, &mut rendered).expect("the index builds");
+    search::add_index(
+        &plan,
+        &loaded.content.documents,
+        &loaded.config.language,
+        &mut rendered,
+    )
+    .expect("the index builds");
 });
