@@ -130,6 +130,19 @@ fn dec(n: i64) -> Decimal {
 }
 
 /// Scale `value` against `max` onto `length` pixels. `max` must be positive.
+/// The lowest value of signed rows (at most zero), the highest (at least zero) and the span
+/// between them: the axis both the wide and the narrow diverging bars draw zero inside. At least
+/// one, so that a chart of zeros still scales.
+fn signed_range(rows: &[SignedRow]) -> (Decimal, Decimal, Decimal) {
+    let lo = (rows.iter().map(|r| r.value).min())
+        .unwrap_or(Decimal::ZERO)
+        .min(Decimal::ZERO);
+    let hi = (rows.iter().map(|r| r.value).max())
+        .unwrap_or(Decimal::ZERO)
+        .max(Decimal::ZERO);
+    (lo, hi, (hi - lo).max(Decimal::ONE))
+}
+
 fn scale(value: Decimal, max: Decimal, length: Decimal) -> Decimal {
     if max <= Decimal::ZERO {
         return Decimal::ZERO;
@@ -445,19 +458,7 @@ pub fn diverging_bars(
     let top = 24;
     let n = i64::try_from(rows.len()).unwrap_or(0);
     let height = top + row_h * n + 8;
-    let lo = rows
-        .iter()
-        .map(|r| r.value)
-        .min()
-        .unwrap_or(Decimal::ZERO)
-        .min(Decimal::ZERO);
-    let hi = rows
-        .iter()
-        .map(|r| r.value)
-        .max()
-        .unwrap_or(Decimal::ZERO)
-        .max(Decimal::ZERO);
-    let span = (hi - lo).max(Decimal::ONE);
+    let (lo, hi, span) = signed_range(rows);
     let plot = dec(PLOT_WIDTH);
     let x_left = dec(LABEL_WIDTH);
     let zero = x_left + scale(-lo, span, plot);

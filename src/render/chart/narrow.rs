@@ -7,7 +7,9 @@
 
 use rust_decimal::Decimal;
 
-use super::{PairRow, Progress, SignedRow, axis_max, clip, dec, esc, nice_step, px, scale};
+use super::{
+    PairRow, Progress, SignedRow, axis_max, clip, dec, esc, nice_step, px, scale, signed_range,
+};
 use crate::aggregate::format;
 
 /// The canvas's width, in the same units as its 13-unit text.
@@ -155,19 +157,7 @@ pub(super) fn paired_bars(names: [&str; 2], rows: &[PairRow]) -> (i64, String) {
 pub(super) fn diverging_bars(rows: &[SignedRow]) -> (i64, String) {
     let (top, row_h) = (22, 40);
     let height = top + row_h * i64::try_from(rows.len()).unwrap_or(0) + 2;
-    let lo = rows
-        .iter()
-        .map(|r| r.value)
-        .min()
-        .unwrap_or(Decimal::ZERO)
-        .min(Decimal::ZERO);
-    let hi = rows
-        .iter()
-        .map(|r| r.value)
-        .max()
-        .unwrap_or(Decimal::ZERO)
-        .max(Decimal::ZERO);
-    let span = (hi - lo).max(Decimal::ONE);
+    let (lo, hi, span) = signed_range(rows);
     let plot = dec(PLOT);
     let zero = scale(-lo, span, plot);
     let mut body = format!(
