@@ -22,6 +22,37 @@ pub fn is_indexed(page: &PlannedPage) -> bool {
     )
 }
 
+/// The order pages go into the search index in: each period's reports together, periods in
+/// plan order, then every other page; plan order within each. A large site renders a period
+/// at a time, and a build indexes each period's reports while the next period renders (the
+/// index is built by one thread), so this is the order it has them in whatever its batches;
+/// `serve` indexes in it too, and the index's bytes depend on the order.
+pub struct IndexOrder {
+    period_of: Vec<usize>,
+}
+
+impl IndexOrder {
+    pub fn new(plan: &Plan) -> Self {
+        let mut period_of = vec![usize::MAX; plan.reports.len()];
+        for (i, p) in plan.periods.iter().enumerate() {
+            for &r in &p.reports {
+                period_of[r] = i;
+            }
+        }
+        IndexOrder { period_of }
+    }
+
+    /// The sort key of the page at `index` in the plan: its group (a report's period, or
+    /// `usize::MAX` for a page of no period's batch), then the index.
+    pub fn key(&self, plan: &Plan, index: usize) -> (usize, usize) {
+        let group = match plan.pages[index].kind {
+            PageKind::Report(r) => self.period_of.get(r).copied().unwrap_or(usize::MAX),
+            _ => usize::MAX,
+        };
+        (group, index)
+    }
+}
+
 /// A searched page's labels.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Facets {

@@ -168,11 +168,9 @@ impl Session {
     pub fn refresh_search(&mut self) -> bool {
         self.search_stale = false;
         let Some(plan) = &self.plan else { return false };
-        let pages: Vec<(&pages::PlannedPage, &[u8])> = plan
-            .pages
-            .iter()
-            .filter(|p| search::is_indexed(p))
-            .filter_map(|p| self.output.get(&p.path).map(|b| (p, &b[..])))
+        let pages: Vec<(usize, &[u8])> = (plan.pages.iter().enumerate())
+            .filter(|(_, p)| search::is_indexed(p))
+            .filter_map(|(i, p)| self.output.get(&p.path).map(|b| (i, &b[..])))
             .collect();
         // The plan is of the documents as shown: for the public, their public copy.
         let public = match (self.audience, &self.config) {

@@ -112,7 +112,14 @@ impl Rendered {
 /// which costs a small site more time than it saves memory. A larger one has batches of a
 /// sixteenth of its reports, at least 512: enough that each batch keeps both threads busy
 /// and its fixed costs are small, few enough that memory is bounded by a fraction of the site.
+///
+/// `BOARDPACK_BATCH_REPORTS=N` sets it, for a site whose memory matters more than its time (and
+/// for the tests, which check that the batches never show in the output).
 fn batch_reports(plan: &Plan) -> usize {
+    let set = std::env::var("BOARDPACK_BATCH_REPORTS").ok();
+    if let Some(n) = set.and_then(|v| v.trim().parse::<usize>().ok()).filter(|&n| n > 0) {
+        return n;
+    }
     match plan.reports.len() {
         n @ 0..=2048 => n,
         n => (n / 16).max(512),
@@ -134,40 +141,37 @@ pub fn build(
     let plan = pages::plan(&loaded.config, &loaded.content.documents);
     let staging = write::Staging::begin(out, options, waiting)?;
     let docs = &loaded.content.documents;
-    // Each page's copy for the search index goes to a scratch file as the page renders, and
-    // the index reads them back one at a time in plan order: pagefind's bytes depend on the
-    // order its pages went in, and the order pages render in depends on the threads.
-    let spill = write::Spill::new(staging.scratch()?);
-    let (pages, indexed) = renderer.render_in_batches(
-        loaded,
-        &plan,
-        batch_reports(&plan),
-        &|path, bytes| staging.put(path, bytes),
-        |page, html| {
-            let copy = search::indexed_html(&plan, docs, page, html)?;
-            Some((page.url.clone(), spill.push(copy.as_bytes())))
-        },
-    )?;
-    let t = timing::phase("search index");
-    let scratch_err = |source| Error::Write {
-        path: out.join(search::BUNDLE_DIR),
-        source,
-    };
-    let records: Vec<(String, write::Record)> = indexed
-        .into_iter()
-        .map(|(url, record)| record.map(|r| (url, r)))
-        .collect::<Result<_, _>>()
-        .map_err(scratch_err)?;
-    let mut spilled = spill.finish().map_err(scratch_err)?;
-    let mut index = search::Index::new(&loaded.config.language)?;
-    for (url, record) in records {
-        let bytes = spilled.get(record).map_err(scratch_err)?;
-        index.add(&url, String::from_utf8_lossy(&bytes).into_owned())?;
-    }
-    for (path, bytes) in index.files()? {
+    // pagefind indexes one page at a time, under a lock, and that is most of a large build's
+    // work: one thread indexes each period's reports while the pages of the next render.
+    let (pages, files) = std::thread::scope(|scope| {
+        let (to_index, pages_in) = std::sync::mpsc::channel::<Vec<(String, String)>>();
+        let language = loaded.config.language.as_str();
+        let indexer = scope.spawn(move || {
+            let mut index = search::Index::new(language)?;
+            for (url, copy) in pages_in.into_iter().flatten() {
+                index.add(&url, copy)?;
+            }
+            let _t = timing::phase("search index");
+            index.files()
+        });
+        let rendered = renderer.render_in_batches_with(
+            loaded,
+            &plan,
+            batch_reports(&plan),
+            &|path, bytes| staging.put(path, bytes),
+            |page, html| Some((page.url.clone(), search::indexed_html(&plan, docs, page, html)?)),
+            // A send fails only once the indexer has stopped on an error, which its join gives.
+            |ready| drop(to_index.send(ready)),
+        );
+        drop(to_index);
+        let t = timing::phase("search index, after rendering");
+        let files = (indexer.join()).unwrap_or_else(|_| Err(search::panicked()));
+        drop(t);
+        Ok::<_, Error>((rendered?, files?))
+    })?;
+    for (path, bytes) in files {
         staging.put(&path, &bytes)?;
     }
-    drop(t);
     let t = timing::phase("commit");
     let written = staging.commit()?;
     drop(t);

@@ -7,6 +7,7 @@ use rayon::prelude::*;
 
 use crate::error::Error;
 use crate::plan::Loaded;
+use crate::plan::facets::IndexOrder;
 use crate::plan::pages::{PageKind, Plan, PlannedFile, PlannedPage};
 use crate::render::context::Contexts;
 use crate::render::css::{self, Stylesheet};
@@ -200,7 +201,7 @@ impl Renderer {
     /// board pack, then a few programmes' pages, so that memory is bounded by `batch_reports`
     /// reports' summaries rather than the whole site's. The output is the same whatever the
     /// batch size. Errors are taken batch by batch, each in page order, so the error reported
-    /// does not depend on scheduling.
+    /// does not depend on scheduling. What `inspect` keeps is returned in [`IndexOrder`].
     pub fn render_in_batches<T: Send>(
         &self,
         loaded: &Loaded,
@@ -209,6 +210,28 @@ impl Renderer {
         sink: &Sink<'_>,
         inspect: impl Fn(&PlannedPage, &[u8]) -> Option<T> + Sync,
     ) -> Result<(usize, Vec<T>), Error> {
+        let mut kept = Vec::new();
+        let pages = self.render_in_batches_with(loaded, plan, batch_reports, sink, inspect, |t| {
+            kept.extend(t)
+        })?;
+        Ok((pages, kept))
+    }
+
+    /// [`Renderer::render_in_batches`], handing what `inspect` keeps to `ready` as soon as it is
+    /// known in full up to a point: after each batch, every value of a period whose reports
+    /// have all rendered, in [`IndexOrder`]; the rest at the end. So whatever the batches, and
+    /// whatever the threads, `ready` sees the same values in the same order, and the search
+    /// index can be built from one period while the next renders.
+    pub fn render_in_batches_with<T: Send>(
+        &self,
+        loaded: &Loaded,
+        plan: &Plan,
+        batch_reports: usize,
+        sink: &Sink<'_>,
+        inspect: impl Fn(&PlannedPage, &[u8]) -> Option<T> + Sync,
+        mut ready: impl FnMut(Vec<T>),
+    ) -> Result<usize, Error> {
+        let order = IndexOrder::new(plan);
         let statics = self.statics();
         let all: Vec<&PlannedPage> = plan.pages.iter().collect();
         let published = publish::paths(plan);
@@ -221,7 +244,7 @@ impl Renderer {
         // Report summaries reappear on their programme's page: their downloads are written
         // by the first batch that lays them out. Their sizes go into meetings.json.
         let mut downloaded: BTreeMap<String, usize> = BTreeMap::new();
-        let mut kept: Vec<(usize, T)> = Vec::new();
+        let mut pending: BTreeMap<(usize, usize), T> = BTreeMap::new();
         for batch in batches(plan, batch_reports) {
             let mut needed = Needed::none(plan);
             for &i in &batch {
@@ -252,7 +275,19 @@ impl Renderer {
                 })
                 .collect();
             for result in results {
-                kept.extend(result?);
+                if let Some((i, t)) = result? {
+                    pending.insert(order.key(plan, i), t);
+                }
+            }
+            // Batches hold whole periods, in plan order: every period up to the last one
+            // this batch rendered a report of is complete.
+            let done = (batch.iter())
+                .map(|&i| order.key(plan, i).0)
+                .filter(|&g| g != usize::MAX)
+                .max();
+            if let Some(done) = done {
+                let later = pending.split_off(&(done + 1, 0));
+                ready(std::mem::replace(&mut pending, later).into_values().collect());
             }
             contexts
                 .files()
@@ -273,8 +308,8 @@ impl Renderer {
         for f in publish::files(loaded, plan, &others, self.own_robots()) {
             sink(&f.path, &f.bytes)?;
         }
-        kept.sort_by_key(|(i, _)| *i);
-        Ok((plan.pages.len(), kept.into_iter().map(|(_, t)| t).collect()))
+        ready(pending.into_values().collect());
+        Ok(plan.pages.len())
     }
 
     /// Render the pages `select` picks, plus the stylesheet, static files and downloads, in

@@ -21,7 +21,7 @@ use pagefind::options::PagefindServiceConfig;
 
 use crate::content::Document;
 use crate::error::Error;
-use crate::plan::facets;
+use crate::plan::facets::{self, IndexOrder};
 use crate::plan::pages::{Plan, PlannedPage};
 use crate::site::Rendered;
 
@@ -50,8 +50,14 @@ const UNUSED: &[&str] = &[
 
 /// Elements whose text is not part of what a result shows. `[hidden]` and
 /// `[data-search-ignore]` are a theme's ways to keep text out of search (docs/theming.md); the
-/// controls and the page's own `<h1>` (the result's title) would only repeat.
+/// controls and the page's own `<h1>` (the result's title) would only repeat. Table headers and
+/// captions, and the keys of summary lists, are the same words on every report ("Progress",
+/// "Due", "Lead"): indexed, they make every report a result for them, and cost the index a
+/// tenth of its words.
 const EXCLUDED: &[&str] = &[
+    "thead",
+    "caption",
+    "dt",
     "[hidden]",
     "[data-search-ignore]",
     "button",
@@ -76,6 +82,8 @@ pub fn indexed_html(
     let labels = facets::of_page(plan, docs, page)?;
     let html = String::from_utf8_lossy(html);
     let end = html.rfind("</main>")?;
+    // Only `<main>` is indexed: pagefind is given nothing else to parse.
+    let start = html[..end].find("<main")?;
     // Read for their values, not indexed: `data-pagefind-ignore="index"` keeps their text
     // out of the words and the excerpts.
     let mut extra = String::from("<div data-pagefind-ignore=\"index\">");
@@ -92,10 +100,11 @@ pub fn indexed_html(
         field("data-pagefind-filter", "programme", programme);
     }
     extra.push_str("</div>");
-    let mut copy = String::with_capacity(html.len() + extra.len());
-    copy.push_str(&html[..end]);
+    let mut copy = String::with_capacity(end - start + extra.len() + 40);
+    copy.push_str("<html><body>");
+    copy.push_str(&html[start..end]);
     copy.push_str(&extra);
-    copy.push_str(&html[end..]);
+    copy.push_str("</main></body></html>");
     Some(copy)
 }
 
@@ -173,6 +182,11 @@ fn pagefind_language(language: &str) -> String {
     }
 }
 
+/// The error for a thread that indexed pages and panicked outside [`guard`].
+pub fn panicked() -> Error {
+    failed("pagefind panicked".into())
+}
+
 fn failed(message: String) -> Error {
     Error::Search {
         path: BUNDLE_DIR.into(),
@@ -197,20 +211,26 @@ fn guard<T>(call: impl FnOnce() -> Result<T, String>) -> Result<T, Error> {
     }
 }
 
-/// The index of the indexed pages among `pages` (each planned page with its HTML, in plan
-/// order).
+/// The index of the indexed pages among `pages` (each page's index in the plan, with its
+/// HTML), added in [`IndexOrder`], as a build adds them.
 pub fn build_index<'a>(
     plan: &Plan,
     docs: &[Document],
     language: &str,
-    pages: impl IntoIterator<Item = (&'a PlannedPage, &'a [u8])>,
+    pages: impl IntoIterator<Item = (usize, &'a [u8])>,
 ) -> Result<Vec<(String, Vec<u8>)>, Error> {
-    let copies: Vec<(&str, String)> = (pages.into_iter())
-        .filter_map(|(page, html)| Some((page.url.as_str(), indexed_html(plan, docs, page, html)?)))
+    let order = IndexOrder::new(plan);
+    let mut copies: Vec<((usize, usize), &str, String)> = (pages.into_iter())
+        .filter_map(|(i, html)| {
+            let page = &plan.pages[i];
+            let copy = indexed_html(plan, docs, page, html)?;
+            Some((order.key(plan, i), page.url.as_str(), copy))
+        })
         .collect();
+    copies.sort_by_key(|c| c.0);
     let build = move || {
         let mut index = Index::new(language)?;
-        for (url, copy) in copies {
+        for (_, url, copy) in copies {
             index.add(url, copy)?;
         }
         index.files()
@@ -218,11 +238,7 @@ pub fn build_index<'a>(
     // pagefind runs on a runtime of its own, which cannot be started, or dropped, on a thread
     // that is driving another: `serve`'s is.
     if tokio::runtime::Handle::try_current().is_ok() {
-        std::thread::scope(|s| {
-            s.spawn(build)
-                .join()
-                .unwrap_or_else(|_| Err(failed("pagefind panicked".into())))
-        })
+        std::thread::scope(|s| s.spawn(build).join().unwrap_or_else(|_| Err(panicked())))
     } else {
         build()
     }
@@ -242,11 +258,9 @@ pub fn add_index(
             .binary_search_by(|(p, _)| p.as_str().cmp(path))
             .ok()
     };
-    let pages: Vec<(&PlannedPage, &[u8])> = plan
-        .pages
-        .iter()
-        .filter(|p| is_indexed(p))
-        .filter_map(|p| find(&p.path).map(|i| (p, rendered.files[i].1.as_slice())))
+    let pages: Vec<(usize, &[u8])> = (plan.pages.iter().enumerate())
+        .filter(|(_, p)| is_indexed(p))
+        .filter_map(|(i, p)| find(&p.path).map(|f| (i, rendered.files[f].1.as_slice())))
         .collect();
     let files = build_index(plan, docs, language, pages)?;
     if let Some((path, _)) = rendered.files.iter().find(|(p, _)| is_bundle_path(p)) {

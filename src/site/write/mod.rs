@@ -24,7 +24,6 @@
 mod commit;
 mod compare;
 pub mod manifest;
-mod spill;
 
 use std::collections::HashMap;
 use std::fs;
@@ -35,7 +34,6 @@ use std::sync::Mutex;
 use crate::error::Error;
 use compare::{same_bytes, same_files};
 use manifest::{Hash, MANIFEST, Manifest};
-pub use spill::{Record, Spill, SpillReader};
 
 /// The name of a staging folder in the output starts with this.
 const STAGING_PREFIX: &str = ".boardpack-staging-";
@@ -302,12 +300,6 @@ impl Staging {
         }
         self.changed(rel);
         Ok(())
-    }
-
-    /// An unnamed file in the staging folder, gone when closed: room for what a build would
-    /// otherwise hold in memory until the end. It is on the output's disk, not in memory.
-    pub fn scratch(&self) -> Result<fs::File, Error> {
-        tempfile::tempfile_in(self.tmp()).map_err(write_err(self.tmp()))
     }
 
     /// Count `rel` as part of the new output, refusing a path outside it or seen before.
