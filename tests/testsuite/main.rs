@@ -8,6 +8,7 @@ mod changes;
 mod check;
 mod common;
 mod cycle;
+mod digest;
 mod exempt;
 mod feeds;
 mod hardening;
