@@ -15,18 +15,21 @@
 //! hands them to the renderer.
 
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 use rayon::prelude::*;
 use serde::Serialize;
 use tera::{Context, Value};
 
 use crate::content::{Data, Document};
+use crate::error::Error;
 use crate::plan::Loaded;
 use crate::plan::pages::{PageKind, Plan, PlannedPage, PlannedReport, period_title};
 use crate::render::summary::actions::{ActionsLayout, actions_layout};
 use crate::render::summary::budget_layout::{BudgetLayout, budget_layout};
 use crate::render::summary::indicators::{IndicatorsLayout, indicators_layout};
 use crate::render::summary::{Needed, Summaries};
+use crate::render::templates::Templates;
 
 /// The summary for a whole page: the board pack's organisation summary, ranking and
 /// exceptions, a programme's trend, the home page's dashboard. `None` leaves `summary`
@@ -311,6 +314,12 @@ fn drafts_shown(loaded: &Loaded, plan: &Plan, kind: &PageKind) -> (bool, usize) 
 pub struct Contexts {
     base: Context,
     reports: Vec<Value>,
+    /// Each report's value with its body rendered (`report.html`), made on first use by its
+    /// page or its board pack ([`Contexts::page_with_bodies`]) and dropped with the values at
+    /// the next lay-out.
+    bodied: Vec<OnceLock<Value>>,
+    /// Each report's own page, as an index into the plan's pages.
+    report_pages: Vec<Option<usize>>,
     summaries: Summaries,
     periods: Vec<Value>,
     programmes: Vec<Value>,
@@ -463,9 +472,19 @@ impl Contexts {
                 version: env!("CARGO_PKG_VERSION"),
             },
         );
+        let mut report_pages = vec![None; plan.reports.len()];
+        for (i, page) in plan.pages.iter().enumerate() {
+            if let PageKind::Report(r) = page.kind
+                && let Some(slot) = report_pages.get_mut(r)
+            {
+                *slot = Some(i);
+            }
+        }
         Self {
             base,
             reports: vec![Value::none(); plan.reports.len()],
+            bodied: (0..plan.reports.len()).map(|_| OnceLock::new()).collect(),
+            report_pages,
             summaries: Summaries::empty(plan),
             periods,
             programmes,
@@ -478,6 +497,7 @@ impl Contexts {
     pub fn lay_out(&mut self, loaded: &Loaded, plan: &Plan, needed: &Needed) {
         self.summaries = Summaries::empty(plan);
         self.reports.iter_mut().for_each(|v| *v = Value::none());
+        self.bodied.iter_mut().for_each(|b| *b = OnceLock::new());
         let t = crate::timing::phase("summaries");
         self.summaries = Summaries::build(loaded, plan, needed);
         drop(t);
@@ -522,7 +542,7 @@ impl Contexts {
                 let reports: Vec<Value> = plan.periods[*i]
                     .reports
                     .iter()
-                    .map(|&r| self.reports[r].clone())
+                    .map(|&r| self.report(r).clone())
                     .collect();
                 ctx.insert_value("reports", Value::from(reports));
             }
@@ -536,7 +556,7 @@ impl Contexts {
                 ctx.insert_value("reports", Value::from(reports));
             }
             PageKind::Report(r) => {
-                ctx.insert_value("report", self.reports[*r].clone());
+                ctx.insert_value("report", self.report(*r).clone());
                 report = self.summaries.reports[*r].as_ref();
             }
             PageKind::Plan(i) => {
@@ -585,6 +605,57 @@ impl Contexts {
             ctx.insert_value("summary", summary.clone());
         }
         ctx
+    }
+
+    /// A report's value: with its body, once [`Contexts::page_with_bodies`] has rendered it.
+    fn report(&self, r: usize) -> &Value {
+        self.bodied[r].get().unwrap_or(&self.reports[r])
+    }
+
+    /// The context for one page, as [`Contexts::page`], with `report.html` on each report it
+    /// shows in full (a report's own page, a board pack's reports): the report's body rendered
+    /// through `templates` once, at its own page's heading level, whichever page asks first.
+    pub fn page_with_bodies(
+        &self,
+        templates: &Templates,
+        loaded: &Loaded,
+        plan: &Plan,
+        page: &PlannedPage,
+    ) -> Result<Context, Error> {
+        let shown: &[usize] = match &page.kind {
+            PageKind::Report(r) => std::slice::from_ref(r),
+            PageKind::Period(i) => &plan.periods[*i].reports,
+            _ => &[],
+        };
+        for &r in shown {
+            self.render_body(templates, loaded, plan, r)?;
+        }
+        Ok(self.page(loaded, plan, page))
+    }
+
+    /// Render report `r`'s body, unless it is already or its value is not laid out. Two pages
+    /// asking at once may both render it; the bytes are the same, and the first is kept.
+    fn render_body(
+        &self,
+        templates: &Templates,
+        loaded: &Loaded,
+        plan: &Plan,
+        r: usize,
+    ) -> Result<(), Error> {
+        let value = &self.reports[r];
+        if self.bodied[r].get().is_some() || value.is_none() {
+            return Ok(());
+        }
+        let Some(own) = self.report_pages[r].and_then(|i| plan.pages.get(i)) else {
+            return Ok(());
+        };
+        let html = crate::render::fragment::render_body(templates, self.page(loaded, plan, own))?;
+        let Some(mut map) = value.clone().into_map() else {
+            return Ok(());
+        };
+        map.insert("html".into(), html);
+        let _ = self.bodied[r].set(Value::from(map));
+        Ok(())
     }
 
     /// What every page's context starts from: the site, navigation, periods, programmes and

@@ -6,6 +6,7 @@ pub mod chart;
 pub mod context;
 pub mod css;
 pub mod download;
+pub mod fragment;
 pub mod markdown;
 pub mod ods;
 pub mod pdf;

@@ -120,6 +120,7 @@ fn register(tera: &mut Tera, markdown: Arc<Markdown>) {
     tera.register_filter("percent", percent);
     tera.register_filter("date", date);
     tera.register_filter("label", label);
+    tera.register_filter("shift_headings", shift_headings);
     tera.register_filter(
         "markdown",
         move |v: &Value, kwargs: Kwargs, _: &State| -> TeraResult<Value> {
@@ -143,6 +144,24 @@ fn register(tera: &mut Tera, markdown: Arc<Markdown>) {
             Ok(Value::safe_string(&html))
         },
     );
+}
+
+/// `{{ report.html | shift_headings(by=1) }}`: a report's body, rendered once at its own page's
+/// heading level, with every heading moved down `by` levels (default 1) for a page that nests
+/// it one level deeper, the board pack. Markup stays marked safe only if it was: text from
+/// anywhere else is escaped as ever.
+fn shift_headings(v: &Value, kwargs: Kwargs, _: &State) -> TeraResult<Value> {
+    let Some(html) = text_or_nothing(v)? else {
+        return Ok(Value::safe_string(""));
+    };
+    let by: Option<i64> = kwargs.get("by")?;
+    let by = u8::try_from(by.unwrap_or(1).clamp(0, 5)).unwrap_or(1);
+    let shifted = crate::render::fragment::shift_headings(html, by);
+    Ok(if v.is_safe() {
+        Value::safe_string(&shifted)
+    } else {
+        Value::from(shifted)
+    })
 }
 
 /// `none` and undefined values render as nothing, so optional fields need no `if`.
@@ -403,6 +422,21 @@ mod tests {
         assert!(out.contains("<h2>Head</h2>"), "{out}");
         assert!(out.contains("<em>ok</em>"), "{out}");
         assert!(!out.contains("<script>"), "{out}");
+    }
+
+    #[test]
+    fn shift_headings_keeps_markup_safe_only_if_it_was() {
+        let mut ctx = Context::new();
+        ctx.insert_value("made", Value::safe_string("<h2 id=\"a\">A</h2><h6>B</h6>"));
+        ctx.insert("typed", "<h2>x</h2>");
+        let out = render(
+            "{{ made | shift_headings }}|{{ made | shift_headings(by=2) }}|{{ typed | shift_headings }}|{{ nothing | shift_headings }}",
+            &ctx,
+        );
+        assert_eq!(
+            out,
+            "<h3 id=\"a\">A</h3><h6>B</h6>|<h4 id=\"a\">A</h4><h6>B</h6>|&lt;h3&gt;x&lt;/h3&gt;|"
+        );
     }
 
     #[test]

@@ -86,8 +86,8 @@ impl Renderer {
         plan: &Plan,
         page: &PlannedPage,
     ) -> Result<Vec<u8>, Error> {
-        self.templates
-            .render(page.template, &contexts.page(loaded, plan, page))
+        let ctx = contexts.page_with_bodies(&self.templates, loaded, plan, page)?;
+        self.templates.render(page.template, &ctx)
     }
 
     /// A page, and its PDF twin when the plan gives it one (a board pack's), typeset from the
@@ -104,7 +104,7 @@ impl Renderer {
         let Some(pdf) = pdf_of(plan, page) else {
             return self.render_page(contexts, loaded, plan, page);
         };
-        let ctx = contexts.page(loaded, plan, page);
+        let ctx = contexts.page_with_bodies(&self.templates, loaded, plan, page)?;
         let typeset = {
             let _t = timing::phase("pdf");
             crate::render::pdf::board_pack(&ctx, &pdf.path)?

@@ -3,6 +3,7 @@
 
 mod aggregate;
 mod audit;
+mod bodies;
 mod build;
 mod changes;
 mod check;
