@@ -117,7 +117,10 @@ impl Rendered {
 /// for the tests, which check that the batches never show in the output).
 fn batch_reports(plan: &Plan) -> usize {
     let set = std::env::var("BOARDPACK_BATCH_REPORTS").ok();
-    if let Some(n) = set.and_then(|v| v.trim().parse::<usize>().ok()).filter(|&n| n > 0) {
+    if let Some(n) = set
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .filter(|&n| n > 0)
+    {
         return n;
     }
     match plan.reports.len() {
@@ -159,7 +162,12 @@ pub fn build(
             &plan,
             batch_reports(&plan),
             &|path, bytes| staging.put(path, bytes),
-            |page, html| Some((page.url.clone(), search::indexed_html(&plan, docs, page, html)?)),
+            |page, html| {
+                Some((
+                    page.url.clone(),
+                    search::indexed_html(&plan, docs, page, html)?,
+                ))
+            },
             // A send fails only once the indexer has stopped on an error, which its join gives.
             |ready| drop(to_index.send(ready)),
         );

@@ -211,9 +211,10 @@ impl Renderer {
         inspect: impl Fn(&PlannedPage, &[u8]) -> Option<T> + Sync,
     ) -> Result<(usize, Vec<T>), Error> {
         let mut kept = Vec::new();
-        let pages = self.render_in_batches_with(loaded, plan, batch_reports, sink, inspect, |t| {
-            kept.extend(t)
-        })?;
+        let pages =
+            self.render_in_batches_with(loaded, plan, batch_reports, sink, inspect, |t| {
+                kept.extend(t)
+            })?;
         Ok((pages, kept))
     }
 
@@ -287,7 +288,11 @@ impl Renderer {
                 .max();
             if let Some(done) = done {
                 let later = pending.split_off(&(done + 1, 0));
-                ready(std::mem::replace(&mut pending, later).into_values().collect());
+                ready(
+                    std::mem::replace(&mut pending, later)
+                        .into_values()
+                        .collect(),
+                );
             }
             contexts
                 .files()

@@ -578,7 +578,10 @@ fn batches_and_spilling_do_not_change_a_byte() {
             let order = boardpack::plan::facets::IndexOrder::new(&plan);
             let mut in_order: Vec<usize> = (0..plan.pages.len()).collect();
             in_order.sort_by_key(|&i| order.key(&plan, i));
-            let urls: Vec<String> = in_order.iter().map(|&i| plan.pages[i].url.clone()).collect();
+            let urls: Vec<String> = in_order
+                .iter()
+                .map(|&i| plan.pages[i].url.clone())
+                .collect();
             assert_eq!(indexed, urls, "{root:?}: kept values in index order");
             let (typeset, files): (BTreeMap<_, _>, BTreeMap<_, _>) = files
                 .into_inner()
