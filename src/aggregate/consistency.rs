@@ -9,6 +9,7 @@
 use std::collections::HashMap;
 
 use jiff::civil::Date;
+use rayon::prelude::*;
 use rust_decimal::Decimal;
 
 use crate::aggregate::{IndicatorSetSummary, Trend, finding, format};
@@ -19,6 +20,7 @@ use crate::content::highlight::Highlight;
 use crate::content::indicators::IndicatorSet;
 use crate::content::{Data, Document};
 use crate::diagnostic::{Diagnostic, FindingKind, Problem};
+use crate::read::period::Period;
 use crate::read::words::{
     ActivityStatus, BudgetStatus, DirectionAgainst, Judgement, NoteColumn, StatedDirection,
     VarianceSign, normalise,
@@ -31,24 +33,43 @@ pub fn check(
     indicators: &[IndicatorSetSummary],
     findings: &mut Vec<Diagnostic>,
 ) {
-    for doc in docs.iter().filter(|d| !d.has_errors) {
-        match &doc.data {
-            Data::Budget(b) => {
-                notes(config, doc, b, findings);
-                forecasts(config, doc, b, findings);
-                against_year_budget(docs, doc, b, findings);
-            }
-            Data::Actions(a) => {
-                milestones(config, doc, a, findings);
-                same_items(doc, a, findings);
-            }
-            Data::Highlight(h) => {
-                budget_statuses(config, docs, doc, h, findings);
-                activity_statuses(doc, h, findings);
-            }
-            _ => {}
+    // The budgets of each period, in document order, found once: each highlight report is
+    // compared with its period's budgets, and a scan of every document for each report would
+    // cost a large site the square of its size.
+    let mut budgets: HashMap<Period, Vec<(&Document, &Budget)>> = HashMap::new();
+    for d in docs.iter().filter(|d| !d.has_errors) {
+        if let Data::Budget(b) = &d.data {
+            budgets.entry(b.period).or_default().push((d, b));
         }
     }
+    // Each document on its own, in parallel; gathered in document order, so that findings come
+    // out as they would one by one, whatever the number of threads.
+    let each: Vec<Vec<Diagnostic>> = docs
+        .par_iter()
+        .filter(|d| !d.has_errors)
+        .map(|doc| {
+            let mut found = Vec::new();
+            match &doc.data {
+                Data::Budget(b) => {
+                    notes(config, doc, b, &mut found);
+                    forecasts(config, doc, b, &mut found);
+                    against_year_budget(&budgets, doc, b, &mut found);
+                }
+                Data::Actions(a) => {
+                    milestones(config, doc, a, &mut found);
+                    same_items(doc, a, &mut found);
+                }
+                Data::Highlight(h) => {
+                    let same_period = budgets.get(&h.period).map_or(&[][..], Vec::as_slice);
+                    budget_statuses(config, same_period, doc, h, &mut found);
+                    activity_statuses(doc, h, &mut found);
+                }
+                _ => {}
+            }
+            found
+        })
+        .collect();
+    findings.extend(each.into_iter().flatten());
     for s in indicators {
         if let Some(doc) = docs.get(s.doc)
             && let Data::Indicators(set) = &doc.data
@@ -208,7 +229,7 @@ fn spend_gap(l: &Line) -> Option<(Decimal, Decimal)> {
 /// same period tagged with its programme is beyond the red tolerance.
 fn budget_statuses(
     config: &Config,
-    docs: &[Document],
+    budgets: &[(&Document, &Budget)],
     doc: &Document,
     h: &Highlight,
     findings: &mut Vec<Diagnostic>,
@@ -224,13 +245,7 @@ fn budget_statuses(
     if h.objectives.iter().any(|o| o.budget_reason.is_some()) {
         return;
     }
-    for other in docs.iter().filter(|d| !d.has_errors) {
-        let Data::Budget(b) = &other.data else {
-            continue;
-        };
-        if b.period != h.period {
-            continue;
-        }
+    for (other, b) in budgets {
         for l in (b.lines.iter())
             .filter(|l| !l.memo && l.programme.as_deref() == Some(h.programme.as_str()))
         {
@@ -348,7 +363,7 @@ fn forecasts(config: &Config, doc: &Document, b: &Budget, findings: &mut Vec<Dia
 
 /// The year's budget paper for a quarter's budget: the budget document of its financial year.
 fn against_year_budget(
-    docs: &[Document],
+    budgets: &HashMap<Period, Vec<(&Document, &Budget)>>,
     doc: &Document,
     b: &Budget,
     findings: &mut Vec<Diagnostic>,
@@ -357,10 +372,8 @@ fn against_year_budget(
         return;
     }
     let year = b.period.year_of();
-    let Some((year_doc, year_budget)) = docs.iter().find_map(|d| match &d.data {
-        Data::Budget(y) if !d.has_errors && y.period == year => Some((d, y)),
-        _ => None,
-    }) else {
+    // The first of the year's, by document order, as a scan of the documents would find.
+    let Some(&(year_doc, year_budget)) = budgets.get(&year).and_then(|b| b.first()) else {
         return;
     };
     let by_id: HashMap<&str, &Line> = (year_budget.lines.iter())

@@ -395,7 +395,8 @@ fn periods(config: &Config, docs: &[Document], agg: &Aggregates) -> Vec<PeriodSu
     let mut all: Vec<Period> = docs.iter().filter_map(Document::period).collect();
     all.sort();
     all.dedup();
-    all.into_iter()
+    // Each period on its own, in parallel; collected in period order.
+    all.into_par_iter()
         .map(|period| {
             let programmes: Vec<usize> = (0..agg.programmes.len())
                 .filter(|i| agg.programmes[*i].period == period)

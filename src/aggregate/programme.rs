@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use jiff::civil::Date;
+use rayon::prelude::*;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -459,51 +460,95 @@ pub fn compare(
         .enumerate()
         .map(|(i, s)| ((s.programme.clone(), s.period), i))
         .collect();
-    for i in 0..summaries.len() {
-        let (programme, period) = (summaries[i].programme.clone(), summaries[i].period);
-        let previous = index
-            .range(
-                (
-                    programme.clone(),
-                    Period {
-                        year: i16::MIN,
-                        quarter: None,
-                    },
-                )..(programme.clone(), period),
-            )
-            .next_back()
-            .map(|(_, j)| *j);
-        let year_before = index
-            .get(&(programme.clone(), period.year_earlier()))
-            .copied();
-        summaries[i].trend_year = year_before.map_or(Trend::None, |j| {
-            Trend::between(summaries[j].computed, summaries[i].computed)
-        });
-        let Some(j) = previous else { continue };
-        summaries[i].trend_previous = Trend::between(summaries[j].computed, summaries[i].computed);
-        let (Data::Highlight(now), Data::Highlight(before)) =
-            (&docs[summaries[i].doc].data, &docs[summaries[j].doc].data)
-        else {
-            continue;
-        };
-        let mut c = diff(before, now);
-        c.previous_period = Some(summaries[j].period);
-        c.progress_delta = match (summaries[j].computed, summaries[i].computed) {
-            (Some(a), Some(b)) => Some(b - a),
-            _ => None,
-        };
-        for s in &c.slipped {
-            findings.push(finding(
-                &docs[summaries[i].doc],
-                s.span.clone(),
-                FindingKind::Slipped,
-                format!(
-                    "\u{201c}{}\u{201d} (objective {}) is now due {}, {} days later than the {} due date {}",
-                    s.title, s.objective, s.to, s.days, summaries[j].period, s.from
-                ),
-            ));
+    // Each report against its predecessors, in parallel, reading the summaries only; the
+    // results are written back, and their findings gathered, in the summaries' order.
+    let view: &[ProgrammeSummary] = summaries;
+    let compared: Vec<Compared> = (0..view.len())
+        .into_par_iter()
+        .map(|i| compare_one(view, i, &index, docs))
+        .collect();
+    for (s, c) in summaries.iter_mut().zip(compared) {
+        s.trend_year = c.trend_year;
+        if let Some((trend, changes, found)) = c.previous {
+            s.trend_previous = trend;
+            if changes.is_some() {
+                s.changes = changes;
+            }
+            findings.extend(found);
         }
-        summaries[i].changes = Some(c);
+    }
+}
+
+/// One report compared with its programme's latest earlier one and the same period a year
+/// before.
+struct Compared {
+    trend_year: Trend,
+    /// With a previous report: the trend since, the changes where both are highlight
+    /// reports, and the findings on them.
+    previous: Option<(Trend, Option<Changes>, Vec<Diagnostic>)>,
+}
+
+fn compare_one(
+    summaries: &[ProgrammeSummary],
+    i: usize,
+    index: &BTreeMap<(String, Period), usize>,
+    docs: &[Document],
+) -> Compared {
+    let (programme, period) = (summaries[i].programme.clone(), summaries[i].period);
+    let previous = index
+        .range(
+            (
+                programme.clone(),
+                Period {
+                    year: i16::MIN,
+                    quarter: None,
+                },
+            )..(programme.clone(), period),
+        )
+        .next_back()
+        .map(|(_, j)| *j);
+    let year_before = index
+        .get(&(programme.clone(), period.year_earlier()))
+        .copied();
+    let trend_year = year_before.map_or(Trend::None, |j| {
+        Trend::between(summaries[j].computed, summaries[i].computed)
+    });
+    let Some(j) = previous else {
+        return Compared {
+            trend_year,
+            previous: None,
+        };
+    };
+    let trend_previous = Trend::between(summaries[j].computed, summaries[i].computed);
+    let (Data::Highlight(now), Data::Highlight(before)) =
+        (&docs[summaries[i].doc].data, &docs[summaries[j].doc].data)
+    else {
+        return Compared {
+            trend_year,
+            previous: Some((trend_previous, None, Vec::new())),
+        };
+    };
+    let mut found = Vec::new();
+    let mut c = diff(before, now);
+    c.previous_period = Some(summaries[j].period);
+    c.progress_delta = match (summaries[j].computed, summaries[i].computed) {
+        (Some(a), Some(b)) => Some(b - a),
+        _ => None,
+    };
+    for s in &c.slipped {
+        found.push(finding(
+            &docs[summaries[i].doc],
+            s.span.clone(),
+            FindingKind::Slipped,
+            format!(
+                "\u{201c}{}\u{201d} (objective {}) is now due {}, {} days later than the {} due date {}",
+                s.title, s.objective, s.to, s.days, summaries[j].period, s.from
+            ),
+        ));
+    }
+    Compared {
+        trend_year,
+        previous: Some((trend_previous, Some(c), found)),
     }
 }
 

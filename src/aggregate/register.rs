@@ -2,9 +2,10 @@
 //! programme to the next, and the findings where a register's numbering or closure does not
 //! add up.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Range;
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::aggregate::{ProgrammeSummary, finding};
@@ -114,69 +115,89 @@ pub fn track(
     for s in summaries {
         by_programme.entry(&s.programme).or_default().push(s);
     }
+    // Each programme's registers on their own, in parallel; gathered in programme order, with
+    // each programme's findings in the order one walk finds them.
+    let programmes: Vec<(&str, Vec<&ProgrammeSummary>)> = by_programme.into_iter().collect();
+    let tracked: Vec<(Option<RegisterHistory>, Vec<Diagnostic>)> = programmes
+        .into_par_iter()
+        .map(|(programme, list)| {
+            let mut found = Vec::new();
+            let history = track_programme(programme, &list, docs, &mut found);
+            (history, found)
+        })
+        .collect();
     let mut out = Vec::new();
-    for (programme, list) in by_programme {
-        let reports: Vec<(Period, usize, &Highlight)> = list
-            .iter()
-            .filter_map(|s| match &docs[s.doc].data {
-                Data::Highlight(h) => Some((s.period, s.doc, h)),
-                _ => None,
-            })
-            .collect();
-        let mut rows: Vec<RegisterRow> = Vec::new();
-        for kind in 0..2 {
-            let mut walk = Walk::default();
-            for (col, (period, doc, h)) in reports.iter().enumerate() {
-                let (what, entries) = registers(h)[kind];
-                check(&mut walk, what, *period, &docs[*doc], h, entries, findings);
-                for e in entries {
-                    let prev = walk
-                        .previous
-                        .and_then(|(_, p)| p.iter().find(|p| p.id == e.id));
-                    let cell = RegisterCell {
-                        status: e.status.clone(),
-                        score: e.score,
-                        closed: e.is_closed(),
-                        step: match prev {
-                            Some(p) => step(p, e),
-                            None if col > 0 => Some("new"),
-                            None => None,
-                        },
-                    };
-                    let row = match rows.iter().position(|r| r.kind == what && r.id == e.id) {
-                        Some(i) => &mut rows[i],
-                        None => {
-                            rows.push(RegisterRow {
-                                kind: what,
-                                id: e.id.clone(),
-                                title: e.title.clone(),
-                                id_assigned: false,
-                                cells: vec![None; reports.len()],
-                            });
-                            let last = rows.len() - 1;
-                            &mut rows[last]
-                        }
-                    };
-                    row.title.clone_from(&e.title);
-                    row.id_assigned |= e.id_assigned;
-                    // A repeated id is an error of its own; the first entry stands for it here.
-                    if row.cells[col].is_none() {
-                        row.cells[col] = Some(cell);
-                    }
-                }
-                walk.previous = Some((*period, entries));
-            }
-        }
-        if !rows.is_empty() {
-            out.push(RegisterHistory {
-                programme: programme.to_string(),
-                periods: reports.iter().map(|r| r.0).collect(),
-                docs: reports.iter().map(|r| r.1).collect(),
-                rows,
-            });
-        }
+    for (history, found) in tracked {
+        out.extend(history);
+        findings.extend(found);
     }
     out
+}
+
+/// One programme's register history, from its summaries in period order.
+fn track_programme(
+    programme: &str,
+    list: &[&ProgrammeSummary],
+    docs: &[Document],
+    findings: &mut Vec<Diagnostic>,
+) -> Option<RegisterHistory> {
+    let reports: Vec<(Period, usize, &Highlight)> = list
+        .iter()
+        .filter_map(|s| match &docs[s.doc].data {
+            Data::Highlight(h) => Some((s.period, s.doc, h)),
+            _ => None,
+        })
+        .collect();
+    let mut rows: Vec<RegisterRow> = Vec::new();
+    // Each row's place in `rows` by its register and id: a programme's registers over many
+    // years hold many entries, and a search of the rows for each would cost their square.
+    let mut row_of: HashMap<(&'static str, String), usize> = HashMap::new();
+    for kind in 0..2 {
+        let mut walk = Walk::default();
+        for (col, (period, doc, h)) in reports.iter().enumerate() {
+            let (what, entries) = registers(h)[kind];
+            check(&mut walk, what, *period, &docs[*doc], h, entries, findings);
+            for e in entries {
+                let prev = walk
+                    .previous
+                    .and_then(|(_, p)| p.iter().find(|p| p.id == e.id));
+                let cell = RegisterCell {
+                    status: e.status.clone(),
+                    score: e.score,
+                    closed: e.is_closed(),
+                    step: match prev {
+                        Some(p) => step(p, e),
+                        None if col > 0 => Some("new"),
+                        None => None,
+                    },
+                };
+                let i = *row_of.entry((what, e.id.clone())).or_insert_with(|| {
+                    rows.push(RegisterRow {
+                        kind: what,
+                        id: e.id.clone(),
+                        title: e.title.clone(),
+                        id_assigned: false,
+                        cells: vec![None; reports.len()],
+                    });
+                    rows.len() - 1
+                });
+                let row = &mut rows[i];
+                row.title.clone_from(&e.title);
+                row.id_assigned |= e.id_assigned;
+                // A repeated id is an error of its own; the first entry stands for it here.
+                if row.cells[col].is_none() {
+                    row.cells[col] = Some(cell);
+                }
+            }
+            walk.previous = Some((*period, entries));
+        }
+    }
+    (!rows.is_empty()).then(|| RegisterHistory {
+        programme: programme.to_string(),
+        periods: reports.iter().map(|r| r.0).collect(),
+        docs: reports.iter().map(|r| r.1).collect(),
+        rows,
+    })
 }
 
 /// The register findings for one register of one report, given what earlier reports held.

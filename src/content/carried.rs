@@ -10,6 +10,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 
+use rayon::prelude::*;
 use toml::de::{DeTable, DeValue};
 
 use crate::content::{Data, Document};
@@ -66,7 +67,8 @@ pub fn check(docs: &[Document], limit: usize, out: &mut Vec<Diagnostic>) {
             series.entry(key).or_default().entry(p).or_insert(d);
         }
     }
-    let mut found: Vec<(&Document, Period, Vec<Section<'_>>)> = Vec::new();
+    // Each document with the one before it in its series.
+    let mut pairs: Vec<(&Document, Period, &Document)> = Vec::new();
     for reports in series.values() {
         for (period, doc) in reports {
             // The period before: the latest earlier one of the same length.
@@ -77,29 +79,38 @@ pub fn check(docs: &[Document], limit: usize, out: &mut Vec<Diagnostic>) {
             else {
                 continue;
             };
-            let same = unchanged(doc, before, limit);
-            if !same.is_empty() {
-                found.push((doc, *since, same));
+            pairs.push((doc, *since, before));
+        }
+    }
+    // Compared in parallel: a large site's narrative is most of its text. Each document is in
+    // one pair, so the order the pairs are taken in changes nothing once diagnostics are
+    // sorted by file.
+    let found: Vec<Vec<Diagnostic>> = pairs
+        .into_par_iter()
+        .map(|(doc, since, before)| {
+            let sections = unchanged(doc, before, limit);
+            if sections.is_empty() {
+                return Vec::new();
             }
-        }
-    }
-    for (doc, since, sections) in found {
-        let front = Front::parse(doc);
-        for s in sections {
-            let span = locate(doc, &front, &s);
-            out.push(
-                Diagnostic::new(
-                    Problem::UnchangedNarrative {
-                        section: s.label,
-                        since: since.to_string(),
-                    },
-                    &doc.file,
-                    span,
-                )
-                .with_label(format!("as in {since}")),
-            );
-        }
-    }
+            let front = Front::parse(doc);
+            sections
+                .into_iter()
+                .map(|s| {
+                    let span = locate(doc, &front, &s);
+                    Diagnostic::new(
+                        Problem::UnchangedNarrative {
+                            section: s.label,
+                            since: since.to_string(),
+                        },
+                        &doc.file,
+                        span,
+                    )
+                    .with_label(format!("as in {since}"))
+                })
+                .collect()
+        })
+        .collect();
+    out.extend(found.into_iter().flatten());
 }
 
 /// Whether two texts read the same, white space aside, and are long enough to compare.

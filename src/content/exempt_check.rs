@@ -27,61 +27,68 @@ pub fn today() -> Date {
 
 /// Every finding about exempt items in `docs`.
 pub fn check(docs: &[Document], config: &Config, today: Date) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
     let range = config.schedule.paragraphs();
-    for doc in docs {
-        for exempt::Mark {
-            part, exempt: e, ..
-        } in exempt::marks(doc)
-        {
-            let in_range = u32::try_from(e.paragraph).is_ok_and(|p| range.contains(&p));
-            if !in_range {
-                out.push(
-                    Diagnostic::new(
-                        Problem::ExemptParagraph {
-                            paragraph: e.paragraph,
-                            schedule: config.schedule.title(),
-                            first: *range.start(),
-                            last: *range.end(),
-                        },
-                        &doc.file,
-                        e.paragraph_span.clone(),
-                    )
-                    .with_label(format!(
-                        "expected {}–{}",
-                        range.start(),
-                        range.end()
-                    )),
-                );
+    // Each document's own marks, in parallel, gathered in document order: finding the marks
+    // walks every item of every report.
+    let each: Vec<Vec<Diagnostic>> = docs
+        .par_iter()
+        .map(|doc| {
+            let mut found = Vec::new();
+            for exempt::Mark {
+                part, exempt: e, ..
+            } in exempt::marks(doc)
+            {
+                let in_range = u32::try_from(e.paragraph).is_ok_and(|p| range.contains(&p));
+                if !in_range {
+                    found.push(
+                        Diagnostic::new(
+                            Problem::ExemptParagraph {
+                                paragraph: e.paragraph,
+                                schedule: config.schedule.title(),
+                                first: *range.start(),
+                                last: *range.end(),
+                            },
+                            &doc.file,
+                            e.paragraph_span.clone(),
+                        )
+                        .with_label(format!(
+                            "expected {}–{}",
+                            range.start(),
+                            range.end()
+                        )),
+                    );
+                }
+                if e.reason.as_deref().is_none_or(|r| r.trim().is_empty()) {
+                    found.push(
+                        Diagnostic::new(
+                            Problem::ExemptWithoutReason { part: part.name() },
+                            &doc.file,
+                            e.span.clone(),
+                        )
+                        .with_label("no `reason`"),
+                    );
+                }
+                if let Some(review) = e.review.filter(|r| *r < today) {
+                    found.push(
+                        Diagnostic::new(
+                            Problem::ExemptReviewPassed {
+                                part: part.name(),
+                                review: review.to_string(),
+                            },
+                            &doc.file,
+                            e.review_span.clone(),
+                        )
+                        .with_label("review date passed"),
+                    );
+                }
             }
-            if e.reason.as_deref().is_none_or(|r| r.trim().is_empty()) {
-                out.push(
-                    Diagnostic::new(
-                        Problem::ExemptWithoutReason { part: part.name() },
-                        &doc.file,
-                        e.span.clone(),
-                    )
-                    .with_label("no `reason`"),
-                );
+            if let Data::Budget(b) = &doc.data {
+                derivable_lines(doc, b, &mut found);
             }
-            if let Some(review) = e.review.filter(|r| *r < today) {
-                out.push(
-                    Diagnostic::new(
-                        Problem::ExemptReviewPassed {
-                            part: part.name(),
-                            review: review.to_string(),
-                        },
-                        &doc.file,
-                        e.review_span.clone(),
-                    )
-                    .with_label("review date passed"),
-                );
-            }
-        }
-        if let Data::Budget(b) = &doc.data {
-            derivable_lines(doc, b, &mut out);
-        }
-    }
+            found
+        })
+        .collect();
+    let mut out: Vec<Diagnostic> = each.into_iter().flatten().collect();
     linked(docs, config, &mut out);
     repeated_in_public(docs, &mut out);
     out
@@ -99,7 +106,7 @@ const MIN_WORDS: usize = 16;
 /// text rather than the public copy: building and serialising that copy of every document on
 /// each of `serve`'s rebuilds would cost a large site a second.
 fn repeated_in_public(docs: &[Document], out: &mut Vec<Diagnostic>) {
-    let marked: Vec<(usize, Vec<exempt::Mark<'_>>)> = (docs.iter().enumerate())
+    let marked: Vec<(usize, Vec<exempt::Mark<'_>>)> = (docs.par_iter().enumerate())
         .map(|(i, d)| (i, exempt::marks(d)))
         .filter(|(_, m)| {
             m.iter().any(|m| {

@@ -5,6 +5,8 @@ use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 use std::sync::Arc;
 
+use rayon::prelude::*;
+
 use crate::config::Config;
 use crate::content::{Data, Document};
 use crate::diagnostic::{Diagnostic, Problem, suggest};
@@ -28,7 +30,12 @@ pub fn check(docs: &[Document], config: &Config) -> Vec<Diagnostic> {
     // Budgets, indicator sets and action plans: one of each a period, as each has one page.
     let mut per_period: HashMap<(&'static str, crate::read::period::Period), &Document> =
         HashMap::new();
+    // First, one pass in document order over what is unique across documents: the first of
+    // each is the one later ones are reported against. Each document's diagnostics start with
+    // these, as they did when one loop did everything.
+    let mut across: Vec<Vec<Diagnostic>> = Vec::with_capacity(docs.len());
     for doc in docs {
+        let mut out = Vec::new();
         let f = &doc.file;
         let one_a_period = match &doc.data {
             Data::Budget(b) => Some(("budget reports", b.period)),
@@ -72,42 +79,7 @@ pub fn check(docs: &[Document], config: &Config) -> Vec<Diagnostic> {
                 } else {
                     reports.insert(key, doc);
                 }
-                check_highlight(doc, h, config, &mut out);
-                check_weights(doc, h, config, &mut out);
             }
-            Data::Budget(b) => {
-                let known = if doc.draft {
-                    &programmes
-                } else {
-                    &published_programmes
-                };
-                check_budget(f, b, known, &mut out)
-            }
-            Data::Indicators(s) => {
-                let mut ids = Ids::new("indicator");
-                for i in &s.indicators {
-                    ids.add(f, &i.id, i.span.clone(), &mut out);
-                }
-            }
-            Data::Actions(a) => {
-                let mut ids = Ids::new("objective");
-                for o in &a.objectives {
-                    ids.add(f, &o.id, o.span.clone(), &mut out);
-                }
-                let mut ws = Ids::new("workstream");
-                for w in &a.workstreams {
-                    ws.add(f, &w.id, w.span.clone(), &mut out);
-                }
-                let mut ps = Ids::new("priority");
-                for p in &a.priorities {
-                    ps.add(f, &p.id, p.span.clone(), &mut out);
-                }
-                crate::content::actions::check_priorities(a, &mut |p, span| {
-                    out.push(Diagnostic::new(p, f, span));
-                });
-            }
-            // Checked with the reports that refer to it, below.
-            Data::Plan(_) => {}
             Data::Page(p) => {
                 let slug = p.slug.clone().unwrap_or_else(|| doc.stem.clone());
                 if let Some(problem) = slug_problem(&slug) {
@@ -126,14 +98,75 @@ pub fn check(docs: &[Document], config: &Config) -> Vec<Diagnostic> {
                     slugs.insert(slug, doc);
                 }
             }
+            _ => {}
         }
-        if !doc.money_symbols.is_empty() {
-            check_currency(doc, config, &mut out);
-        }
+        across.push(out);
+    }
+    // Then what each document needs only of itself and the configuration, in parallel: a large
+    // site's reports are many, and none waits on another.
+    let own: Vec<Vec<Diagnostic>> = docs
+        .par_iter()
+        .map(|doc| {
+            let known = if doc.draft {
+                &programmes
+            } else {
+                &published_programmes
+            };
+            check_one(doc, config, known)
+        })
+        .collect();
+    for (mut first, then) in across.into_iter().zip(own) {
+        first.extend(then);
+        out.extend(first);
     }
     crate::content::plan_check::check(docs, config, &programmes, &mut out);
     check_case(docs, config, &mut out);
     crate::content::carried::check(docs, PLACEHOLDER_MIN_CHARS, &mut out);
+    out
+}
+
+/// The checks of one document that look at nothing but it, the configuration and the
+/// programmes its budget may name.
+fn check_one(doc: &Document, config: &Config, programmes: &[String]) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let f = &doc.file;
+    match &doc.data {
+        Data::Highlight(h) => {
+            check_highlight(doc, h, config, &mut out);
+            check_weights(doc, h, config, &mut out);
+        }
+        Data::Budget(b) => check_budget(f, b, programmes, &mut out),
+        Data::Indicators(s) => {
+            let mut ids = Ids::new("indicator");
+            for i in &s.indicators {
+                ids.add(f, &i.id, i.span.clone(), &mut out);
+            }
+        }
+        Data::Actions(a) => {
+            let mut ids = Ids::new("objective");
+            for o in &a.objectives {
+                ids.add(f, &o.id, o.span.clone(), &mut out);
+            }
+            let mut ws = Ids::new("workstream");
+            for w in &a.workstreams {
+                ws.add(f, &w.id, w.span.clone(), &mut out);
+            }
+            let mut ps = Ids::new("priority");
+            for p in &a.priorities {
+                ps.add(f, &p.id, p.span.clone(), &mut out);
+            }
+            crate::content::actions::check_priorities(a, &mut |p, span| {
+                out.push(Diagnostic::new(p, f, span));
+            });
+        }
+        // Checked with the reports that refer to it, in `plan_check`.
+        Data::Plan(_) => {}
+        // Its slug is checked against the others' in `check`.
+        Data::Page(_) => {}
+    }
+    if !doc.money_symbols.is_empty() {
+        check_currency(doc, config, &mut out);
+    }
     out
 }
 
@@ -328,13 +361,17 @@ pub fn known_programmes<'a>(
     config: &Config,
 ) -> Vec<String> {
     let mut ids: Vec<String> = config.programmes.iter().map(|p| p.id.clone()).collect();
+    // Looked up in a set: a large site has thousands of reports of hundreds of programmes.
+    let mut seen: std::collections::HashSet<&str> = ids.iter().map(String::as_str).collect();
+    let mut found = Vec::new();
     for d in docs {
         if let Data::Highlight(h) = &d.data
-            && !ids.contains(&h.programme)
+            && seen.insert(&h.programme)
         {
-            ids.push(h.programme.clone());
+            found.push(h.programme.clone());
         }
     }
+    ids.extend(found);
     ids
 }
 
