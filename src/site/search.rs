@@ -52,8 +52,7 @@ const UNUSED: &[&str] = &[
 /// `[data-search-ignore]` are a theme's ways to keep text out of search (docs/theming.md); the
 /// controls and the page's own `<h1>` (the result's title) would only repeat. Table headers and
 /// captions, and the keys of summary lists, are the same words on every report ("Progress",
-/// "Due", "Lead"): indexed, they make every report a result for them, and cost the index a
-/// tenth of its words.
+/// "Due", "Lead"): indexed, they make every report a result for them.
 const EXCLUDED: &[&str] = &[
     "thead",
     "caption",
